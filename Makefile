@@ -1,0 +1,61 @@
+# Springboard: `make demo` runs the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 on PATH (pyenv picks 3.12 from .python-version).
+PYTHON_CANDIDATES := python3 python3.14 python3.13 python3.12
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help demo test lint check-python browser migrate clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Springboard needs Python 3.12 or newer; none found on PATH (tried: $(PYTHON_CANDIDATES))."; \
+		echo "Install it (e.g. 'pyenv install 3.12') and run make again."; exit 1; fi
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@touch $@ $(VENV)/.installed-run
+
+migrate: $(VENV)/.installed-run
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: $(VENV)/.installed-run ## Install, migrate SQLite, load the demo and run the portal (PORT=8000)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 EMAIL=files \
+		$(BIN)/python manage.py rundemo --port $(PORT)
+
+browser: ## Install Debian's chromium for the browser tests when apt-get may be used
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed and apt-get is not available: browser tests will be skipped"; fi
+
+test: $(VENV)/.installed-test browser ## Install what the tests need and run them all (PostgreSQL if DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean: ## Remove the venv, the demo database and uploads
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from springboard.core.housekeeping import jobs
+
+
+class Command(BaseCommand):
+    help = "Run every registered housekeeping job once (cron runs this every minute)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--list", action="store_true", help="List the jobs and stop.")
+
+    def handle(self, *args, list: bool = False, **options):
+        registered = jobs()
+        if list:
+            for name in registered:
+                self.stdout.write(name)
+            return
+        now = timezone.now()
+        for name, job in registered.items():
+            self.stdout.write(f"{name}: {job(now)}")
+        if not registered:
+            self.stdout.write("no housekeeping jobs are registered yet")

@@ -1,0 +1,16 @@
+from springboard.portal.navigation import chrome
+from springboard.tenancy.middleware import current_location, organization_locations
+
+
+def portal(request) -> dict:
+    """The chrome's data for pages under /<account>/: links, locations, current location."""
+    organization = getattr(request, "organization", None)
+    if organization is None:
+        return {}
+    return {
+        "organization": organization,
+        "portal_settings": organization.portal_settings,
+        "nav": chrome(request),
+        "locations": organization_locations(request),
+        "current_location": current_location(request),
+    }

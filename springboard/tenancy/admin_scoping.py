@@ -1,0 +1,158 @@
+"""The staff admin's tenancy rule, in one place for every app's admin classes.
+
+A staff user belongs to organizations through StaffMembership with a role. Every admin class
+built on `OrganizationScopedAdmin` (or `OrganizationScopedInline`):
+- lists and opens only rows of the user's organizations (others: 404 through get_queryset);
+- offers only those organizations' rows in the organization field, foreign-key dropdowns,
+  many-to-many pickers and autocompletes;
+- refuses a posted id of another organization's row (the choice is not in the queryset) and a
+  row that points at a row of a different organization than its own (form error);
+- lets the roles in `edit_roles` change rows and those in `view_roles` look at them.
+A superuser sees everything.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from springboard.tenancy.models import Organization, StaffRole
+from springboard.tenancy.services import memberships_by_organization
+
+ALL_ROLES = frozenset({StaffRole.OWNER, StaffRole.STAFF})
+OWNERS = frozenset({StaffRole.OWNER})
+
+
+def organization_ids(request, roles) -> list[int]:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return []
+    return [org for org, role in memberships_by_organization(user).items() if role in roles]
+
+
+def _is_tenant_model(model) -> bool:
+    return model is not Organization and any(
+        f.name == "organization" and f.is_relation and f.related_model is Organization
+        for f in model._meta.get_fields()
+    )
+
+
+class TenantAdminForm(forms.ModelForm):
+    """Refuses rows that point across organizations (e.g. a news item at another's location)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization") or getattr(self.instance, "organization", None)
+        if not isinstance(organization, Organization):
+            return cleaned
+        for name, value in list(cleaned.items()):
+            if name == "organization":
+                continue
+            chosen = list(value) if isinstance(value, models.QuerySet) else [value]
+            if any(
+                isinstance(obj, models.Model)
+                and getattr(obj, "organization_id", organization.pk) != organization.pk
+                for obj in chosen
+            ):
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("Choose only rows of %(organization)s."),
+                        params={"organization": organization},
+                        code="other_organization",
+                    ),
+                )
+        return cleaned
+
+
+class ScopedFormfieldsMixin:
+    edit_roles: frozenset = ALL_ROLES
+    view_roles: frozenset = ALL_ROLES
+
+    def _limit(self, db_field, request, kwargs):
+        if request.user.is_superuser:
+            return kwargs
+        allowed = organization_ids(request, self.edit_roles)
+        model = db_field.related_model
+        if model is Organization:
+            kwargs["queryset"] = Organization.objects.filter(pk__in=allowed)
+        elif _is_tenant_model(model):
+            kwargs["queryset"] = model._default_manager.filter(organization__in=allowed)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._limit(db_field, request, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **self._limit(db_field, request, kwargs)
+        )
+
+    def _allowed(self, request, roles, obj=None) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        ids = organization_ids(request, roles)
+        if obj is None:
+            return bool(ids)
+        return self._organization_id_of(obj) in ids
+
+    def _organization_id_of(self, obj) -> int | None:
+        return obj.pk if isinstance(obj, Organization) else obj.organization_id
+
+    def has_module_permission(self, request):
+        return self._allowed(request, self.view_roles | self.edit_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, self.view_roles | self.edit_roles, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request, self.edit_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, self.edit_roles, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, self.edit_roles, obj)
+
+
+class OrganizationScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
+    form = TenantAdminForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        allowed = organization_ids(request, self.view_roles | self.edit_roles)
+        if queryset.model is Organization:
+            return queryset.filter(pk__in=allowed)
+        return queryset.filter(organization__in=allowed)
+
+    def get_list_filter(self, request):
+        # Only a superuser gets the organization filter: its choices list every organization.
+        filters = list(super().get_list_filter(request))
+        if request.user.is_superuser and self.model is not Organization:
+            filters.insert(0, "organization")
+        return filters
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        allowed = organization_ids(request, self.edit_roles)
+        if len(allowed) == 1 and "organization" not in initial:
+            initial["organization"] = allowed[0]
+        return initial
+
+
+class OrganizationScopedInline(ScopedFormfieldsMixin, admin.StackedInline):
+    """Inlines of an organization-owned parent: the parent's checks already scoped the rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, self.edit_roles, obj)
+
+    def _organization_id_of(self, obj) -> int | None:
+        return obj.pk if isinstance(obj, Organization) else obj.organization_id

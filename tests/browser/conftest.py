@@ -1,0 +1,101 @@
+"""Browser journeys: Playwright for Python driving Debian's chromium at phone size.
+
+Every page a journey visits is checked with `check_page`: axe-core finds no serious or
+critical violation, nothing scrolls sideways at 390 px, and the CSP was never violated.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+# Playwright's sync API runs an event loop in this thread; the live server's ORM calls happen
+# in their own thread, and the test's own ORM calls are synchronous by design.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Debian's chromium is not on PATH (make test installs it where apt-get may run)"
+        if os.environ.get("SPRINGBOARD_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class PhonePage:
+    """A page at 390x844 that records console CSP errors for check_page."""
+
+    def __init__(self, browser, base_url: str):
+        # Reduced motion: Bootstrap then skips its CSS transitions, which run on the real clock
+        # and would leave a half-faded slide or modal for axe to read.
+        self.context = browser.new_context(
+            viewport=PHONE, base_url=base_url, reduced_motion="reduce"
+        )
+        self.context.add_init_script(script=CSP_LISTENER)
+        self.context.add_init_script(path=str(AXE))
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.page.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def check_page(self) -> None:
+        page = self.page
+        csp = page.evaluate("window.__cspViolations || []")
+        console_csp = [m for m in self.console_errors if "Content Security Policy" in m]
+        assert not csp and not console_csp, (page.url, csp, console_csp)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 390px"
+        violations = page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {resultTypes: ["violations"]});
+                return result.violations
+                  .filter(v => v.impact === "serious" || v.impact === "critical")
+                  .map(v => v.id + ": " + v.nodes.slice(0, 3).map(
+                    n => n.target.join(" ") + " (" + n.failureSummary + ")").join(", "));
+            }"""
+        )
+        assert not violations, (page.url, violations)
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    phone_page = PhonePage(browser, live_server.url)
+    yield phone_page
+    phone_page.context.close()

@@ -1,0 +1,71 @@
+"""Every portal URL resolves its organization; another organization's ids answer 404."""
+
+import pytest
+from django.urls import reverse
+
+from springboard.portal import urls as portal_urls
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_account_is_a_404_in_the_portals_look(client):
+    response = client.get("/no-such-gym/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"bootstrap.min.css" in response.content
+
+
+def test_an_inactive_organization_is_not_served(client, org):
+    org.is_active = False
+    org.save()
+    assert client.get("/acme/").status_code == 404
+
+
+def test_the_root_lists_the_portals(client, org, other_org):
+    response = client.get("/")
+    assert b"Acme Gymnastics" in response.content
+    assert b"Rival Swim" in response.content
+
+
+def test_the_root_goes_straight_to_the_only_portal(client, org):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/acme/"
+
+
+# Every portal URL that takes an id, with a way to make the other organization's object.
+# A new URL with an id must be added here (test_every_id_url_is_covered enforces it).
+ID_URLS = {
+    "news_detail": lambda other: factories.news_item(other).pk,
+}
+
+
+def test_every_id_url_is_covered():
+    with_ids = {pattern.name for pattern in portal_urls.urlpatterns if pattern.pattern.converters}
+    assert with_ids <= set(ID_URLS), f"add {with_ids - set(ID_URLS)} to ID_URLS"
+
+
+@pytest.mark.parametrize("name", sorted(ID_URLS))
+def test_another_organizations_id_is_a_404(client, org, other_org, name):
+    other_id = ID_URLS[name](other_org)
+    pattern = next(p for p in portal_urls.urlpatterns if p.name == name)
+    id_name = next(iter(pattern.pattern.converters))
+    url = reverse(f"portal:{name}", kwargs={"account": "acme", id_name: other_id})
+    assert client.get(url).status_code == 404
+    # ...while under its own organization the same id is served.
+    own_url = url.replace("/acme/", "/rival/", 1)
+    assert client.get(own_url).status_code == 200
+
+
+def test_choosing_another_organizations_location_is_a_404(client, org, other_org):
+    rival_location = other_org.location_set.get()
+    response = client.post("/acme/location/", {"location": rival_location.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "", "99999999", "-1", "x" * 10_000])
+def test_a_bad_location_id_is_a_404_and_remembers_nothing(client, org, value):
+    response = client.post("/acme/location/", {"location": value})
+    assert response.status_code == 404
+    assert not any(key.startswith("location:") for key in client.session)
