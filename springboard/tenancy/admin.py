@@ -31,7 +31,23 @@ class PortalSettingsForm(forms.ModelForm):
 
     class Meta:
         model = PortalSettings
-        exclude = ["organization"]
+        fields = [
+            "proshop_enabled",
+            "egift_cards_enabled",
+            "find_right_class_enabled",
+            "visitors_may_create_accounts",
+            "welcome_enabled",
+            "welcome_title",
+            "welcome_html",
+            "staff_page_enabled",
+            "staff_page_title",
+            "staff_page_html",
+            "live_enabled",
+            "live_stream_url",
+            "class_filters",
+            "openings_display",
+            "cart_hold_minutes",
+        ]
 
 
 class PortalSettingsInline(OrganizationScopedInline):
