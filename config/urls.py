@@ -3,14 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from springboard.portal import views as portal_views
+from springboard.portal.views import home as portal_home
 
 admin.site.site_header = "Springboard staff"
 admin.site.site_title = "Springboard staff"
 admin.site.index_title = "Your organizations"
 
 urlpatterns = [
-    path("", portal_views.portal_index, name="portal_index"),
+    path("", portal_home.portal_index, name="portal_index"),
     path("admin/", admin.site.urls),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
@@ -20,7 +20,7 @@ if settings.SERVE_MEDIA:
         0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
-handler400 = "springboard.portal.views.bad_request"
-handler403 = "springboard.portal.views.forbidden"
-handler404 = "springboard.portal.views.not_found"
-handler500 = "springboard.portal.views.server_error"
+handler400 = "springboard.portal.views.home.bad_request"
+handler403 = "springboard.portal.views.home.forbidden"
+handler404 = "springboard.portal.views.home.not_found"
+handler500 = "springboard.portal.views.home.server_error"
