@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -67,8 +68,19 @@ def shrink_image(file, max_dimension: int) -> ContentFile | None:
     return ContentFile(buffer.getvalue(), name=name)
 
 
+class ResizedImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # Every way a file reaches storage (admin upload, .save() in code) passes here.
+        smaller = shrink_image(content, self.field.max_dimension)
+        if smaller is not None:
+            name, content = smaller.name, smaller
+        super().save(name, content, save)
+
+
 class ResizedImageField(models.ImageField):
-    """An ImageField that validates uploads and shrinks them to max_dimension on save."""
+    """An ImageField that validates uploads and shrinks them to max_dimension when saved."""
+
+    attr_class = ResizedImageFieldFile
 
     def __init__(self, *args, max_dimension: int = 1600, **kwargs):
         self.max_dimension = max_dimension
@@ -80,12 +92,3 @@ class ResizedImageField(models.ImageField):
         kwargs["max_dimension"] = self.max_dimension
         kwargs.pop("validators", None)
         return name, path, args, kwargs
-
-    def pre_save(self, model_instance, add):
-        file = getattr(model_instance, self.attname)
-        if file and not file._committed:
-            smaller = shrink_image(file.file, self.max_dimension)
-            if smaller is not None:
-                file.save(smaller.name, smaller, save=False)
-                return file
-        return super().pre_save(model_instance, add)

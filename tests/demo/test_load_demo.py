@@ -1,0 +1,57 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+
+def _snapshot(media_root):
+    rows = {
+        model._meta.label: sorted(
+            (tuple(sorted(row.items())) for row in model.objects.values()), key=repr
+        )
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"tenancy", "families", "content", "catalog", "booking", "billing", "checkout", "shop"}
+    }
+    files = sorted(
+        (str(path.relative_to(media_root)), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in media_root.rglob("*")
+        if path.is_file()
+    )
+    return rows, files
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing_the_second_time(settings):
+    call_command("load_demo")
+    first = _snapshot(settings.MEDIA_ROOT)
+    assert first[0]["tenancy.Organization"], "the first run loads organizations"
+    assert len(first[1]) >= 5, "the first run draws images"
+    call_command("load_demo")
+    assert _snapshot(settings.MEDIA_ROOT) == first
+
+
+@pytest.mark.django_db
+def test_the_demo_has_what_the_readme_promises(settings):
+    from springboard.content.models import NewsItem, StaffProfile
+    from springboard.tenancy.models import Organization
+
+    call_command("load_demo")
+    demo = Organization.objects.get(account_name="demo")
+    assert demo.location_set.count() == 2
+    assert NewsItem.objects.filter(organization=demo).count() == 5
+    assert NewsItem.objects.filter(organization=demo, show_on_splash=True).count() == 3
+    assert StaffProfile.objects.filter(organization=demo).count() == 4
+    switches = demo.portal_settings
+    assert all(
+        [
+            switches.proshop_enabled,
+            switches.egift_cards_enabled,
+            switches.welcome_enabled,
+            switches.staff_page_enabled,
+            switches.find_right_class_enabled,
+            switches.live_enabled,
+        ]
+    )
+    riverside = Organization.objects.get(account_name="riverside")
+    assert riverside.location_set.count() == 1
+    assert not riverside.portal_settings.proshop_enabled
