@@ -68,7 +68,7 @@ class Organization(models.Model):
         max_length=50,
         unique=True,
         validators=[validate_account_name, validate_not_reserved],
-        help_text=_("The portal lives at /<account name>/."),
+        help_text=_("The portal lives at /account-name/ (lower-case letters, digits, hyphens)."),
     )
     name = models.CharField(_("display name"), max_length=120)
     logo = ResizedImageField(_("logo"), upload_to="logos/", blank=True, max_dimension=600)
@@ -85,8 +85,8 @@ class Organization(models.Model):
         _("time zone"), max_length=64, default="America/Chicago", validators=[validate_time_zone]
     )
     website_url = models.URLField(_("website"), blank=True)
-    ios_app_url = models.URLField(_("iPhone app link"), blank=True)
-    android_app_url = models.URLField(_("Android app link"), blank=True)
+    ios_app_url = models.URLField(_("App Store link"), blank=True)
+    android_app_url = models.URLField(_("Google Play link"), blank=True)
     is_active = models.BooleanField(_("portal is live"), default=True)
 
     class Meta:

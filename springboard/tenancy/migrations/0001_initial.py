@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 (
                     "account_name",
                     models.SlugField(
-                        help_text="The portal lives at /<account name>/.",
+                        help_text="The portal lives at /account-name/ (lower-case letters, digits, hyphens).",
                         unique=True,
                         validators=[
                             django.core.validators.RegexValidator(
@@ -106,8 +106,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("website_url", models.URLField(blank=True, verbose_name="website")),
-                ("ios_app_url", models.URLField(blank=True, verbose_name="iPhone app link")),
-                ("android_app_url", models.URLField(blank=True, verbose_name="Android app link")),
+                ("ios_app_url", models.URLField(blank=True, verbose_name="App Store link")),
+                ("android_app_url", models.URLField(blank=True, verbose_name="Google Play link")),
                 ("is_active", models.BooleanField(default=True, verbose_name="portal is live")),
             ],
             options={
