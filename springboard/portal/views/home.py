@@ -1,7 +1,12 @@
 """The family-facing pages of the foundation: portal index, splash, dashboard, news, staff."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -90,6 +95,11 @@ def choose_location(request):
     ):
         next_url = portal_url(request, "dashboard")
     return HttpResponseRedirect(next_url)
+
+
+def bench_bare(request):
+    """Mounted only when settings.BENCH is on (see bench/)."""
+    return HttpResponse(f"ok {request.organization.account_name}")
 
 
 def _error(request, template: str, status: int):
