@@ -36,9 +36,7 @@ def test_a_text_file_is_refused_as_an_image(staff_client, org):
     fake = SimpleUploadedFile("photo.jpg", b"not an image at all", content_type="image/jpeg")
     response = _post_news(staff_client, org, fake)
     assert response.status_code == 200
-    assert "Upload a valid image" in response.content.decode() or "not one" in (
-        response.content.decode()
-    )
+    assert "image" in response.context["adminform"].form.errors
     assert not NewsItem.objects.exists()
 
 
@@ -50,10 +48,9 @@ def test_a_20_mb_image_is_refused(staff_client, org):
         "huge.png", buffer.getvalue() + b"\0" * (20 * 1024 * 1024), content_type="image/png"
     )
     response = _post_news(staff_client, org, big)
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
     assert not NewsItem.objects.exists()
-    if response.status_code == 200:
-        assert "largest accepted is 5 MB" in response.content.decode()
+    assert "largest accepted is 5 MB" in str(response.context["adminform"].form.errors["image"])
 
 
 def test_a_large_photo_is_shrunk_on_upload(staff_client, org):
