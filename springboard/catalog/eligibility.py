@@ -65,9 +65,6 @@ class Eligibility:
     first_meeting: date | None = None
     age_at_first_meeting: int | None = None  # months
 
-    def __bool__(self) -> bool:
-        return self.eligible
-
 
 def check_course(
     course: Course,
