@@ -273,6 +273,12 @@ class TestCourseDetail:
         assert meetings[:3] == [date(2027, 1, 4), date(2027, 1, 11), date(2027, 1, 25)]
         assert b"Mon 4 Jan 2027" in response.content
 
+    def test_a_late_class_is_listed_on_its_local_day(self, client, org, term):
+        course = catalog.course(org, start_time=time(19), end_time=time(20))  # 1am UTC
+        response = client.get(f"/acme/booking/classes/{course.pk}/")
+        assert b"Mon 4 Jan 2027" in response.content
+        assert b"Tue 5 Jan 2027" not in response.content
+
     def test_with_a_student_it_says_why_not(self, client, org, term):
         course = catalog.course(org, name="Tumbling")
         query = "birth_date=2022-04-01&student_gender=female&first_name=Maya"

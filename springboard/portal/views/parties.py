@@ -44,6 +44,7 @@ def open_slots(organization, location, *, day: date):
             )
         )
         .filter(bookings=0)
+        .select_related("location")
         .prefetch_related(
             Prefetch("packages", queryset=PartyPackage.objects.filter(shown_on_web=True))
         )
