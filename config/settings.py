@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "springboard.tenancy",
     "springboard.families",
     "springboard.content",
+    "springboard.catalog",
     "springboard.portal",
     "springboard.demo",
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from springboard.content.models import NewsItem, StaffProfile
 from springboard.demo import images
+from springboard.demo.catalog import load_demo_catalog, load_riverside_catalog
 from springboard.tenancy.models import Location, Organization, StaffMembership, StaffRole
 
 
@@ -275,4 +276,6 @@ def load() -> dict[str, Organization]:
         riverside,
         StaffRole.OWNER,
     )
+    load_demo_catalog(demo)
+    load_riverside_catalog(riverside)
     return {"demo": demo, "riverside": riverside}

@@ -1,10 +1,13 @@
 """Every portal URL resolves its organization; another organization's ids answer 404."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from springboard.portal import urls as portal_urls
 from tests import factories
+from tests.catalog import factories as catalog_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,9 @@ def test_the_root_goes_straight_to_the_only_portal(client, org):
 # A new URL with an id must be added here (test_every_id_url_is_covered enforces it).
 ID_URLS = {
     "news_detail": lambda other: factories.news_item(other).pk,
+    "course_detail": lambda other: catalog_factories.course(other).pk,
+    "event_detail": lambda other: catalog_factories.event(other, days=[date(2099, 1, 1)]).pk,
+    "party_package": lambda other: catalog_factories.party_package(other).pk,
 }
 
 

@@ -1,0 +1,153 @@
+"""What the family-facing catalogue pages list, in a constant number of queries per page.
+
+Filters run in the database; openings come from `availability` as annotations of the same
+query; eligibility (Find the Right Class) narrows the database's candidates exactly in Python.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
+
+from springboard.catalog import availability
+from springboard.catalog.eligibility import (
+    QUALIFYING_GENDERS,
+    Eligibility,
+    age_window_in_months,
+    check_course,
+)
+from springboard.catalog.models import WEEKDAY_FIELDS, Closure, Course, Event, Term
+
+MORNING_ENDS = time(12, 0)
+AFTERNOON_ENDS = time(17, 0)
+TIMES_OF_DAY = ("morning", "afternoon", "evening")
+
+
+def listed_terms(organization, today: date) -> list[Term]:
+    """Terms families may browse: shown on the web and not over yet, soonest first."""
+    return list(
+        Term.objects.for_organization(organization).filter(shown_on_web=True, end_date__gte=today)
+    )
+
+
+def courses_of(organization, *, term: Term, location) -> QuerySet:
+    """The shown courses of a term at a location, with openings, in timetable order."""
+    first_day = Case(
+        *[When(**{name: True}, then=Value(n)) for n, name in enumerate(WEEKDAY_FIELDS)],
+        default=Value(7),
+        output_field=IntegerField(),
+    )
+    queryset = (
+        Course.objects.for_organization(organization)
+        .filter(term=term, location=location, shown_on_web=True)
+        .select_related("program", "level", "term", "location")
+        .alias(first_day=first_day)
+        .order_by("first_day", "start_time", "name", "id")
+    )
+    return availability.with_course_places_taken(queryset)
+
+
+def _age_expressions():
+    return (
+        F("min_age_years") * 12 + F("min_age_months"),
+        F("max_age_years") * 12 + F("max_age_months"),
+    )
+
+
+def filter_courses(queryset: QuerySet, filters: dict) -> QuerySet:
+    """Apply the cleaned filter values (absent or empty values filter nothing)."""
+    if filters.get("program"):
+        queryset = queryset.filter(program_id=filters["program"])
+    if filters.get("level"):
+        queryset = queryset.filter(level_id=filters["level"])
+    if filters.get("day") is not None and filters.get("day") != "":
+        queryset = queryset.filter(**{WEEKDAY_FIELDS[int(filters["day"])]: True})
+    time_of_day = filters.get("time_of_day")
+    if time_of_day == "morning":
+        queryset = queryset.filter(start_time__lt=MORNING_ENDS)
+    elif time_of_day == "afternoon":
+        queryset = queryset.filter(start_time__gte=MORNING_ENDS, start_time__lt=AFTERNOON_ENDS)
+    elif time_of_day == "evening":
+        queryset = queryset.filter(start_time__gte=AFTERNOON_ENDS)
+    if filters.get("age") is not None:
+        low, high = _age_expressions()
+        months = filters["age"] * 12
+        queryset = queryset.alias(low=low, high=high).filter(low__lte=months + 11, high__gte=months)
+    if filters.get("gender"):
+        queryset = queryset.filter(gender__in=["any", filters["gender"]])
+    if filters.get("instructor"):
+        queryset = queryset.filter(instructors=filters["instructor"])
+    if filters.get("openings"):
+        queryset = queryset.filter(places_left__gt=0)
+    if filters.get("q"):
+        words = filters["q"]
+        queryset = queryset.filter(
+            Q(name__icontains=words)
+            | Q(program__name__icontains=words)
+            | Q(level__name__icontains=words)
+            | Q(room__icontains=words)
+        )
+    return queryset
+
+
+@dataclass(frozen=True)
+class Student:
+    """What eligibility needs of a student: typed in (wizard) or a family's Student."""
+
+    birth_date: date
+    gender: str
+    first_name: str = ""
+    enrolled_course_ids: frozenset[int] = frozenset()
+
+
+def eligible_courses(
+    queryset: QuerySet,
+    student: Student,
+    *,
+    term: Term,
+    today: date,
+    now: datetime,
+    closures: Iterable[Closure],
+) -> list[tuple[Course, Eligibility]]:
+    """The term's courses the student qualifies for, each with its eligibility.
+
+    The database first drops courses the student cannot fit whatever the meeting date (gender,
+    age anywhere in the rest of the term); the exact rule then runs on what is left.
+    """
+    youngest, oldest = age_window_in_months(
+        student.birth_date, start=max(today, term.start_date), end=term.end_date
+    )
+    low, high = _age_expressions()
+    candidates = (
+        queryset.filter(gender__in=QUALIFYING_GENDERS.get(student.gender, {"any"}))
+        .alias(low=low, high=high)
+        .filter(low__lte=oldest, high__gte=youngest)
+    )
+    closures = list(closures)
+    result = []
+    for course in candidates:
+        verdict = check_course(
+            course,
+            birth_date=student.birth_date,
+            gender=student.gender,
+            first_name=student.first_name,
+            enrolled_course_ids=student.enrolled_course_ids,
+            today=today,
+            now=now,
+            closures=closures,
+        )
+        if verdict.eligible:
+            result.append((course, verdict))
+    return result
+
+
+def events_at(organization, *, location, today: date) -> QuerySet:
+    """Shown events at a location with a day today or later, soonest first."""
+    return (
+        Event.objects.for_organization(organization)
+        .filter(location=location, shown_on_web=True, days__date__gte=today)
+        .annotate(first_day=Min("days__date"))
+        .select_related("location")
+        .order_by("first_day", "name", "id")
+    )

@@ -1,0 +1,265 @@
+"""BOOKING: the classes page, course detail, Find the Right Class, events (camps), parties.
+
+Every list runs a constant number of queries however many courses an organization has
+(tests/portal/test_booking_queries.py). Filter state lives in the query string, so a
+filtered page is shareable, and htmx swaps only the results (the `results` partial) while
+pushing the URL, so Back works; without JavaScript the same GET form reloads the page.
+"""
+
+import zoneinfo
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from springboard.catalog import listing
+from springboard.catalog.availability import (
+    course_openings,
+    with_course_places_taken,
+    with_event_day_places_taken,
+)
+from springboard.catalog.eligibility import check_course
+from springboard.catalog.models import Course, Event, EventDay, Level, Program
+from springboard.catalog.schedule import closures_for, meetings
+from springboard.content.models import StaffProfile
+from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
+from springboard.tenancy.middleware import current_location
+
+PER_PAGE = 24
+UPCOMING_MEETINGS_SHOWN = 30
+
+
+def local_today(request) -> date:
+    """Today in the current location's zone (the organization's when it has none)."""
+    location = current_location(request)
+    zone = location.time_zone if location else request.organization.time_zone
+    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(zone)).date()
+
+
+def wants_fragment(request) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page(request, template: str, context: dict, fragment: str = "results"):
+    name = f"{template}#{fragment}" if wants_fragment(request) else template
+    response = render(request, name, context)
+    response.headers["Vary"] = "HX-Request"
+    if wants_fragment(request):
+        # The filter state is the URL: Back and a shared link show the same list.
+        response.headers["HX-Push-Url"] = request.get_full_path()
+    return response
+
+
+@require_GET
+def booking(request):
+    return render(request, "portal/booking/index.html")
+
+
+def _chosen_term(request, terms):
+    """?term=<id> picks a listed term; not a number → ignored; not this organization's → 404."""
+    raw = request.GET.get("term", "")
+    if raw.isdigit() and len(raw) < 10:
+        for term in terms:
+            if term.pk == int(raw):
+                return term
+        raise Http404("No such term")
+    return terms[0] if terms else None
+
+
+def _class_filter_form(request, term, location, *, for_student=False):
+    organization = request.organization
+    programs = levels = instructors = ()
+    enabled = set(organization.portal_settings.class_filters or [])
+    in_term = {"course__term": term, "course__location": location}
+    if "program" in enabled:
+        programs = Program.objects.for_organization(organization).filter(**in_term).distinct()
+    if "level" in enabled:
+        levels = Level.objects.for_organization(organization).filter(**in_term).distinct()
+    if "instructor" in enabled:
+        instructors = (
+            StaffProfile.objects.for_organization(organization)
+            .filter(courses__term=term, courses__location=location)
+            .distinct()
+        )
+    return ClassFilterForm(
+        request.GET,
+        enabled=enabled,
+        programs=programs,
+        levels=levels,
+        instructors=instructors,
+        for_student=for_student,
+    )
+
+
+def _catalogue_context(request, *, for_student=False):
+    organization = request.organization
+    today = local_today(request)
+    terms = listing.listed_terms(organization, today)
+    term = _chosen_term(request, terms)
+    location = current_location(request)
+    form = None
+    if term and location:
+        form = _class_filter_form(request, term, location, for_student=for_student)
+    return {
+        "today": today,
+        "terms": terms,
+        "term": term,
+        "location": location,
+        "form": form,
+        "ignored": form.ignored() if form else [],
+    }
+
+
+def _courses(request, context):
+    term, location, form = context["term"], context["location"], context["form"]
+    if not (term and location):
+        return Course.objects.none()
+    queryset = listing.courses_of(request.organization, term=term, location=location)
+    return listing.filter_courses(queryset, form.filters())
+
+
+def _with_instructors(courses):
+    prefetch_related_objects(courses, "instructors")
+    return courses
+
+
+@require_GET
+def classes(request):
+    context = _catalogue_context(request)
+    page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
+    _with_instructors(page.object_list)
+    context.update({"page": page, "results": [(c, None) for c in page.object_list]})
+    return render_page(request, "portal/booking/classes.html", context)
+
+
+@require_GET
+def find_right_class(request):
+    if not request.organization.portal_settings.find_right_class_enabled:
+        raise Http404("Find the Right Class is switched off")
+    context = _catalogue_context(request, for_student=True)
+    student_form = StudentDetailsForm(
+        request.GET if "birth_date" in request.GET else None, today=context["today"]
+    )
+    context["student_form"] = student_form
+    context["page"] = None
+    if student_form.is_bound and student_form.is_valid() and context["term"]:
+        student = listing.Student(
+            birth_date=student_form.cleaned_data["birth_date"],
+            gender=student_form.cleaned_data["student_gender"],
+            first_name=student_form.cleaned_data["first_name"],
+        )
+        context.update(find_courses_for(request, context, student))
+        return render_page(request, "portal/booking/find_right_class.html", context)
+    return render(request, "portal/booking/find_right_class.html", context)
+
+
+def find_courses_for(request, context, student: listing.Student) -> dict:
+    """The wizard's results for one student: the hook the logged-in student picker calls with
+    a Student built from families.Student (first_name, birth_date, gender, enrollments)."""
+    found = listing.eligible_courses(
+        _courses(request, context),
+        student,
+        term=context["term"],
+        today=context["today"],
+        now=timezone.now(),
+        closures=closures_for(request.organization, location_ids=[context["location"].pk]),
+    )
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    _with_instructors([course for course, _ in page.object_list])
+    student_query = urlencode(
+        {
+            "birth_date": student.birth_date.isoformat(),
+            "student_gender": student.gender,
+            "first_name": student.first_name,
+        }
+    )
+    return {
+        "page": page,
+        "results": page.object_list,
+        "student": student,
+        "student_query": student_query,
+    }
+
+
+@require_GET
+def course_detail(request, course_id: int):
+    course = get_object_or_404(
+        with_course_places_taken(
+            Course.objects.for_organization(request.organization)
+            .filter(shown_on_web=True)
+            .select_related("program", "level", "term", "location")
+            .prefetch_related("instructors")
+        ),
+        pk=course_id,
+    )
+    today = local_today(request)
+    closures = closures_for(request.organization, location_ids=[course.location_id])
+    upcoming = list(meetings(course, closures, on_or_after=today))
+    verdict = None
+    student_form = StudentDetailsForm(
+        request.GET if "birth_date" in request.GET else None, today=today
+    )
+    if student_form.is_bound and student_form.is_valid():
+        verdict = check_course(
+            course,
+            birth_date=student_form.cleaned_data["birth_date"],
+            gender=student_form.cleaned_data["student_gender"],
+            first_name=student_form.cleaned_data["first_name"],
+            today=today,
+            closures=closures,
+        )
+    return render(
+        request,
+        "portal/booking/course_detail.html",
+        {
+            "course": course,
+            "openings": course_openings(course),
+            "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
+            "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),
+            "verdict": verdict,
+        },
+    )
+
+
+def _days_with_openings(today):
+    return Prefetch(
+        "days",
+        queryset=with_event_day_places_taken(
+            EventDay.objects.filter(date__gte=today).select_related("event")
+        ),
+        to_attr="upcoming_days",
+    )
+
+
+@require_GET
+def events(request):
+    today = local_today(request)
+    location = current_location(request)
+    queryset = Event.objects.none()
+    if location is not None:
+        queryset = listing.events_at(request.organization, location=location, today=today)
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    prefetch_related_objects(page.object_list, _days_with_openings(today))
+    return render_page(request, "portal/booking/events.html", {"page": page})
+
+
+@require_GET
+def event_detail(request, event_id: int):
+    today = local_today(request)
+    event = get_object_or_404(
+        Event.objects.for_organization(request.organization)
+        .filter(shown_on_web=True)
+        .select_related("location")
+        .prefetch_related(_days_with_openings(today)),
+        pk=event_id,
+    )
+    return render(request, "portal/booking/event_detail.html", {"event": event})

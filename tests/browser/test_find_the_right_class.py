@@ -1,0 +1,101 @@
+"""A family on a phone finds the classes a child qualifies for, narrows by day, opens one."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from springboard.demo import data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _december_2026():
+    # Winter 2027 enrollment is open; the clock keeps ticking for the browser's sake.
+    with time_machine.travel(datetime(2026, 12, 1, 18, tzinfo=UTC), tick=True):
+        yield
+
+
+def close_welcome(page) -> None:
+    welcome = page.get_by_role("dialog", name=re.compile("Welcome"))
+    welcome.get_by_role("button", name="Continue").click()
+    expect(welcome).to_be_hidden()
+
+
+def test_find_the_right_class_for_a_six_year_old_then_narrow_by_day(phone):
+    data.load()
+    page = phone.page
+    page.goto("/demo/dashboard/")
+    close_welcome(page)
+    page.get_by_test_id("tile-find_right_class").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find the Right Class")
+    phone.check_page()
+
+    # A birth date in the future is a message, not a list.
+    page.get_by_label("Birth date").fill("2030-01-01")
+    page.get_by_label("Gender").select_option(label="Female")
+    page.get_by_role("button", name="Show classes").click()
+    expect(page.get_by_text("The birth date is in the future.")).to_be_visible()
+    phone.check_page()
+
+    page.get_by_label("First name (optional)").fill("Maya")
+    page.get_by_label("Birth date").fill("2020-06-01")
+    page.get_by_role("button", name="Show classes").click()
+    expect(page.get_by_test_id("student-summary")).to_contain_text("Classes Maya qualifies for")
+    courses = page.get_by_test_id("course")
+    expect(courses.first).to_be_visible()
+    listed = courses.locator("h2").all_inner_texts()
+    assert listed, "no classes for a six-year-old girl"
+    # Only what she qualifies for: no boys' classes, no toddler or teen classes.
+    assert not any(re.search(r"Boys|Parent|Tot|Elite|Advanced|Stroke", name) for name in listed)
+    phone.check_page()
+
+    # Narrow by day: htmx swaps the results (no page load) and puts the filter in the URL.
+    page.evaluate("window.__samePage = true")
+    page.get_by_label("Day", exact=True).select_option(label="Tuesday")
+    expect(page).to_have_url(re.compile(r"day=1"))
+    expect(courses.first).to_be_visible()
+    assert page.evaluate("window.__samePage === true")
+    days = courses.locator(".sb-days").all_inner_texts()
+    assert days and all("Tue" in text for text in days), days
+    phone.check_page()
+
+    # Course detail lists upcoming meetings and says she qualifies.
+    first_name = courses.first.locator("h2").inner_text()
+    courses.first.locator("h2 a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first_name)
+    expect(page.get_by_test_id("eligibility")).to_contain_text("qualifies")
+    expect(page.get_by_test_id("meetings").locator("li").first).to_contain_text("Jan 2027")
+    phone.check_page()
+
+    # Back returns to the narrowed list.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"day=1"))
+    expect(page.get_by_test_id("course").first).to_be_visible()
+    phone.check_page()
+
+
+def test_classes_events_and_parties_pages_on_a_phone(phone):
+    data.load()
+    page = phone.page
+    page.goto("/demo/dashboard/")
+    close_welcome(page)
+    page.get_by_test_id("tile-booking").click()
+    phone.check_page()
+    page.get_by_test_id("tile-classes").click()
+    expect(page.get_by_test_id("result-count")).to_contain_text("classes at Main Street")
+    phone.check_page()
+    page.get_by_label("Only classes with openings").check()
+    expect(page).to_have_url(re.compile(r"openings=on"))
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    phone.check_page()
+    page.goto("/demo/booking/events/")
+    expect(page.get_by_test_id("event").first).to_be_visible()
+    phone.check_page()
+    page.goto("/demo/booking/parties/")
+    expect(page.get_by_test_id("party-package")).to_have_count(2)
+    phone.check_page()
