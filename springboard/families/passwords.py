@@ -36,11 +36,12 @@ def reset_password(*, email: str, code: str, password: str, now: datetime):
     """Spend a reset code and set the new password. Changing the password changes the
     session hash, so every other session of this login ends; the caller logs this one in."""
     email = normalize_email_address(email)
+    # Outside the transaction below: a wrong try must stay counted when CodeError is raised.
+    record = use_code(purpose=CodePurpose.RESET, email=email, code=code, now=now)
+    user = record.user
+    if user is None or not user.is_active:
+        raise CodeError
     with transaction.atomic():
-        record = use_code(purpose=CodePurpose.RESET, email=email, code=code, now=now)
-        user = record.user
-        if user is None or not user.is_active:
-            raise CodeError
         user.set_password(password)
         user.save(update_fields=["password"])
         # Whoever reads the inbox controls the email: the families count as confirmed.
@@ -74,10 +75,10 @@ def request_email_change(
 
 def confirm_email_change(*, user, new_email: str, code: str, now: datetime):
     new_email = normalize_email_address(new_email)
+    record = use_code(purpose=CodePurpose.EMAIL_CHANGE, email=new_email, code=code, now=now)
+    if record.user_id != user.pk:
+        raise CodeError
     with transaction.atomic():
-        record = use_code(purpose=CodePurpose.EMAIL_CHANGE, email=new_email, code=code, now=now)
-        if record.user_id != user.pk:
-            raise CodeError
         if get_user_model().objects.filter(email=new_email).exclude(pk=user.pk).exists():
             raise CodeError(_("Another login uses that email."))
         user.email = new_email

@@ -1,6 +1,8 @@
 """Register/Login, sign-up with an emailed code, the first student, logging out, and one login
 across organizations ("Create your family here", Switch organizations)."""
 
+import math
+
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -66,7 +68,7 @@ def login_view(request):
         now = timezone.now()
         until = throttle.locked_until(email=email, ip=ip, now=now)
         if until is not None:
-            minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((until - now).total_seconds() / 60))
             locked_message = _(
                 "Too many wrong passwords from here. For your safety, logging in with this "
                 "email is paused for %(minutes)s more minutes (until %(time)s UTC). You can "
