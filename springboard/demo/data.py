@@ -275,4 +275,7 @@ def load() -> dict[str, Organization]:
         riverside,
         StaffRole.OWNER,
     )
+    from springboard.demo.families import load_families  # it imports Login from here
+
+    load_families(demo, riverside)
     return {"demo": demo, "riverside": riverside}
