@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",
+    "springboard.portal.middleware.FamilyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

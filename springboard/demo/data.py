@@ -278,4 +278,7 @@ def load() -> dict[str, Organization]:
     )
     load_demo_catalog(demo)
     load_riverside_catalog(riverside)
+    from springboard.demo.families import load_families  # it imports Login from here
+
+    load_families(demo, riverside)
     return {"demo": demo, "riverside": riverside}

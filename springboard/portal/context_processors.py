@@ -13,4 +13,5 @@ def portal(request) -> dict:
         "nav": chrome(request),
         "locations": organization_locations(request),
         "current_location": current_location(request),
+        "family": getattr(request, "family", None),
     }

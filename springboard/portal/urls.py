@@ -1,6 +1,15 @@
 from django.urls import path
 
-from springboard.portal.views import booking, home, parties
+from springboard.portal.views import (
+    accounts,
+    booking,
+    home,
+    live,
+    my_account,
+    parties,
+    passwords,
+    policies,
+)
 
 app_name = "portal"
 
@@ -24,4 +33,42 @@ urlpatterns += [
     path("booking/events/<int:event_id>/", booking.event_detail, name="event_detail"),
     path("booking/parties/", parties.parties, name="parties"),
     path("booking/parties/<int:package_id>/", parties.party_package, name="party_package"),
+]
+
+# Family accounts (issue 3).
+urlpatterns += [
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("register/", accounts.register, name="register"),
+    path("register/confirm/", accounts.confirm_email_view, name="confirm_email"),
+    path("register/confirm/resend/", accounts.resend_code, name="resend_code"),
+    path("register/student/", accounts.signup_student, name="signup_student"),
+    path("create-family/", accounts.create_family_here_view, name="create_family_here"),
+    path("switch/", accounts.switch_organizations, name="switch_organizations"),
+    path("password/forgot/", passwords.forgot_password, name="forgot_password"),
+    path("password/reset/", passwords.reset_password_view, name="reset_password"),
+    path("policies/", policies.policies, name="policies"),
+    path("policies/family/", policies.family_policies, name="family_policies"),
+    path("policies/student/", policies.student_policies, name="student_policies"),
+    path("policies/<int:policy_id>/", policies.policy_detail, name="policy_detail"),
+    path("account/", my_account.account, name="account"),
+    path("account/contact/", my_account.edit_contact, name="edit_contact"),
+    path("account/email/", my_account.change_email, name="change_email"),
+    path("account/email/confirm/", my_account.confirm_new_email, name="confirm_new_email"),
+    path("account/students/add/", my_account.student_add, name="student_add"),
+    path("account/students/<int:student_id>/", my_account.student_edit, name="student_edit"),
+    path("account/guardians/add/", my_account.guardian_add, name="guardian_add"),
+    path("account/guardians/<int:guardian_id>/", my_account.guardian_edit, name="guardian_edit"),
+    path(
+        "account/emergency-contacts/add/",
+        my_account.emergency_contact_add,
+        name="emergency_contact_add",
+    ),
+    path(
+        "account/emergency-contacts/<int:contact_id>/",
+        my_account.emergency_contact_edit,
+        name="emergency_contact_edit",
+    ),
+    path("account/join/", my_account.join_family, name="join_family"),
+    path("live/", live.live, name="live"),
 ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from springboard.portal import urls as portal_urls
-from tests import factories
+from tests import factories, family_factories
 from tests.catalog import factories as catalog_factories
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +44,16 @@ ID_URLS = {
     "course_detail": lambda other: catalog_factories.course(other).pk,
     "event_detail": lambda other: catalog_factories.event(other, days=[date(2099, 1, 1)]).pk,
     "party_package": lambda other: catalog_factories.party_package(other).pk,
+    "policy_detail": lambda other: family_factories.policy(other).pk,
 }
+# Pages of a logged-in family that take an id: tests/portal/test_account_tenancy.py proves them.
+FAMILY_ID_URLS = {"student_edit", "guardian_edit", "emergency_contact_edit"}
 
 
 def test_every_id_url_is_covered():
     with_ids = {pattern.name for pattern in portal_urls.urlpatterns if pattern.pattern.converters}
-    assert with_ids <= set(ID_URLS), f"add {with_ids - set(ID_URLS)} to ID_URLS"
+    covered = set(ID_URLS) | FAMILY_ID_URLS
+    assert with_ids <= covered, f"add {with_ids - covered} to ID_URLS"
 
 
 @pytest.mark.parametrize("name", sorted(ID_URLS))

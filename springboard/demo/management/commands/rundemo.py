@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from springboard.demo import data
+from springboard.demo.families import FAMILY_LOGINS
 
 HOUSEKEEPING_EVERY_SECONDS = 60
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
                 f"    {login.email} / {login.password}  ({login.what})"
                 for login in data.STAFF_LOGINS
             ),
+            "  Family logins (email / password):",
+            *(f"    {login.email} / {login.password}  ({login.what})" for login in FAMILY_LOGINS),
             f"  Emails sent by the portal are written to {settings.MAIL_FOLDER}",
             "  Press Ctrl-C to stop.",
             "",

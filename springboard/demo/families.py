@@ -1,0 +1,183 @@
+"""Demo families, policies and referral sources (idempotent: found by natural keys).
+
+- family@demo.example: the Rivera family at `demo`, two students, every policy agreed;
+- twogyms@demo.example: the Chen family at both `demo` and `riverside` (Switch organizations).
+"""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from springboard.demo.data import Login
+from springboard.families.models import (
+    Family,
+    Guardian,
+    Policy,
+    PolicyKind,
+    ReferralSource,
+    Student,
+)
+from springboard.families.policies import pending_items, record_answers
+from springboard.tenancy.models import Organization
+
+DEMO_FAMILY = Login("family@demo.example", "demo-family-2026", "the Rivera family at demo")
+TWO_GYMS_FAMILY = Login(
+    "twogyms@demo.example", "two-gyms-2026", "the Chen family at demo and riverside"
+)
+FAMILY_LOGINS = [DEMO_FAMILY, TWO_GYMS_FAMILY]
+
+POLICIES = {
+    "demo": [
+        (
+            PolicyKind.FAMILY,
+            "Liability waiver",
+            True,
+            "Gymnastics, swimming and ninja training are physical activities with a risk of "
+            "injury. I accept that risk for my family and release the gym from claims arising "
+            "from ordinary participation.",
+        ),
+        (
+            PolicyKind.FAMILY,
+            "Photo and video consent",
+            False,
+            "The gym may use photos and videos taken in class on its website and social media.",
+        ),
+        (
+            PolicyKind.STUDENT,
+            "Medical release",
+            True,
+            "In an emergency the staff may arrange medical treatment for this student when a "
+            "guardian cannot be reached.",
+        ),
+    ],
+    "riverside": [
+        (
+            PolicyKind.FAMILY,
+            "Pool rules",
+            True,
+            "Students shower before swimming, and a guardian stays on site during lessons for "
+            "children under 6.",
+        ),
+        (
+            PolicyKind.TRANSACTION,
+            "Refund policy",
+            True,
+            "Lessons are refundable until the first class of the session.",
+        ),
+    ],
+}
+REFERRAL_SOURCES = ["A friend or family member", "Search engine", "Social media", "Drove by"]
+
+
+def _policies(organization: Organization) -> None:
+    for position, (kind, title, required, text) in enumerate(
+        POLICIES.get(organization.account_name, [])
+    ):
+        if not Policy.objects.filter(organization=organization, title=title).exists():
+            Policy.objects.create(
+                organization=organization,
+                kind=kind,
+                title=title,
+                required=required,
+                text=text,
+                position=position,
+            )
+
+
+def _user(login: Login, first_name: str, last_name: str):
+    User = get_user_model()
+    user = User.objects.filter(email=login.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            login.email, login.password, first_name=first_name, last_name=last_name
+        )
+    return user
+
+
+def _family(organization, user, *, last_name: str, first_name: str, **fields) -> Family:
+    existing = Family.objects.filter(organization=organization, guardians__user=user).first()
+    if existing is not None:
+        return existing
+    family = Family.objects.create(
+        organization=organization,
+        name=f"The {last_name} Family",
+        email=user.email,
+        email_confirmed_at=timezone.now(),
+        **fields,
+    )
+    Guardian.objects.create(
+        organization=organization,
+        family=family,
+        user=user,
+        first_name=first_name,
+        last_name=last_name,
+        email=user.email,
+        mobile_phone=family.mobile_phone,
+        relationship="Parent",
+        is_primary=True,
+    )
+    return family
+
+
+def _student(family: Family, first_name: str, birth_date: date, gender: str) -> None:
+    Student.objects.get_or_create(
+        family=family,
+        first_name=first_name,
+        defaults={
+            "organization_id": family.organization_id,
+            "last_name": family.name.removeprefix("The ").removesuffix(" Family"),
+            "birth_date": birth_date,
+            "gender": gender,
+        },
+    )
+
+
+def _agree(family: Family, user, signature: str) -> None:
+    items = pending_items(family)
+    if items:
+        record_answers(
+            family=family,
+            user=user,
+            answers={item.key: True for item in items},
+            signature=signature,
+            ip_address=None,
+            now=timezone.now(),
+        )
+
+
+def load_families(demo: Organization, riverside: Organization) -> None:
+    for organization in (demo, riverside):
+        _policies(organization)
+    for position, name in enumerate(REFERRAL_SOURCES):
+        ReferralSource.objects.get_or_create(
+            organization=demo, name=name, defaults={"position": position}
+        )
+    address = {"address_line1": "41 Maple Avenue", "city": "Springfield", "region": "IL"}
+    rivera = _user(DEMO_FAMILY, "Ana", "Rivera")
+    family = _family(
+        demo,
+        rivera,
+        first_name="Ana",
+        last_name="Rivera",
+        mobile_phone="+12175550147",
+        postal_code="62704",
+        **address,
+    )
+    _student(family, "Mia", date(2017, 3, 14), "female")
+    _student(family, "Leo", date(2020, 9, 2), "male")
+    _agree(family, rivera, "Ana Rivera")
+
+    chen = _user(TWO_GYMS_FAMILY, "Wei", "Chen")
+    for organization in (demo, riverside):
+        family = _family(
+            organization,
+            chen,
+            first_name="Wei",
+            last_name="Chen",
+            mobile_phone="+12175550163",
+            postal_code="62704",
+            **address,
+        )
+        _student(family, "Lily", date(2016, 11, 20), "female")
+        _agree(family, chen, "Wei Chen")
