@@ -191,3 +191,16 @@ def test_the_menu_shows_family_entries_once_logged_in(logged_in, org):
     for url in (b"/acme/policies/family/", b"/acme/policies/student/", b"/acme/live/"):
         assert url in page
     assert User.objects.count() == 1
+
+
+def test_names_with_script_tags_are_escaped_in_emails(
+    logged_in, family, django_capture_on_commit_callbacks
+):
+    family.name = "The <script>x</script> Family"
+    family.save()
+    data = {"first_name": "<script>y</script>", "last_name": "R", "email": "g@example.com"}
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post("/acme/account/guardians/add/", {**data, "invite": "on"})
+    html = mail.outbox[-1].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html

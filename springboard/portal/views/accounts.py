@@ -4,6 +4,7 @@ across organizations ("Create your family here", Switch organizations)."""
 import math
 
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -163,7 +164,7 @@ def signup_student(request):
     if request.method == "POST" and form.is_valid():
         try:
             add_student(family=family, now=timezone.now(), **form.cleaned_data)
-        except Exception as error:  # ValidationError from the service
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             if request.POST.get("another"):
