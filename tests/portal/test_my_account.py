@@ -204,3 +204,17 @@ def test_names_with_script_tags_are_escaped_in_emails(
     html = mail.outbox[-1].alternatives[0][0]
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_my_account_and_the_gate_do_not_grow_with_students(logged_in, family, org):
+    from springboard.families.models import PolicyKind
+    from tests.helpers import queries_for
+
+    family_factories.policy(org, kind=PolicyKind.STUDENT)
+    family_factories.student(family)
+    family_factories.agree_to_everything(family)
+    one = queries_for(logged_in, "/acme/account/")
+    for _ in range(5):
+        family_factories.student(family)
+    family_factories.agree_to_everything(family)
+    assert queries_for(logged_in, "/acme/account/") == one
