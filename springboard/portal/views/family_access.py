@@ -3,7 +3,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -40,7 +40,8 @@ def with_next(url: str, next_url: str | None) -> str:
 
 
 def family_required(view):
-    """A visitor logs in first; a login without a family here creates one first."""
+    """A visitor logs in first; a login without a family here creates one first (or, for a
+    page of one row, gets a 404: no row of this organization can be its own)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -49,6 +50,8 @@ def family_required(view):
                 with_next(portal_url(request, "login"), request.get_full_path())
             )
         if getattr(request, "family", None) is None:
+            if kwargs:
+                raise Http404("No family of this login here")
             return HttpResponseRedirect(
                 with_next(portal_url(request, "create_family_here"), request.get_full_path())
             )
