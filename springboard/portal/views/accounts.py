@@ -46,7 +46,8 @@ AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _after_login(request) -> HttpResponseRedirect:
     next_url = safe_next(request, "")
-    if request.family is None:
+    # An invited guardian who already has a login takes up the invitation, not a new family.
+    if request.family is None and not next_url.startswith(portal_url(request, "join_family")):
         return HttpResponseRedirect(
             with_next(portal_url(request, "create_family_here"), next_url or None)
         )

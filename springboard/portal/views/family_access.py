@@ -36,7 +36,9 @@ def safe_next(request, fallback: str | None = None) -> str:
 
 
 def with_next(url: str, next_url: str | None) -> str:
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    if not next_url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'next': next_url})}"
 
 
 def family_required(view):
