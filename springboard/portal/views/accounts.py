@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.families import throttle
+from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.services import (
     AccountError,
@@ -41,7 +42,6 @@ from springboard.portal.views.family_access import (
 )
 
 SIGNUP_EMAIL_KEY = "signup-email"
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _after_login(request) -> HttpResponseRedirect:
@@ -78,13 +78,12 @@ def login_view(request):
             ) % {"minutes": minutes, "time": time_format(until, "H:i")}
             status = 429
         else:
+            # The backend counts the failure (or clears the pair's failures on success).
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(email=email, ip=ip, now=now)
                 form.add_error(None, _("That email and password do not match a login."))
             else:
-                throttle.record_success(email=email, ip=ip)
-                login(request, user, backend=AUTH_BACKEND)
+                login(request, user, backend=BACKEND)
                 request.family = family_for(user, request.organization)
                 return _after_login(request)
     return render(
@@ -141,7 +140,7 @@ def confirm_email_view(request):
         else:
             request.session.pop(SIGNUP_EMAIL_KEY, None)
             if not request.user.is_authenticated or request.user.pk != user.pk:
-                login(request, user, backend=AUTH_BACKEND)
+                login(request, user, backend=BACKEND)
             return HttpResponseRedirect(portal_url(request, "signup_student"))
     return render(request, "portal/accounts/confirm_email.html", {"form": form, "email": email})
 

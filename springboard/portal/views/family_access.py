@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from springboard.families import throttle
+
 NEXT_MAX_LENGTH = 2000
 
 
@@ -14,9 +16,7 @@ def portal_url(request, name: str, *args) -> str:
     return reverse(f"portal:{name}", args=[request.organization.account_name, *args])
 
 
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR: behind a proxy, the proxy must set it from X-Forwarded-For itself."""
-    return request.META.get("REMOTE_ADDR") or None
+client_ip = throttle.client_ip
 
 
 def safe_next(request, fallback: str | None = None) -> str:
