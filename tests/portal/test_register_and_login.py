@@ -315,3 +315,11 @@ def test_a_duplicate_sign_up_cannot_confirm_or_log_in(
     for _ in range(4):
         sign_up(client, django_capture_on_commit_callbacks)
     assert len([m for m in mail.outbox if m.to == ["ana.rivera@example.com"]]) == 3
+
+
+def test_the_dashboard_offers_a_family_here_to_a_login_without_one(client, org, other_org):
+    family = family_factories.family(other_org)
+    client.force_login(family.guardians.get().user)
+    page = client.get("/acme/dashboard/")
+    assert b'data-testid="create-family-notice"' in page.content
+    assert b'href="/acme/create-family/"' in page.content
