@@ -323,3 +323,19 @@ def test_the_dashboard_offers_a_family_here_to_a_login_without_one(client, org, 
     page = client.get("/acme/dashboard/")
     assert b'data-testid="create-family-notice"' in page.content
     assert b'href="/acme/create-family/"' in page.content
+
+
+def test_a_family_that_left_before_confirming_confirms_later(
+    client, org, django_capture_on_commit_callbacks
+):
+    family = family_factories.family(org, confirmed=False)
+    client.post("/acme/login/", {"email": family.email, "password": PASSWORD})
+    assert b"Enter your code" in client.get("/acme/dashboard/").content
+    assert client.get("/acme/register/confirm/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/acme/register/confirm/resend/")
+    response = client.post("/acme/register/confirm/", {"code": code_in(mail.outbox[-1])})
+    assert response.status_code == 302
+    family.refresh_from_db()
+    assert family.can_book
+    assert client.get("/acme/register/confirm/")["Location"] == "/acme/dashboard/"
