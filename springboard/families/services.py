@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from springboard.families.codes import issue_code, use_code
+from springboard.families.codes import CodeError, issue_code, use_code
 from springboard.families.mail import send_after_commit
 from springboard.families.models import (
     CodePurpose,
@@ -103,6 +103,10 @@ def create_account(
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(email=email).exists():
+            # The same code path as a new email (a code row, the hourly limit), but the code
+            # belongs to no login, so it can confirm nothing, and nobody is sent it.
+            if issue_code(purpose=CodePurpose.SIGNUP, email=email, user=None, now=now) is None:
+                return None
             send_after_commit(
                 "already_registered",
                 to=email,
@@ -141,17 +145,18 @@ def send_signup_code(*, organization: Organization, email: str, now: datetime) -
     """Another code for an unconfirmed login (nothing for unknown or confirmed emails)."""
     email = normalize_email_address(email)
     with transaction.atomic():
-        family = (
-            Family.objects.filter(guardians__user__email=email, email_confirmed_at__isnull=True)
-            .select_related("organization")
-            .first()
-        )
-        if family is not None:
+        user = get_user_model().objects.filter(email=email).first()
+        if (
+            user is not None
+            and Family.objects.filter(
+                guardians__user=user, email_confirmed_at__isnull=True
+            ).exists()
+        ):
             _send_code(
                 organization=organization,
                 purpose=CodePurpose.SIGNUP,
                 email=email,
-                user=None,
+                user=user,
                 now=now,
             )
 
@@ -159,8 +164,10 @@ def send_signup_code(*, organization: Organization, email: str, now: datetime) -
 def confirm_email(*, email: str, code: str, now: datetime):
     """Spend a sign-up code: every family of that login counts as confirmed. Returns the login."""
     email = normalize_email_address(email)
-    use_code(purpose=CodePurpose.SIGNUP, email=email, code=code, now=now)
-    user = get_user_model().objects.get(email=email)
+    record = use_code(purpose=CodePurpose.SIGNUP, email=email, code=code, now=now)
+    user = record.user
+    if user is None or user.email != email:
+        raise CodeError
     Family.objects.filter(guardians__user=user, email_confirmed_at__isnull=True).update(
         email_confirmed_at=now
     )

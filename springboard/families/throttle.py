@@ -15,6 +15,12 @@ PAIR_LIMIT = 10
 IP_LIMIT = 50
 
 
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR: behind a proxy, the proxy setup must put the client's address there; a
+    client-sent X-Forwarded-For is never trusted (it would let anyone pick their IP)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def locked_until(*, email: str, ip: str | None, now: datetime) -> datetime | None:
     """When this (email, IP) may try again, or None if it may try now."""
     email = normalize_email_address(email)

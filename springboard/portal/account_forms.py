@@ -44,7 +44,11 @@ class PortalFormMixin:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                field = self.fields[name]
+                # The error shown beside the field (and any help text) is read out with it.
+                ids = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if field.help_text else [])
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 class EmailField(forms.EmailField):

@@ -23,6 +23,7 @@ OPEN_DURING_POLICY_GATE = {
     "student_policies",
     "switch_organizations",
     "confirm_email",
+    "resend_code",
     "signup_student",
 }
 

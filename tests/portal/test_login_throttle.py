@@ -60,3 +60,24 @@ def test_a_success_clears_the_pairs_failures(client, org):
         try_login(client, family.email, "wrong-password")
     assert try_login(client, family.email, PASSWORD).status_code == 302
     assert not LoginFailure.objects.filter(email=family.email).exists()
+
+
+def test_the_staff_admin_login_is_throttled_too(client, org):
+    from tests import factories
+
+    staff = factories.staff_user(org)
+    for _ in range(10):
+        client.post(
+            "/admin/login/", {"username": staff.email, "password": "wrong"}, REMOTE_ADDR=HOME
+        )
+    response = client.post(
+        "/admin/login/", {"username": staff.email, "password": PASSWORD}, REMOTE_ADDR=HOME
+    )
+    assert response.status_code == 200  # the login form again, with an error
+    assert "_auth_user_id" not in client.session
+    assert LoginFailure.objects.count() == 10  # a refused try while locked is not counted
+    other = client_class()
+    response = other.post(
+        "/admin/login/", {"username": staff.email, "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE
+    )
+    assert response.status_code == 302

@@ -191,3 +191,51 @@ def test_the_menu_shows_family_entries_once_logged_in(logged_in, org):
     for url in (b"/acme/policies/family/", b"/acme/policies/student/", b"/acme/live/"):
         assert url in page
     assert User.objects.count() == 1
+
+
+def test_names_with_script_tags_are_escaped_in_emails(
+    logged_in, family, django_capture_on_commit_callbacks
+):
+    family.name = "The <script>x</script> Family"
+    family.save()
+    data = {"first_name": "<script>y</script>", "last_name": "R", "email": "g@example.com"}
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post("/acme/account/guardians/add/", {**data, "invite": "on"})
+    html = mail.outbox[-1].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_my_account_and_the_gate_do_not_grow_with_students(logged_in, family, org):
+    from springboard.families.models import PolicyKind
+    from tests.helpers import queries_for
+
+    family_factories.policy(org, kind=PolicyKind.STUDENT)
+    family_factories.student(family)
+    family_factories.agree_to_everything(family)
+    one = queries_for(logged_in, "/acme/account/")
+    for _ in range(5):
+        family_factories.student(family)
+    family_factories.agree_to_everything(family)
+    assert queries_for(logged_in, "/acme/account/") == one
+
+
+def test_an_invited_guardian_with_a_login_logs_in_and_joins(
+    logged_in, family, other_org, django_capture_on_commit_callbacks
+):
+    luis = family_factories.family(other_org, last_name="Chen").guardians.get().user
+    data = {"first_name": "Luis", "last_name": "Chen", "email": luis.email, "invite": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post("/acme/account/guardians/add/", data)
+    parts = urlsplit(re.search(r"(http://testserver\S+)", mail.outbox[-1].body).group(1))
+    join = f"{parts.path}?{parts.query}"
+    browser = Client()
+    to_login = browser.get(join)["Location"]
+    assert to_login.startswith("/acme/login/?current=yes&next=")
+    response = browser.post(
+        "/acme/login/", {"email": luis.email, "password": PASSWORD, "next": join}
+    )
+    assert response["Location"] == join
+    assert browser.get(join)["Location"] == "/acme/dashboard/"
+    assert browser.get("/acme/dashboard/").context["family"] == family
+    assert User.objects.filter(email=luis.email).count() == 1

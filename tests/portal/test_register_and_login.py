@@ -282,3 +282,60 @@ def test_names_with_script_tags_are_escaped(client, org):
         assert b"<script>alert(1)" not in content
         assert b"<script>x" not in content
         assert b"&lt;script&gt;" in content
+
+
+def test_a_new_code_can_be_sent_and_only_the_new_one_confirms(
+    client, org, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks)
+    first = code_in(mail.outbox[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/acme/register/confirm/resend/")
+    second = code_in(mail.outbox[-1])
+    assert len(mail.outbox) == 2
+    if first != second:
+        assert (
+            b"wrong or has expired"
+            in client.post("/acme/register/confirm/", {"code": first}).content
+        )
+    assert client.post("/acme/register/confirm/", {"code": second}).status_code == 302
+
+
+def test_a_duplicate_sign_up_cannot_confirm_or_log_in(
+    client, org, django_capture_on_commit_callbacks, monkeypatch
+):
+    family_factories.family(org, user=family_factories.login("ana.rivera@example.com"))
+    monkeypatch.setattr("springboard.families.codes.secrets.randbelow", lambda n: 424242)
+    sign_up(client, django_capture_on_commit_callbacks)
+    # Even someone who guessed the code gets nowhere: it belongs to no login.
+    response = client.post("/acme/register/confirm/", {"code": "424242"})
+    assert b"wrong or has expired" in response.content
+    assert response.context["user"].is_anonymous
+    # ...and the "you already have a login" email is limited like codes: 3 an hour.
+    for _ in range(4):
+        sign_up(client, django_capture_on_commit_callbacks)
+    assert len([m for m in mail.outbox if m.to == ["ana.rivera@example.com"]]) == 3
+
+
+def test_the_dashboard_offers_a_family_here_to_a_login_without_one(client, org, other_org):
+    family = family_factories.family(other_org)
+    client.force_login(family.guardians.get().user)
+    page = client.get("/acme/dashboard/")
+    assert b'data-testid="create-family-notice"' in page.content
+    assert b'href="/acme/create-family/"' in page.content
+
+
+def test_a_family_that_left_before_confirming_confirms_later(
+    client, org, django_capture_on_commit_callbacks
+):
+    family = family_factories.family(org, confirmed=False)
+    client.post("/acme/login/", {"email": family.email, "password": PASSWORD})
+    assert b"Enter your code" in client.get("/acme/dashboard/").content
+    assert client.get("/acme/register/confirm/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/acme/register/confirm/resend/")
+    response = client.post("/acme/register/confirm/", {"code": code_in(mail.outbox[-1])})
+    assert response.status_code == 302
+    family.refresh_from_db()
+    assert family.can_book
+    assert client.get("/acme/register/confirm/")["Location"] == "/acme/dashboard/"

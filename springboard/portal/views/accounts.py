@@ -4,6 +4,7 @@ across organizations ("Create your family here", Switch organizations)."""
 import math
 
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.families import throttle
+from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.services import (
     AccountError,
@@ -40,12 +42,12 @@ from springboard.portal.views.family_access import (
 )
 
 SIGNUP_EMAIL_KEY = "signup-email"
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _after_login(request) -> HttpResponseRedirect:
     next_url = safe_next(request, "")
-    if request.family is None:
+    # An invited guardian who already has a login takes up the invitation, not a new family.
+    if request.family is None and not next_url.startswith(portal_url(request, "join_family")):
         return HttpResponseRedirect(
             with_next(portal_url(request, "create_family_here"), next_url or None)
         )
@@ -76,13 +78,12 @@ def login_view(request):
             ) % {"minutes": minutes, "time": time_format(until, "H:i")}
             status = 429
         else:
+            # The backend counts the failure (or clears the pair's failures on success).
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(email=email, ip=ip, now=now)
                 form.add_error(None, _("That email and password do not match a login."))
             else:
-                throttle.record_success(email=email, ip=ip)
-                login(request, user, backend=AUTH_BACKEND)
+                login(request, user, backend=BACKEND)
                 request.family = family_for(user, request.organization)
                 return _after_login(request)
     return render(
@@ -139,7 +140,7 @@ def confirm_email_view(request):
         else:
             request.session.pop(SIGNUP_EMAIL_KEY, None)
             if not request.user.is_authenticated or request.user.pk != user.pk:
-                login(request, user, backend=AUTH_BACKEND)
+                login(request, user, backend=BACKEND)
             return HttpResponseRedirect(portal_url(request, "signup_student"))
     return render(request, "portal/accounts/confirm_email.html", {"form": form, "email": email})
 
@@ -163,7 +164,7 @@ def signup_student(request):
     if request.method == "POST" and form.is_valid():
         try:
             add_student(family=family, now=timezone.now(), **form.cleaned_data)
-        except Exception as error:  # ValidationError from the service
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             if request.POST.get("another"):

@@ -3,9 +3,11 @@
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from springboard.families import throttle
 
 NEXT_MAX_LENGTH = 2000
 
@@ -14,9 +16,7 @@ def portal_url(request, name: str, *args) -> str:
     return reverse(f"portal:{name}", args=[request.organization.account_name, *args])
 
 
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR: behind a proxy, the proxy must set it from X-Forwarded-For itself."""
-    return request.META.get("REMOTE_ADDR") or None
+client_ip = throttle.client_ip
 
 
 def safe_next(request, fallback: str | None = None) -> str:
@@ -36,11 +36,14 @@ def safe_next(request, fallback: str | None = None) -> str:
 
 
 def with_next(url: str, next_url: str | None) -> str:
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    if not next_url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'next': next_url})}"
 
 
 def family_required(view):
-    """A visitor logs in first; a login without a family here creates one first."""
+    """A visitor logs in first; a login without a family here creates one first (or, for a
+    page of one row, gets a 404: no row of this organization can be its own)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -49,6 +52,8 @@ def family_required(view):
                 with_next(portal_url(request, "login"), request.get_full_path())
             )
         if getattr(request, "family", None) is None:
+            if kwargs:
+                raise Http404("No family of this login here")
             return HttpResponseRedirect(
                 with_next(portal_url(request, "create_family_here"), request.get_full_path())
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.models import EmergencyContact, Guardian, Student
 from springboard.families.passwords import (
@@ -40,7 +41,6 @@ from springboard.portal.views.family_access import family_required, portal_url, 
 NEW_EMAIL_KEY = "new-email"
 INVITE_SALT = "springboard.guardian-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _account(request) -> HttpResponseRedirect:
@@ -126,7 +126,7 @@ def confirm_new_email(request):
             form.add_error("code", str(error))
         else:
             request.session.pop(NEW_EMAIL_KEY, None)
-            login(request, user, backend=AUTH_BACKEND)
+            login(request, user, backend=BACKEND)
             return _account(request)
     return render(
         request,
@@ -303,6 +303,6 @@ def join_family(request):
                 guardian.save(update_fields=["user"])
         except IntegrityError:
             return render(request, "portal/accounts/join_invalid.html", status=409)
-        login(request, user, backend=AUTH_BACKEND)
+        login(request, user, backend=BACKEND)
         return HttpResponseRedirect(portal_url(request, "dashboard"))
     return render(request, "portal/accounts/join.html", {"form": form, "guardian": guardian})

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.passwords import request_password_reset, reset_password
 from springboard.families.services import family_for
@@ -16,7 +17,6 @@ from springboard.portal.account_forms import ForgotPasswordForm, ResetPasswordFo
 from springboard.portal.views.family_access import portal_url
 
 RESET_EMAIL_KEY = "reset-email"
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +48,7 @@ def reset_password_view(request):
             form.add_error("code", str(error))
         else:
             request.session.pop(RESET_EMAIL_KEY, None)
-            login(request, user, backend=AUTH_BACKEND)
+            login(request, user, backend=BACKEND)
             if family_for(user, request.organization) is None:
                 return HttpResponseRedirect(portal_url(request, "create_family_here"))
             return HttpResponseRedirect(portal_url(request, "dashboard") + "?reset=1")
