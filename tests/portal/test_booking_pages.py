@@ -306,3 +306,23 @@ def test_booking_and_find_the_right_class_appear_in_the_chrome_by_their_switch(c
     assert (
         'data-testid="tile-find_right_class"' not in client.get("/acme/booking/").content.decode()
     )
+
+
+def test_the_classes_page_caches_its_fragments_per_filter(client, org, term, settings):
+    from django.core.cache import cache
+
+    from tests.helpers import queries_for
+
+    settings.CATALOG_PAGE_CACHE_SECONDS = 30
+    cache.clear()
+    catalog.course(org, name="Cached")
+    cold = queries_for(client, CLASSES + "?day=0")
+    warm = queries_for(client, CLASSES + "?day=0")
+    assert warm < cold
+    assert "Cached" in client.get(CLASSES + "?day=0").content.decode()
+    # Another filter is another entry; another organization's settings never leak in.
+    assert "No classes match" in client.get(CLASSES + "?day=3").content.decode()
+    fragment = client.get(CLASSES + "?day=0", headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="sb-results"')
+    assert fragment["HX-Push-Url"] == CLASSES + "?day=0"
+    cache.clear()
