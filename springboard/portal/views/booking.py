@@ -121,8 +121,8 @@ def _term_and_location(request) -> dict:
     }
 
 
-def _catalogue_context(request, *, for_student=False):
-    context = _term_and_location(request)
+def _catalogue_context(request, *, for_student=False, context=None):
+    context = context if context is not None else _term_and_location(request)
     form = None
     if context["term"] and context["location"]:
         form = _class_filter_form(
@@ -180,7 +180,7 @@ def _class_fragments(request, context) -> dict[str, str]:
     fragments = cache.get(key) if key else None
     if fragments is not None:
         return fragments
-    context.update(_catalogue_context(request))
+    _catalogue_context(request, context=context)
     page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
     _with_instructors(page.object_list)
     context.update({"page": page, "results": [(c, None) for c in page.object_list]})
