@@ -257,6 +257,15 @@ class TestFindTheRightClass:
         response = client.get(WIZARD + "?birth_date=2020-01-01&student_gender=robot")
         assert b"Select a valid choice" in response.content
 
+    def test_an_organization_without_locations_lists_nothing(self, client, term):
+        bare = factories.organization("bare")
+        catalog.term(bare)
+        url = "/bare/booking/find-the-right-class/?birth_date=2020-01-01&student_gender=male"
+        assert client.get(url).status_code == 200
+        assert client.get("/bare/booking/classes/").status_code == 200
+        assert client.get("/bare/booking/events/").status_code == 200
+        assert client.get("/bare/booking/parties/").status_code == 200
+
     def test_switched_off_it_is_a_404(self, client, org, term):
         settings = org.portal_settings
         settings.find_right_class_enabled = False

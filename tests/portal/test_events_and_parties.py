@@ -76,6 +76,7 @@ def test_the_day_of_a_slot_is_the_locations_day(client, org):
         ("2026-13-45", "That is not a date"),
         ("x" * 10_000, "That is not a date"),
         ("2020-01-01", "That day has passed"),
+        ("9999-12-31", "too far ahead"),
     ],
 )
 def test_a_bad_party_date_is_explained(client, org, value, note):

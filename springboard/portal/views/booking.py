@@ -216,7 +216,7 @@ def find_right_class(request):
     )
     context["student_form"] = student_form
     context["page"] = None
-    if student_form.is_bound and student_form.is_valid() and context["term"]:
+    if student_form.is_bound and student_form.is_valid() and context["form"] is not None:
         student = listing.Student(
             birth_date=student_form.cleaned_data["birth_date"],
             gender=student_form.cleaned_data["student_gender"],
