@@ -335,3 +335,15 @@ def test_the_classes_page_caches_its_fragments_per_filter(client, org, term, set
     assert fragment.content.decode().lstrip().startswith('<div id="sb-results"')
     assert fragment["HX-Push-Url"] == CLASSES + "?day=0"
     cache.clear()
+
+
+def test_the_dropdowns_offer_what_the_terms_shown_courses_here_use(client, org, term):
+    gym, swim, ninja = (catalog.program(org, name=n) for n in ["Gym", "Swim", "Secret Ninja"])
+    coach, hidden_coach = factories.staff_profile(org, name="Jo"), factories.staff_profile(org)
+    catalog.course(org, program=gym).instructors.add(coach)
+    catalog.course(org, program=swim, location=factories.location(org, position=9))
+    catalog.course(org, program=ninja, shown_on_web=False).instructors.add(hidden_coach)
+    form = client.get(CLASSES).context["form"]
+    assert form.fields["program"].choices == [("", "All programs"), (str(gym.pk), "Gym")]
+    assert form.fields["instructor"].choices == [("", "Any instructor"), (str(coach.pk), "Jo")]
+    assert "level" not in form.fields  # no course has a level: nothing to choose

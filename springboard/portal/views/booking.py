@@ -30,9 +30,8 @@ from springboard.catalog.availability import (
     with_event_day_places_taken,
 )
 from springboard.catalog.eligibility import check_course
-from springboard.catalog.models import Course, Event, EventDay, Level, Program
+from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
-from springboard.content.models import StaffProfile
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.tenancy.middleware import current_location
 
@@ -84,27 +83,26 @@ def _chosen_term(request, terms):
     return terms[0] if terms else None
 
 
+def _filter_choices(request, term, location) -> dict:
+    """Dropdown choices of the filters, cached like the page fragments (they change only when
+    staff edit the catalogue)."""
+    seconds = settings.CATALOG_PAGE_CACHE_SECONDS
+    key = f"class-filter-choices:{request.organization.pk}:{term.pk}:{location.pk}"
+    choices = cache.get(key) if seconds else None
+    if choices is None:
+        choices = listing.filter_choices(request.organization, term=term, location=location)
+        if seconds:
+            cache.set(key, choices, seconds)
+    return choices
+
+
 def _class_filter_form(request, term, location, *, for_student=False):
-    organization = request.organization
-    programs = levels = instructors = ()
-    enabled = set(organization.portal_settings.class_filters or [])
-    in_term = {"course__term": term, "course__location": location}
-    if "program" in enabled:
-        programs = Program.objects.for_organization(organization).filter(**in_term).distinct()
-    if "level" in enabled:
-        levels = Level.objects.for_organization(organization).filter(**in_term).distinct()
-    if "instructor" in enabled:
-        instructors = (
-            StaffProfile.objects.for_organization(organization)
-            .filter(courses__term=term, courses__location=location)
-            .distinct()
-        )
+    enabled = set(request.organization.portal_settings.class_filters or [])
+    needs_choices = enabled & {"program", "level", "instructor"}
     return ClassFilterForm(
         request.GET,
         enabled=enabled,
-        programs=programs,
-        levels=levels,
-        instructors=instructors,
+        choices=_filter_choices(request, term, location) if needs_choices else None,
         for_student=for_student,
     )
 
