@@ -78,8 +78,10 @@ def parties(request):
     location = current_location(request)
     slots, dates = [], []
     if location is not None:
-        slots = list(open_slots(request.organization, location, day=day))
         dates = dates_with_open_slots(request.organization, location, today=today)
+        if "date" not in request.GET and dates:
+            day = dates[0]  # first visit: the first day with an open slot
+        slots = list(open_slots(request.organization, location, day=day))
     context = {
         "packages": list(_packages(request.organization).prefetch_related("add_ons")),
         "day": day,
