@@ -302,6 +302,8 @@ class TestCourseDetail:
 def test_booking_and_find_the_right_class_appear_in_the_chrome_by_their_switch(client, org):
     dashboard = client.get("/acme/dashboard/").content.decode()
     assert 'data-testid="tile-booking"' in dashboard
+    menu = dashboard.split('id="sb-menu"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/acme/booking/">Booking</a>' in menu
     assert 'data-testid="tile-find_right_class"' in dashboard
     booking = client.get("/acme/booking/").content.decode()
     for key in ["classes", "events", "parties", "find_right_class"]:
