@@ -97,7 +97,12 @@ class ClassFilterForm(forms.Form):
     def filters(self) -> dict:
         """The valid filter values; invalid ones are dropped (see `ignored`)."""
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        # Not `v not in (None, "", False)`: 0 == False, and Monday (0) and age 0 are filters.
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v is not None and v != "" and v is not False
+        }
 
     def ignored(self) -> list[str]:
         """Why a filter was ignored, for a note beside the results."""

@@ -106,6 +106,9 @@ def test_each_filter_narrows_the_list(client, org, term):
     )
     assert names(client.get(CLASSES + f"?program={swim.pk}")) == ["Swim Tuesday 10am"]
     assert names(client.get(CLASSES + "?day=2")) == ["Girls Wednesday 6pm"]
+    monday = ["Boys Monday 1pm", "Gym Monday 4pm"]
+    assert names(client.get(CLASSES + "?day=0")) == monday
+    assert names(client.get(CLASSES + "?age=0")) == []
     assert names(client.get(CLASSES + "?time_of_day=morning")) == ["Swim Tuesday 10am"]
     assert names(client.get(CLASSES + "?time_of_day=evening")) == ["Girls Wednesday 6pm"]
     assert names(client.get(CLASSES + "?age=10")) == ["Girls Wednesday 6pm"]
