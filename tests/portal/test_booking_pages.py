@@ -336,6 +336,8 @@ def test_the_classes_page_caches_its_fragments_per_filter(client, org, term, set
     assert "Cached" in client.get(CLASSES + "?day=0").content.decode()
     # Another filter is another entry; another organization's settings never leak in.
     assert "No classes match" in client.get(CLASSES + "?day=3").content.decode()
+    # A malformed query is never cached: each request does the work again.
+    assert queries_for(client, CLASSES + "?day=9") == queries_for(client, CLASSES + "?day=9") > warm
     fragment = client.get(CLASSES + "?day=0", headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<div id="sb-results"')
     assert fragment["HX-Push-Url"] == CLASSES + "?day=0"

@@ -188,7 +188,9 @@ def _class_fragments(request, context) -> dict[str, str]:
         else "",
         "results": render_to_string("portal/booking/classes.html#results", context, request),
     }
-    if key:
+    if key and not context["ignored"]:
+        # Malformed queries are not kept: junk URLs cannot push real pages out of the cache
+        # (local memory keeps at most 300 entries).
         cache.set(key, fragments, settings.CATALOG_PAGE_CACHE_SECONDS)
     return fragments
 
