@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint check-python browser migrate clean
+.PHONY: help demo test lint check-python browser migrate clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ test: $(VENV)/.installed-test browser ## Install what the tests need and run the
 lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.installed-test ## Benchmark the classes page against a bare view (PostgreSQL, gunicorn, wrk; not CI)
+	@command -v wrk >/dev/null 2>&1 || { echo "bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/classes_page.py
 
 clean: ## Remove the venv, the demo database and uploads
 	rm -rf $(VENV) var staticfiles

@@ -129,6 +129,9 @@ LOGIN_URL = "admin:login"
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The classes page caches its filter form and results this long (0: off); docs/performance.md.
+CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)
+
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.
 EMAIL_MODE = env_str("EMAIL", "smtp")

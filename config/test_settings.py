@@ -21,3 +21,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="springboard-test-media-"))
 SERVE_MEDIA = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tests see every change at once (tests/portal/test_booking_pages.py switches it on to test it).
+CATALOG_PAGE_CACHE_SECONDS = 0

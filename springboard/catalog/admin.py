@@ -19,6 +19,10 @@ from springboard.catalog.models import (
 )
 from springboard.tenancy.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline
 
+# A plain related filter would list every organization's terms and locations; this one lists
+# only those of rows the staff member can see (the scoped queryset).
+RELATED_ONLY = admin.RelatedOnlyFieldListFilter
+
 AGES = (
     _("Ages and gender"),
     {
@@ -57,7 +61,12 @@ class ClosureAdmin(OrganizationScopedAdmin):
 @admin.register(Course)
 class CourseAdmin(OrganizationScopedAdmin):
     list_display = ["name", "term", "location", "program", "start_time", "capacity"]
-    list_filter = ["term", "program", "location", "shown_on_web"]
+    list_filter = [
+        ("term", RELATED_ONLY),
+        ("program", RELATED_ONLY),
+        ("location", RELATED_ONLY),
+        "shown_on_web",
+    ]
     list_select_related = ["term", "location", "program"]
     search_fields = ["name", "room"]
     filter_horizontal = ["instructors"]
@@ -98,7 +107,7 @@ class EventDayInline(OrganizationScopedInline):
 @admin.register(Event)
 class EventAdmin(OrganizationScopedAdmin):
     list_display = ["name", "kind", "location", "capacity_per_day", "shown_on_web"]
-    list_filter = ["kind", "location"]
+    list_filter = ["kind", ("location", RELATED_ONLY)]
     search_fields = ["name"]
     inlines = [EventDayInline]
     fieldsets = [
@@ -134,6 +143,6 @@ class PartyPackageAdmin(OrganizationScopedAdmin):
 @admin.register(PartySlot)
 class PartySlotAdmin(OrganizationScopedAdmin):
     list_display = ["starts_at", "ends_at", "location", "room"]
-    list_filter = ["location"]
+    list_filter = [("location", RELATED_ONLY)]
     date_hierarchy = "starts_at"
     filter_horizontal = ["packages"]

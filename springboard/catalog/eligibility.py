@@ -16,6 +16,7 @@ older on 28 Feb in years without 29 Feb).
 """
 
 import calendar
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -106,14 +107,16 @@ def check_course(
             _("This class is for %(gender)s only.") % {"gender": course.get_gender_display()}
         )
     term = course.term
-    if now < term.enrollment_opens_at:
-        opens = timezone.localtime(term.enrollment_opens_at)
-        reasons.append(
-            _("Enrollment opens %(date)s.")
-            % {"date": formats.date_format(opens, "DATETIME_FORMAT")}
-        )
-    elif term.enrollment_closes_at is not None and now >= term.enrollment_closes_at:
-        reasons.append(_("Enrollment for %(term)s has closed.") % {"term": term.name})
+    if not term.enrollment_is_open(now):
+        if now < term.enrollment_opens_at:
+            zone = zoneinfo.ZoneInfo(course.location.time_zone)
+            opens = timezone.localtime(term.enrollment_opens_at, zone)
+            reasons.append(
+                _("Enrollment opens %(date)s")
+                % {"date": formats.date_format(opens, "DATETIME_FORMAT")}
+            )
+        else:
+            reasons.append(_("Enrollment for %(term)s has closed.") % {"term": term.name})
     if course.pk in set(enrolled_course_ids):
         reasons.append(_("%(name)s is already enrolled.") % {"name": name})
     return Eligibility(not reasons, reasons, first, age)

@@ -48,6 +48,36 @@ def courses_of(organization, *, term: Term, location) -> QuerySet:
     return availability.with_course_places_taken(queryset)
 
 
+def filter_choices(organization, *, term: Term, location) -> dict[str, list[tuple[int, str]]]:
+    """The programs, levels and instructors of a term's shown courses at a location, as
+    (id, name) pairs in display order, for the filter dropdowns (two queries)."""
+    courses = Course.objects.for_organization(organization).filter(
+        term=term, location=location, shown_on_web=True
+    )
+    programs, levels = set(), set()
+    for row in courses.values_list(
+        "program__position",
+        "program__name",
+        "program_id",
+        "level__position",
+        "level__name",
+        "level_id",
+    ).distinct():
+        programs.add(row[:3])
+        if row[5] is not None:
+            levels.add(row[3:])
+    instructors = (
+        Course.instructors.through.objects.filter(course__in=courses)
+        .values_list("staffprofile__name", "staffprofile_id")
+        .distinct()
+    )
+    return {
+        "program": [(pk, name) for _position, name, pk in sorted(programs)],
+        "level": [(pk, name) for _position, name, pk in sorted(levels)],
+        "instructor": [(pk, name) for name, pk in sorted(instructors)],
+    }
+
+
 def _age_expressions():
     return (
         F("min_age_years") * 12 + F("min_age_months"),

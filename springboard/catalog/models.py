@@ -206,9 +206,9 @@ class Closure(TenantModel):
 class Course(TenantModel, AgeRange):
     """One weekly class of a term (the UI says "class")."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, verbose_name=_("program"))
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, verbose_name=_("term"))
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, verbose_name=_("location"))
+    program = models.ForeignKey(Program, on_delete=models.RESTRICT, verbose_name=_("program"))
+    term = models.ForeignKey(Term, on_delete=models.RESTRICT, verbose_name=_("term"))
+    location = models.ForeignKey(Location, on_delete=models.RESTRICT, verbose_name=_("location"))
     room = models.CharField(_("room"), max_length=80, blank=True)
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
@@ -283,7 +283,7 @@ class Event(TenantModel, AgeRange):
     kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices, default="camp")
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, verbose_name=_("location"))
+    location = models.ForeignKey(Location, on_delete=models.RESTRICT, verbose_name=_("location"))
     room = models.CharField(_("room"), max_length=80, blank=True)
     capacity_per_day = models.PositiveSmallIntegerField(_("capacity per day"), default=20)
     price_per_day = models.DecimalField(_("price per day"), **MONEY, null=True, blank=True)
@@ -385,7 +385,7 @@ class PartyAddOn(models.Model):
 
 
 class PartySlot(TenantModel):
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, verbose_name=_("location"))
+    location = models.ForeignKey(Location, on_delete=models.RESTRICT, verbose_name=_("location"))
     room = models.CharField(_("room"), max_length=80, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 
 from springboard.catalog.models import Closure, Course
 
@@ -48,11 +47,6 @@ def first_meeting_on_or_after(
 
 def location_zone(course: Course) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(course.location.time_zone)
-
-
-def local_today(course: Course, now: datetime | None = None) -> date:
-    """Today where the course meets (a family in another zone sees the gym's calendar)."""
-    return timezone.localtime(now or timezone.now(), location_zone(course)).date()
 
 
 def meetings(

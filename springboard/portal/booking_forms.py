@@ -68,9 +68,9 @@ class ClassFilterForm(forms.Form):
         ClassFilter.SEARCH: "q",
     }
 
-    def __init__(
-        self, data, *, enabled, programs=(), levels=(), instructors=(), for_student=False, **kwargs
-    ):
+    def __init__(self, data, *, enabled, choices=None, for_student=False, **kwargs):
+        """`choices`: {"program"|"level"|"instructor": [(id, name), ...]}; a dropdown with
+        nothing to choose is left out."""
         super().__init__(data, **kwargs)
         enabled = set(enabled)
         if for_student:  # the student's own age and gender already decide these
@@ -78,17 +78,18 @@ class ClassFilterForm(forms.Form):
         for filter_name, field_name in self.FIELD_FOR_FILTER.items():
             if filter_name not in enabled:
                 del self.fields[field_name]
-        for name, rows, empty in [
-            ("program", programs, _("All programs")),
-            ("level", levels, _("All levels")),
-            ("instructor", instructors, _("Any instructor")),
+        choices = choices or {}
+        for name, empty in [
+            ("program", _("All programs")),
+            ("level", _("All levels")),
+            ("instructor", _("Any instructor")),
         ]:
             if name in self.fields:
-                rows = list(rows)
+                rows = choices.get(name) or []
                 if not rows:
                     del self.fields[name]
                     continue
-                self.fields[name].choices = [("", empty)] + [(str(r.pk), str(r)) for r in rows]
+                self.fields[name].choices = [("", empty)] + [(str(pk), n) for pk, n in rows]
         if "q" in self.fields:
             self.fields["q"].widget.input_type = "search"
         bootstrap(self)
@@ -96,7 +97,12 @@ class ClassFilterForm(forms.Form):
     def filters(self) -> dict:
         """The valid filter values; invalid ones are dropped (see `ignored`)."""
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        # Not `v not in (None, "", False)`: 0 == False, and Monday (0) and age 0 are filters.
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v is not None and v != "" and v is not False
+        }
 
     def ignored(self) -> list[str]:
         """Why a filter was ignored, for a note beside the results."""

@@ -129,3 +129,16 @@ def test_event_days_are_edited_inline(client, org, acme_staff):
     client.force_login(acme_staff)
     html = client.get(f"/admin/catalog/event/{event.pk}/change/").content.decode()
     assert "2027-03-15" in html
+
+
+def test_list_filters_name_only_the_staff_members_terms_and_locations(
+    client, org, other_org, acme_staff
+):
+    catalog.course(org, term=catalog.term(org, name="Acme Winter"))
+    catalog.course(other_org, term=catalog.term(other_org, name="Rival Winter"))
+    catalog.event(other_org)
+    client.force_login(acme_staff)
+    for path in ["course", "event", "partyslot"]:
+        html = client.get(f"/admin/catalog/{path}/").content.decode()
+        assert "Rival Winter" not in html and "Rival Pool" not in html, path
+    assert "Acme Winter" in client.get("/admin/catalog/course/").content.decode()

@@ -6,7 +6,8 @@ from springboard.demo import data
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_catalogue_loads_once_and_pages_render(client):
+def test_the_demo_catalogue_loads_once_and_its_pages_render(client):
+    """The demo catalogue is what the issue describes, and loading it twice changes nothing."""
     data.load()
     counts = (Course.objects.count(), Event.objects.count(), PartySlot.objects.count())
     data.load()
@@ -22,4 +23,10 @@ def test_the_demo_catalogue_loads_once_and_pages_render(client):
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
-    print(counts)
+    demo = Course.objects.filter(organization__account_name="demo")
+    assert demo.count() == 60
+    assert demo.values("location").distinct().count() == 2
+    assert demo.values("program").distinct().count() == 3
+    assert demo.filter(capacity=0, waitlist_allowed=True).exists()  # full, until enrollments
+    assert Event.objects.filter(organization__account_name="demo").count() == 3
+    assert 0 < Course.objects.filter(organization__account_name="riverside").count() < 20

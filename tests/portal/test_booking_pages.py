@@ -106,6 +106,9 @@ def test_each_filter_narrows_the_list(client, org, term):
     )
     assert names(client.get(CLASSES + f"?program={swim.pk}")) == ["Swim Tuesday 10am"]
     assert names(client.get(CLASSES + "?day=2")) == ["Girls Wednesday 6pm"]
+    monday = ["Boys Monday 1pm", "Gym Monday 4pm"]
+    assert names(client.get(CLASSES + "?day=0")) == monday
+    assert names(client.get(CLASSES + "?age=0")) == []
     assert names(client.get(CLASSES + "?time_of_day=morning")) == ["Swim Tuesday 10am"]
     assert names(client.get(CLASSES + "?time_of_day=evening")) == ["Girls Wednesday 6pm"]
     assert names(client.get(CLASSES + "?age=10")) == ["Girls Wednesday 6pm"]
@@ -257,6 +260,15 @@ class TestFindTheRightClass:
         response = client.get(WIZARD + "?birth_date=2020-01-01&student_gender=robot")
         assert b"Select a valid choice" in response.content
 
+    def test_an_organization_without_locations_lists_nothing(self, client, term):
+        bare = factories.organization("bare")
+        catalog.term(bare)
+        url = "/bare/booking/find-the-right-class/?birth_date=2020-01-01&student_gender=male"
+        assert client.get(url).status_code == 200
+        assert client.get("/bare/booking/classes/").status_code == 200
+        assert client.get("/bare/booking/events/").status_code == 200
+        assert client.get("/bare/booking/parties/").status_code == 200
+
     def test_switched_off_it_is_a_404(self, client, org, term):
         settings = org.portal_settings
         settings.find_right_class_enabled = False
@@ -293,6 +305,8 @@ class TestCourseDetail:
 def test_booking_and_find_the_right_class_appear_in_the_chrome_by_their_switch(client, org):
     dashboard = client.get("/acme/dashboard/").content.decode()
     assert 'data-testid="tile-booking"' in dashboard
+    menu = dashboard.split('id="sb-menu"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/acme/booking/">Booking</a>' in menu
     assert 'data-testid="tile-find_right_class"' in dashboard
     booking = client.get("/acme/booking/").content.decode()
     for key in ["classes", "events", "parties", "find_right_class"]:
@@ -306,3 +320,37 @@ def test_booking_and_find_the_right_class_appear_in_the_chrome_by_their_switch(c
     assert (
         'data-testid="tile-find_right_class"' not in client.get("/acme/booking/").content.decode()
     )
+
+
+def test_the_classes_page_caches_its_fragments_per_filter(client, org, term, settings):
+    from django.core.cache import cache
+
+    from tests.helpers import queries_for
+
+    settings.CATALOG_PAGE_CACHE_SECONDS = 30
+    cache.clear()
+    catalog.course(org, name="Cached")
+    cold = queries_for(client, CLASSES + "?day=0")
+    warm = queries_for(client, CLASSES + "?day=0")
+    assert warm < cold
+    assert "Cached" in client.get(CLASSES + "?day=0").content.decode()
+    # Another filter is another entry; another organization's settings never leak in.
+    assert "No classes match" in client.get(CLASSES + "?day=3").content.decode()
+    # A malformed query is never cached: each request does the work again.
+    assert queries_for(client, CLASSES + "?day=9") == queries_for(client, CLASSES + "?day=9") > warm
+    fragment = client.get(CLASSES + "?day=0", headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="sb-results"')
+    assert fragment["HX-Push-Url"] == CLASSES + "?day=0"
+    cache.clear()
+
+
+def test_the_dropdowns_offer_what_the_terms_shown_courses_here_use(client, org, term):
+    gym, swim, ninja = (catalog.program(org, name=n) for n in ["Gym", "Swim", "Secret Ninja"])
+    coach, hidden_coach = factories.staff_profile(org, name="Jo"), factories.staff_profile(org)
+    catalog.course(org, program=gym).instructors.add(coach)
+    catalog.course(org, program=swim, location=factories.location(org, position=9))
+    catalog.course(org, program=ninja, shown_on_web=False).instructors.add(hidden_coach)
+    form = client.get(CLASSES).context["form"]
+    assert form.fields["program"].choices == [("", "All programs"), (str(gym.pk), "Gym")]
+    assert form.fields["instructor"].choices == [("", "Any instructor"), (str(coach.pk), "Jo")]
+    assert "level" not in form.fields  # no course has a level: nothing to choose

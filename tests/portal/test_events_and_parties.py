@@ -76,6 +76,7 @@ def test_the_day_of_a_slot_is_the_locations_day(client, org):
         ("2026-13-45", "That is not a date"),
         ("x" * 10_000, "That is not a date"),
         ("2020-01-01", "That day has passed"),
+        ("9999-12-31", "too far ahead"),
     ],
 )
 def test_a_bad_party_date_is_explained(client, org, value, note):
@@ -95,3 +96,10 @@ def test_a_party_package_page_lists_its_add_ons(client, org):
 def test_htmx_swaps_only_the_slots(client, org):
     response = client.get("/acme/booking/parties/?date=2026-12-05", headers={"HX-Request": "true"})
     assert response.content.decode().lstrip().startswith('<div id="sb-slots"')
+
+
+def test_without_a_date_the_first_day_with_an_open_slot_is_shown(client, org):
+    catalog.party_slot(org, datetime(2026, 12, 12, 18, tzinfo=UTC))
+    response = client.get("/acme/booking/parties/")
+    assert response.context["day"] == date(2026, 12, 12)
+    assert len(response.context["slots"]) == 1

@@ -6,15 +6,21 @@ filtered page is shareable, and htmx swaps only the results (the `results` parti
 pushing the URL, so Back works; without JavaScript the same GET form reloads the page.
 """
 
+import hashlib
 import zoneinfo
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from springboard.catalog import listing
@@ -24,9 +30,8 @@ from springboard.catalog.availability import (
     with_event_day_places_taken,
 )
 from springboard.catalog.eligibility import check_course
-from springboard.catalog.models import Course, Event, EventDay, Level, Program
+from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
-from springboard.content.models import StaffProfile
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.tenancy.middleware import current_location
 
@@ -51,7 +56,10 @@ def wants_fragment(request) -> bool:
 
 def render_page(request, template: str, context: dict, fragment: str = "results"):
     name = f"{template}#{fragment}" if wants_fragment(request) else template
-    response = render(request, name, context)
+    return _fragment_response(request, render(request, name, context))
+
+
+def _fragment_response(request, response):
     response.headers["Vary"] = "HX-Request"
     if wants_fragment(request):
         # The filter state is the URL: Back and a shared link show the same list.
@@ -75,48 +83,51 @@ def _chosen_term(request, terms):
     return terms[0] if terms else None
 
 
+def _filter_choices(request, term, location) -> dict:
+    """Dropdown choices of the filters, cached like the page fragments (they change only when
+    staff edit the catalogue)."""
+    seconds = settings.CATALOG_PAGE_CACHE_SECONDS
+    key = f"class-filter-choices:{request.organization.pk}:{term.pk}:{location.pk}"
+    choices = cache.get(key) if seconds else None
+    if choices is None:
+        choices = listing.filter_choices(request.organization, term=term, location=location)
+        if seconds:
+            cache.set(key, choices, seconds)
+    return choices
+
+
 def _class_filter_form(request, term, location, *, for_student=False):
-    organization = request.organization
-    programs = levels = instructors = ()
-    enabled = set(organization.portal_settings.class_filters or [])
-    in_term = {"course__term": term, "course__location": location}
-    if "program" in enabled:
-        programs = Program.objects.for_organization(organization).filter(**in_term).distinct()
-    if "level" in enabled:
-        levels = Level.objects.for_organization(organization).filter(**in_term).distinct()
-    if "instructor" in enabled:
-        instructors = (
-            StaffProfile.objects.for_organization(organization)
-            .filter(courses__term=term, courses__location=location)
-            .distinct()
-        )
+    enabled = set(request.organization.portal_settings.class_filters or [])
+    needs_choices = enabled & {"program", "level", "instructor"}
     return ClassFilterForm(
         request.GET,
         enabled=enabled,
-        programs=programs,
-        levels=levels,
-        instructors=instructors,
+        choices=_filter_choices(request, term, location) if needs_choices else None,
         for_student=for_student,
     )
 
 
-def _catalogue_context(request, *, for_student=False):
+def _term_and_location(request) -> dict:
     organization = request.organization
     today = local_today(request)
     terms = listing.listed_terms(organization, today)
-    term = _chosen_term(request, terms)
-    location = current_location(request)
-    form = None
-    if term and location:
-        form = _class_filter_form(request, term, location, for_student=for_student)
     return {
         "today": today,
         "terms": terms,
-        "term": term,
-        "location": location,
-        "form": form,
-        "ignored": form.ignored() if form else [],
+        "term": _chosen_term(request, terms),
+        "location": current_location(request),
     }
+
+
+def _catalogue_context(request, *, for_student=False, context=None):
+    context = context if context is not None else _term_and_location(request)
+    form = None
+    if context["term"] and context["location"]:
+        form = _class_filter_form(
+            request, context["term"], context["location"], for_student=for_student
+        )
+    context.update({"form": form, "ignored": form.ignored() if form else []})
+    return context
 
 
 def _courses(request, context):
@@ -132,12 +143,66 @@ def _with_instructors(courses):
     return courses
 
 
-@require_GET
-def classes(request):
-    context = _catalogue_context(request)
+def _fragment_key(request, context) -> str | None:
+    """The cache key of a classes page's filter form and results, or None (not cached).
+
+    Everything the two fragments depend on is in it: organization, term, location, the
+    switched-on filters, how openings show, the language and the whole query string.
+    """
+    seconds = settings.CATALOG_PAGE_CACHE_SECONDS
+    if not (seconds and context["term"] and context["location"]):
+        return None
+    portal_settings = request.organization.portal_settings
+    parts = [
+        request.organization.pk,
+        context["term"].pk,
+        context["location"].pk,
+        ",".join(sorted(portal_settings.class_filters or [])),
+        portal_settings.openings_display,
+        get_language(),
+        context["today"].isoformat(),
+        request.GET.urlencode(),
+    ]
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    return f"classes-page:{digest}"
+
+
+def _class_fragments(request, context) -> dict[str, str]:
+    """Render (or reuse) the filter form and the results of the classes page.
+
+    Template rendering dominates this page (docs/performance.md), so both fragments are
+    cached for CATALOG_PAGE_CACHE_SECONDS: a course edit or a new enrollment shows on the
+    list at most that late. Cart and checkout never read openings from here.
+    """
+    key = _fragment_key(request, context)
+    fragments = cache.get(key) if key else None
+    if fragments is not None:
+        return fragments
+    _catalogue_context(request, context=context)
     page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
     _with_instructors(page.object_list)
     context.update({"page": page, "results": [(c, None) for c in page.object_list]})
+    fragments = {
+        "filters": render_to_string("portal/booking/_filters.html", context, request)
+        if context["form"]
+        else "",
+        "results": render_to_string("portal/booking/classes.html#results", context, request),
+    }
+    if key and not context["ignored"]:
+        # Malformed queries are not kept: junk URLs cannot push real pages out of the cache
+        # (local memory keeps at most 300 entries).
+        cache.set(key, fragments, settings.CATALOG_PAGE_CACHE_SECONDS)
+    return fragments
+
+
+@require_GET
+def classes(request):
+    context = _term_and_location(request)
+    fragments = _class_fragments(request, context)
+    context["filters_html"] = mark_safe(fragments["filters"])  # noqa: S308 (our own rendering)
+    context["results_html"] = mark_safe(fragments["results"])  # noqa: S308
+    if wants_fragment(request):
+        return _fragment_response(request, HttpResponse(context["results_html"]))
     return render_page(request, "portal/booking/classes.html", context)
 
 
@@ -151,7 +216,7 @@ def find_right_class(request):
     )
     context["student_form"] = student_form
     context["page"] = None
-    if student_form.is_bound and student_form.is_valid() and context["term"]:
+    if student_form.is_bound and student_form.is_valid() and context["form"] is not None:
         student = listing.Student(
             birth_date=student_form.cleaned_data["birth_date"],
             gender=student_form.cleaned_data["student_gender"],

@@ -14,6 +14,7 @@ from springboard.portal.views.booking import local_today, render_page
 from springboard.tenancy.middleware import current_location
 
 DATES_SHOWN = 14
+FURTHEST_AHEAD = timedelta(days=2 * 366)
 
 
 def _chosen_date(request, today: date) -> tuple[date, str]:
@@ -29,6 +30,8 @@ def _chosen_date(request, today: date) -> tuple[date, str]:
         return today, _("That is not a date; showing today.")
     if chosen < today:
         return today, _("That day has passed; showing today.")
+    if chosen > today + FURTHEST_AHEAD:
+        return today, _("That day is too far ahead; showing today.")
     return chosen, ""
 
 
@@ -75,8 +78,10 @@ def parties(request):
     location = current_location(request)
     slots, dates = [], []
     if location is not None:
-        slots = list(open_slots(request.organization, location, day=day))
         dates = dates_with_open_slots(request.organization, location, today=today)
+        if "date" not in request.GET and dates:
+            day = dates[0]  # first visit: the first day with an open slot
+        slots = list(open_slots(request.organization, location, day=day))
     context = {
         "packages": list(_packages(request.organization).prefetch_related("add_ons")),
         "day": day,
