@@ -18,8 +18,6 @@ VAR_DIR = Path(env_str("SPRINGBOARD_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("SPRINGBOARD_TESTING", False)
-# Benchmarks only (bench/): mounts a bare view to compare real pages against.
-BENCH = env_bool("SPRINGBOARD_BENCH", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

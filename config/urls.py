@@ -14,10 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
-if settings.BENCH:
-    # The benchmark's baseline: the same server and middleware (organization lookup included),
-    # no template and no further queries.
-    urlpatterns.insert(0, path("<slug:account>/bench-bare/", portal_home.bench_bare))
 if settings.SERVE_MEDIA:
     # The demo and the tests only; production serves MEDIA_ROOT from the reverse proxy.
     urlpatterns.insert(

@@ -3,7 +3,6 @@
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
-    HttpResponse,
     HttpResponseRedirect,
     HttpResponseServerError,
 )
@@ -95,11 +94,6 @@ def choose_location(request):
     ):
         next_url = portal_url(request, "dashboard")
     return HttpResponseRedirect(next_url)
-
-
-def bench_bare(request):
-    """Mounted only when settings.BENCH is on (see bench/)."""
-    return HttpResponse(f"ok {request.organization.account_name}")
 
 
 def _error(request, template: str, status: int):
