@@ -38,6 +38,18 @@ def _is_tenant_model(model) -> bool:
     )
 
 
+def _field_at(model, path: str):
+    """The model field a list_filter path like "term" or "course__program" names, if any."""
+    field = None
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - not a field path (a lookup or a method): leave it
+            return None
+        model = field.related_model if field.is_relation else model
+    return field
+
+
 class TenantAdminForm(forms.ModelForm):
     """Refuses rows that point across organizations (e.g. a news item at another's location)."""
 
@@ -134,8 +146,16 @@ class OrganizationScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         return queryset.filter(organization__in=allowed)
 
     def get_list_filter(self, request):
-        # Only a superuser gets the organization filter: its choices list every organization.
-        filters = list(super().get_list_filter(request))
+        """A plain related-field filter lists every organization's rows (terms, programs...):
+        for staff, each becomes RelatedOnlyFieldListFilter, which offers only the rows the
+        (already scoped) list points at. Only a superuser gets the organization filter."""
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and not request.user.is_superuser:
+                field = _field_at(self.model, entry)
+                if field is not None and field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
         if request.user.is_superuser and self.model is not Organization:
             filters.insert(0, "organization")
         return filters

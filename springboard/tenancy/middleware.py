@@ -1,6 +1,9 @@
 """Resolve /<account>/ to request.organization once per request."""
 
+import zoneinfo
+
 from django.http import Http404
+from django.utils import timezone
 
 from springboard.tenancy.models import Location, Organization
 
@@ -38,7 +41,26 @@ class OrganizationMiddleware:
 
     def __call__(self, request):
         request.organization = None
-        return self.get_response(request)
+        staff_zone = self._staff_time_zone(request)
+        if staff_zone:
+            # Staff type and read times in their organization's zone, not the server's UTC.
+            timezone.activate(zoneinfo.ZoneInfo(staff_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    @staticmethod
+    def _staff_time_zone(request) -> str | None:
+        user = getattr(request, "user", None)
+        if not request.path.startswith("/admin/") or user is None or not user.is_staff:
+            return None
+        zones = set(
+            Organization.objects.filter(staffmembership__user=user).values_list(
+                "time_zone", flat=True
+            )
+        )
+        return zones.pop() if len(zones) == 1 else None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         account = view_kwargs.pop("account", None)
@@ -51,4 +73,5 @@ class OrganizationMiddleware:
         except Organization.DoesNotExist:
             raise Http404("No such portal") from None
         request.organization = organization
+        timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))
         return None

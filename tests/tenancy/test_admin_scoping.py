@@ -136,3 +136,40 @@ def test_a_staff_user_of_no_organization_sees_nothing(client, org):
     loner = factories.user(is_staff=True)
     client.force_login(loner)
     assert client.get("/admin/content/newsitem/").status_code == 403
+
+
+def test_related_list_filters_name_only_their_organizations_rows(
+    client, org, other_org, acme_staff
+):
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    from springboard.tenancy.admin_scoping import OrganizationScopedAdmin
+    from springboard.tenancy.models import Location
+
+    class LocationByOrganizationAdmin(OrganizationScopedAdmin):
+        list_filter = ["organization", "name"]
+
+    request = RequestFactory().get("/admin/")
+    request.user = acme_staff
+    filters = LocationByOrganizationAdmin(Location, django_admin.site).get_list_filter(request)
+    assert filters[0] == ("organization", django_admin.RelatedOnlyFieldListFilter)
+    assert filters[1] == "name"
+
+
+def test_staff_type_times_in_their_organizations_time_zone(client, org, acme_staff):
+    org.time_zone = "America/Chicago"
+    org.save()
+    client.force_login(acme_staff)
+    response = client.post(
+        "/admin/content/newsitem/add/",
+        {
+            "organization": org.pk,
+            "title": "Open gym",
+            "published_at_0": "2026-01-15",
+            "published_at_1": "10:00",
+        },
+    )
+    assert response.status_code == 302
+    published = NewsItem.objects.get(title="Open gym").published_at
+    assert published.isoformat() == "2026-01-15T16:00:00+00:00"
