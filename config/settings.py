@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "springboard.families",
     "springboard.content",
     "springboard.catalog",
+    "springboard.booking",
     "springboard.portal",
     "springboard.demo",
 ]
@@ -127,6 +128,8 @@ LOGIN_URL = "admin:login"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in email sent without a request (waitlist offers from housekeeping).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.
