@@ -340,3 +340,22 @@ def sweep_expired_holds(now: datetime) -> list[int]:
     course_ids = list(expired.exclude(course=None).values_list("course", flat=True).distinct())
     expired.update(status=HoldStatus.EXPIRED)
     return course_ids
+
+
+def price_preview(item: CartItem):
+    """What the item would cost before fees and proration (checkout prices it for real).
+    Uses only what cart_items() prefetched."""
+    from decimal import Decimal
+
+    if item.kind == ItemKind.COURSE:
+        return item.course.tuition
+    if item.kind == ItemKind.EVENT:
+        if item.whole_event:
+            return item.event.price_whole_event or Decimal("0.00")
+        return (item.event.price_per_day or Decimal("0.00")) * len(item.days.all())
+    package = item.party_package
+    extra_guests = max((item.guest_count or 0) - package.guests_included, 0)
+    add_ons = sum(
+        (line.add_on.price * line.quantity for line in item.add_ons.all()), Decimal("0.00")
+    )
+    return package.price + package.price_per_extra_guest * extra_guests + add_ons

@@ -1,3 +1,6 @@
+from django.utils import timezone
+
+from springboard.booking.services import cart_count
 from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
 
@@ -7,7 +10,10 @@ def portal(request) -> dict:
     organization = getattr(request, "organization", None)
     if organization is None:
         return {}
+    family = getattr(request, "family", None)
     return {
+        # One COUNT query, whatever the cart holds (expired holds never count).
+        "cart_count": cart_count(family, timezone.now()) if family else 0,
         "organization": organization,
         "portal_settings": organization.portal_settings,
         "nav": chrome(request),
