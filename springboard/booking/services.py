@@ -334,6 +334,17 @@ def cart_count(family, now: datetime) -> int:
     return CartItem.objects.filter(family=family).holding(now).count()
 
 
+def cart_summary(family, now: datetime) -> dict:
+    """The toolbar's count and the soonest hold's end, in one query."""
+    from django.db.models import Count, Min
+
+    return (
+        CartItem.objects.filter(family=family)
+        .holding(now)
+        .aggregate(count=Count("pk"), first_expiry=Min("expires_at"))
+    )
+
+
 def sweep_expired_holds(now: datetime) -> list[int]:
     """Mark past-time holds expired; returns the courses whose seats came back."""
     expired = CartItem.objects.filter(status=HoldStatus.ACTIVE, expires_at__lte=now)

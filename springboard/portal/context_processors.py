@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from springboard.booking.services import cart_count
+from springboard.booking.services import cart_summary
 from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
 
@@ -11,9 +11,11 @@ def portal(request) -> dict:
     if organization is None:
         return {}
     family = getattr(request, "family", None)
+    # One query, whatever the cart holds (expired holds never count).
+    cart = cart_summary(family, timezone.now()) if family else {}
     return {
-        # One COUNT query, whatever the cart holds (expired holds never count).
-        "cart_count": cart_count(family, timezone.now()) if family else 0,
+        "cart_count": cart.get("count", 0),
+        "cart_first_expiry": cart.get("first_expiry"),
         "organization": organization,
         "portal_settings": organization.portal_settings,
         "nav": chrome(request),

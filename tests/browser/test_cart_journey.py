@@ -96,6 +96,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     expect(countdowns).to_have_count(2)
     expect(countdowns.first).to_have_text(re.compile(r"^1[45]:\d\d$"))
     expect(page.locator("#sb-cart-count")).to_have_text("2")
+    expect(page.get_by_test_id("toolbar-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     phone.check_page()
 
     # A party: an open day, a slot, a package, guests and the guest of honour.
