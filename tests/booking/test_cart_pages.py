@@ -268,3 +268,55 @@ def test_another_organizations_offer_is_404(client, org, other_org):
     client.force_login(other.guardians.get().user)
     assert client.get(f"/acme/waitlist/offers/{entry.token}/").status_code in (302, 404)
     assert client.get(f"/rival/waitlist/offers/{entry.token}/").status_code == 200
+
+
+def test_an_ineligible_student_is_shown_why_and_a_crafted_post_is_refused_alike(
+    logged_in, org, family
+):
+    from tests import family_factories
+
+    course = catalog.course(org)
+    toddler = family_factories.student(family[0], first_name="Tot", birth_date=date(2024, 1, 1))
+    page = logged_in.get(f"/acme/booking/classes/{course.pk}/").content.decode()
+    assert f'id="enroll-student-{toddler.pk}" disabled' in page
+    assert "Ages 5-7; Tot will be" in page
+    response = logged_in.post(
+        "/acme/cart/add/class/", {"course": course.pk, "student": toddler.pk}, follow=True
+    )
+    assert "Ages 5-7; Tot will be" in _messages(response)
+    assert not CartItem.objects.exists()
+
+
+def test_find_the_right_class_offers_the_familys_students(logged_in, org, family):
+    catalog.course(org)
+    page = logged_in.get("/acme/booking/find-the-right-class/").content.decode()
+    assert 'data-testid="student-picker"' in page
+    assert f"first_name={family[1].first_name}" in page
+
+
+def test_housekeeping_lists_the_booking_sweep():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("housekeeping", "--list", stdout=out)
+    assert "booking.sweep_holds_and_offers" in out.getvalue()
+
+
+def test_a_party_for_a_slot_already_held_is_a_message(logged_in, org, family):
+    slot, package, _ = _slot(org)
+    other, _ = make_family(org, last_name="Other")
+    services.add_party(
+        family=other,
+        choice=services.PartyChoice(slot, package, 5, {}, honour_name="Sam"),
+        now=NOW,
+    )
+    page = logged_in.get(f"/acme/booking/parties/slots/{slot.pk}/").content.decode()
+    assert "this time slot is taken" in page
+    response = logged_in.post(
+        f"/acme/booking/parties/slots/{slot.pk}/",
+        {"package": package.pk, "guest_count": "5", "honour_name": "Kim"},
+        follow=True,
+    )
+    assert "just been taken" in _messages(response)
