@@ -8,6 +8,7 @@ that the lock prevents). `lock=False` exists only for that test.
 
 import zoneinfo
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -309,7 +310,9 @@ def remove_item(*, family, item: CartItem, now: datetime) -> None:
         status=HoldStatus.REMOVED
     )
     if updated and item.course_id:
-        waitlist.offer_seats(item.course, now=now)
+        # The removal stands; the next housekeeping run offers the seat when busy.
+        with suppress(BookingBusy):
+            waitlist.offer_seats(item.course, now=now)
 
 
 def cart_items(family, now: datetime):

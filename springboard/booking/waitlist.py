@@ -5,13 +5,14 @@ claimed or its time ends, so nobody else can take the seat meanwhile. Seats are 
 order of joining, in the same locked transaction rule as holds (locking.locked on the course).
 """
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from springboard.booking import mail
-from springboard.booking.locking import BookingError, locked
+from springboard.booking.locking import BookingBusy, BookingError, locked
 from springboard.booking.models import (
     CartItem,
     Enrollment,
@@ -83,7 +84,9 @@ def leave(*, family, entry: WaitlistEntry, now: datetime) -> None:
             status=WaitlistStatus.LEFT
         )
     if was_offered:
-        offer_seats(entry.course, now=now)
+        # Leaving stands; the next housekeeping run offers the seat when busy.
+        with suppress(BookingBusy):
+            offer_seats(entry.course, now=now)
 
 
 def waiting(course):

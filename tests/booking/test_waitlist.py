@@ -112,3 +112,15 @@ def test_positions_count_the_families_ahead(org, full_course_with_a_waitlist):
     course, (first, second) = full_course_with_a_waitlist
     assert [e.ahead or 0 for e in waitlist.entries_of(second, NOW)] == [1]
     assert [e.ahead or 0 for e in waitlist.entries_of(first, NOW)] == [0]
+
+
+def test_a_seat_freed_for_the_waitlist_is_not_offered_to_newcomers_on_the_page(
+    client, org, full_course_with_a_waitlist, clock
+):
+    course, _ = full_course_with_a_waitlist
+    clock.move_to(NOW + timedelta(minutes=16))
+    newcomer, _ = make_family(org, last_name="Newcomer")
+    client.force_login(newcomer.guardians.get().user)
+    page = client.get(f"/acme/booking/classes/{course.pk}/").content.decode()
+    assert "Join waitlist" in page
+    assert "Add to cart" not in page

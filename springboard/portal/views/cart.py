@@ -309,12 +309,16 @@ def course_booking_context(request, course, *, today, closures) -> dict:
     """For the course page: the family's students with the eligibility verdict of each."""
     family = getattr(request, "family", None)
     if family is None:
-        return {"booking_students": []}
+        return {"booking_students": [], "booking_full": getattr(course, "places_left", 0) <= 0}
     rows = [
         (student, check_student(course, student, today=today, closures=closures))
         for student in family.students.filter(is_active=True)
     ]
-    return {"booking_students": rows}
+    # Families waiting come first (services.add_course): a seat freed but not yet offered to
+    # them is not for sale, so the page offers the waitlist too.
+    left = getattr(course, "places_left", 0)
+    waiting = waitlist.waiting(course).count() if left > 0 else 0
+    return {"booking_students": rows, "booking_full": left - waiting <= 0}
 
 
 def family_students(request) -> dict:
