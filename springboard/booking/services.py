@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from springboard.booking.models import (
     EventRegistration,
     HoldStatus,
     ItemKind,
+    WaitlistEntry,
 )
 from springboard.catalog.availability import (
     with_course_places_taken,
@@ -48,12 +51,12 @@ def local_today(location, now: datetime) -> date:
     return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
 
 
-def _check_family(family) -> None:
+def ensure_can_book(family) -> None:
     if not family.can_book:
         raise BookingError(_("Please confirm your email address before booking."))
 
 
-def _check_student(family, student) -> None:
+def ensure_own_student(family, student) -> None:
     if student.family_id != family.pk or not student.is_active:
         raise BookingError(_("That student is not in your family."))
 
@@ -75,8 +78,6 @@ def course_places_left(course_id: int) -> int:
 
 
 def waiting_count(course_id: int) -> int:
-    from springboard.booking.models import WaitlistEntry
-
     return WaitlistEntry.objects.filter(course_id=course_id, status="waiting").count()
 
 
@@ -90,14 +91,14 @@ def add_course(
     after_read: Hook = None,
 ) -> list[CartItem]:
     """Hold a seat of `course` for each student (all or none)."""
-    _check_family(family)
+    ensure_can_book(family)
     students = list(students)
     if not students:
         raise BookingError(_("Choose at least one student."))
     if len({s.pk for s in students}) != len(students):
         raise BookingError(_("Each student can take a class once."))
     for student in students:
-        _check_student(family, student)
+        ensure_own_student(family, student)
     organization = family.organization
     today = local_today(course.location, now)
     closures = closures_for(organization, location_ids=[course.location_id])
@@ -151,8 +152,8 @@ def add_event(
     after_read: Hook = None,
 ) -> CartItem:
     """Hold camp days for a student: the whole event or chosen single days."""
-    _check_family(family)
-    _check_student(family, student)
+    ensure_can_book(family)
+    ensure_own_student(family, student)
     today = local_today(event.location, now)
     upcoming = {day.pk: day for day in event.days.filter(date__gte=today)}
     if whole:
@@ -249,7 +250,7 @@ def add_party(
     lock: bool = True,
     after_read: Hook = None,
 ) -> CartItem:
-    _check_family(family)
+    ensure_can_book(family)
     slot, package = choice.slot, choice.package
     if slot.starts_at <= now:
         raise BookingError(_("That time slot has passed."))
@@ -267,7 +268,7 @@ def add_party(
                 _("Quantities must be between 1 and %(max)s.") % {"max": MAX_QUANTITY}
             )
     if choice.honour_student is not None:
-        _check_student(family, choice.honour_student)
+        ensure_own_student(family, choice.honour_student)
     elif not choice.honour_name.strip():
         raise BookingError(_("Tell us who the party is for."))
     with locked(PartySlot, [slot.pk], lock=lock):
@@ -302,7 +303,7 @@ def add_party(
 
 def remove_item(*, family, item: CartItem, now: datetime) -> None:
     """Give a held seat back at once (the waitlist is offered it by `waitlist.offer_seats`)."""
-    from springboard.booking import waitlist
+    from springboard.booking import waitlist  # it imports this module
 
     if item.family_id != family.pk:
         raise BookingError(_("That is not in your cart."))
@@ -339,8 +340,6 @@ def cart_count(family, now: datetime) -> int:
 
 def cart_summary(family, now: datetime) -> dict:
     """The toolbar's count and the soonest hold's end, in one query."""
-    from django.db.models import Count, Min
-
     return (
         CartItem.objects.filter(family=family)
         .holding(now)
@@ -359,8 +358,6 @@ def sweep_expired_holds(now: datetime) -> list[int]:
 def price_preview(item: CartItem):
     """What the item would cost before fees and proration (checkout prices it for real).
     Uses only what cart_items() prefetched."""
-    from decimal import Decimal
-
     if item.kind == ItemKind.COURSE:
         return item.course.tuition
     if item.kind == ItemKind.EVENT:

@@ -21,9 +21,9 @@ from springboard.booking.models import (
     WaitlistStatus,
 )
 from springboard.booking.services import (
-    _check_family,
-    _check_student,
     course_places_left,
+    ensure_can_book,
+    ensure_own_student,
     local_today,
 )
 from springboard.catalog.eligibility import check_student
@@ -38,8 +38,8 @@ def offer_hours(organization) -> int:
 
 
 def join(*, family, student, course: Course, now: datetime) -> WaitlistEntry:
-    _check_family(family)
-    _check_student(family, student)
+    ensure_can_book(family)
+    ensure_own_student(family, student)
     if not course.waitlist_allowed:
         raise BookingError(_("This class has no waitlist."))
     with locked(Course, [course.pk]):
@@ -113,7 +113,7 @@ def offer_seats(course: Course, *, now: datetime) -> list[WaitlistEntry]:
 
 def claim(*, family, entry: WaitlistEntry, now: datetime) -> CartItem:
     """The offer's seat goes into the cart, held until the offer's own deadline."""
-    _check_family(family)
+    ensure_can_book(family)
     if entry.family_id != family.pk:
         raise BookingError(_("That offer is not yours."))
     with locked(Course, [entry.course_id]):
