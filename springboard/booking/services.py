@@ -64,7 +64,7 @@ def ensure_own_student(family, student) -> None:
 # ----- courses -------------------------------------------------------------------------------
 
 
-def _course_conflicts(student, course, now) -> str | None:
+def course_conflicts(student, course, now) -> str | None:
     if Enrollment.objects.filter(student=student, course=course, status="active").exists():
         return _("%(name)s is already enrolled in %(course)s.")
     if CartItem.objects.filter(student=student, course=course).holding(now).exists():
@@ -105,7 +105,7 @@ def add_course(
     with locked(Course, [course.pk], lock=lock):
         course = Course.objects.select_related("term", "location").get(pk=course.pk)
         for student in students:
-            conflict = _course_conflicts(student, course, now)
+            conflict = course_conflicts(student, course, now)
             if conflict:
                 raise BookingError(conflict % {"name": student.first_name, "course": course})
             verdict = check_student(course, student, today=today, now=now, closures=closures)

@@ -21,6 +21,7 @@ from springboard.booking.models import (
     WaitlistStatus,
 )
 from springboard.booking.services import (
+    course_conflicts,
     course_places_left,
     ensure_can_book,
     ensure_own_student,
@@ -120,6 +121,11 @@ def claim(*, family, entry: WaitlistEntry, now: datetime) -> CartItem:
         entry = WaitlistEntry.objects.select_related("course", "student").get(pk=entry.pk)
         if entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
             raise BookingError(_("This offer has ended."))
+        conflict = course_conflicts(entry.student, entry.course, now)
+        if conflict:
+            raise BookingError(
+                conflict % {"name": entry.student.first_name, "course": entry.course}
+            )
         entry.status = WaitlistStatus.CLAIMED
         entry.save(update_fields=["status"])
         return CartItem.objects.create(

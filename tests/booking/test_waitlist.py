@@ -124,3 +124,23 @@ def test_a_seat_freed_for_the_waitlist_is_not_offered_to_newcomers_on_the_page(
     page = client.get(f"/acme/booking/classes/{course.pk}/").content.decode()
     assert "Join waitlist" in page
     assert "Add to cart" not in page
+
+
+def test_an_offer_for_a_student_already_holding_the_class_is_refused(
+    org, full_course_with_a_waitlist, clock
+):
+    course, (first, _) = full_course_with_a_waitlist
+    later = NOW + timedelta(minutes=16)
+    clock.move_to(later)
+    [entry] = waitlist.offer_seats(course, now=later)
+    CartItem.objects.create(
+        organization=org,
+        family=first,
+        kind="course",
+        student=entry.student,
+        course=course,
+        added_at=later,
+        expires_at=later + timedelta(minutes=15),
+    )
+    with pytest.raises(BookingError, match="already has"):
+        waitlist.claim(family=first, entry=entry, now=later)
