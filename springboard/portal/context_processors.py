@@ -12,8 +12,10 @@ def portal(request) -> dict:
         return {}
     family = getattr(request, "family", None)
     # One query, whatever the cart holds (expired holds never count).
-    cart = cart_summary(family, timezone.now()) if family else {}
+    now = timezone.now()
+    cart = cart_summary(family, now) if family else {}
     return {
+        "server_now": now,
         "cart_count": cart.get("count", 0),
         "cart_first_expiry": cart.get("first_expiry"),
         "organization": organization,

@@ -318,7 +318,12 @@ def course_booking_context(request, course, *, today, closures) -> dict:
     # them is not for sale, so the page offers the waitlist too.
     left = getattr(course, "places_left", 0)
     waiting = waitlist.waiting(course).count() if left > 0 else 0
-    return {"booking_students": rows, "booking_full": left - waiting <= 0}
+    return {
+        "booking_students": rows,
+        "booking_full": left - waiting <= 0,
+        # Arriving from Find the Right Class for one student: that student is ticked.
+        "booking_preselected": request.GET.get("first_name", "")[:80],
+    }
 
 
 def family_students(request) -> dict:
