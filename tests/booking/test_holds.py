@@ -177,3 +177,37 @@ def test_add_on_quantities_out_of_range_are_refused(org, quantity):
     choice = PartyChoice(slot, package, 5, {add_on: quantity}, honour_name="Sam")
     with pytest.raises(BookingError, match="Quantities"):
         services.add_party(family=family, choice=choice, now=NOW)
+
+
+def test_a_held_party_slot_and_camp_day_return_when_the_hold_expires(org):
+    from springboard.catalog.availability import (
+        with_event_day_places_taken,
+        with_party_slot_bookings,
+    )
+    from springboard.catalog.models import EventDay, PartySlot
+
+    slot, package, _ = _party(org)
+    camp = catalog.event(org, days=[date(2027, 3, 15)], capacity_per_day=1)
+    family, student = _family(org)
+    services.add_party(
+        family=family, choice=PartyChoice(slot, package, 5, {}, honour_name="Sam"), now=NOW
+    )
+    services.add_event(family=family, student=student, event=camp, days=camp.days.all(), now=NOW)
+
+    def slot_bookings():
+        return with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk)).get().bookings
+
+    def day_left():
+        return with_event_day_places_taken(EventDay.objects.filter(event=camp)).get().places_left
+
+    assert (slot_bookings(), day_left()) == (1, 0)
+    with time_machine.travel(NOW + timedelta(minutes=15), tick=False):
+        assert (slot_bookings(), day_left()) == (0, 1)
+
+
+def test_the_classes_page_shows_a_course_full_of_holds_as_full(client, org):
+    course = catalog.course(org, capacity=1, name="Only Seat")
+    family, student = _family(org)
+    services.add_course(family=family, students=[student], course=course, now=NOW)
+    page = client.get("/acme/booking/classes/").content.decode()
+    assert "FULL — waitlist" in page
