@@ -84,6 +84,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
 
     # A camp day for Mia.
     page.goto("/demo/booking/events/")
+    phone.check_page()
     page.get_by_role("link", name="Holiday Camp").click()
     page.get_by_label("Student").select_option(label="Mia")
     page.get_by_label(re.compile("Mon 21 Dec")).check()
@@ -99,9 +100,11 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
 
     # A party: an open day, a slot, a package, guests and the guest of honour.
     page.goto("/demo/booking/parties/")
+    phone.check_page()
     page.get_by_text("Days with open slots:").locator("xpath=following-sibling::ul[1]").get_by_role(
         "link"
     ).first.click()
+    phone.check_page()
     page.get_by_role("link", name="Book this time").first.click()
     phone.check_page()
     if page.get_by_test_id("party-form").count() == 0:
