@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,6 +331,16 @@ def cart_items(family, now: datetime):
             "guest_of_honour",
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
+    )
+
+
+def recently_expired(family, now: datetime, *, hours: int = 2):
+    """Items whose time ran out lately (swept or not), so the cart can offer them again."""
+    return (
+        CartItem.objects.filter(family=family, added_at__gte=now - timedelta(hours=hours))
+        .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
+        .select_related("student", "course", "event", "party_slot", "party_package")
+        .order_by("-expires_at", "-id")
     )
 
 

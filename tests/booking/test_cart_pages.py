@@ -320,3 +320,17 @@ def test_a_party_for_a_slot_already_held_is_a_message(logged_in, org, family):
         follow=True,
     )
     assert "just been taken" in _messages(response)
+
+
+def test_an_expired_item_leaves_the_cart_and_is_offered_again(logged_in, org, family, clock):
+    course = catalog.course(org, name="Tumbling Fun")
+    services.add_course(family=family[0], students=[family[1]], course=course, now=NOW)
+    clock.move_to(NOW + timedelta(minutes=15))
+    response = logged_in.get("/acme/cart/")
+    assert response.context["items"] == []
+    assert response.context["cart_count"] == 0
+    expired = response.content.decode().split('data-testid="expired-items"')[1]
+    assert f"/acme/booking/classes/{course.pk}/" in expired
+    # Adding it again is a new hold, checked like any other.
+    logged_in.post("/acme/cart/add/class/", {"course": course.pk, "student": family[1].pk})
+    assert logged_in.get("/acme/cart/").context["cart_count"] == 1

@@ -91,7 +91,10 @@ def cart(request):
     items = list(services.cart_items(request.family, now))
     for item in items:
         item.preview = services.price_preview(item)
-    return render(request, "portal/cart/cart.html", {"items": items, "now": now})
+    expired = list(services.recently_expired(request.family, now)[:10])
+    return render(
+        request, "portal/cart/cart.html", {"items": items, "expired": expired, "now": now}
+    )
 
 
 @require_POST
