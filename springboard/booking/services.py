@@ -170,6 +170,8 @@ def add_event(
             raise BookingError(_("Choose at least one day."))
         if any(pk not in upcoming for pk in chosen):
             raise BookingError(_("One of those days has passed."))
+    if not chosen:
+        raise BookingError(_("This event has no more days."))
     first = upcoming[chosen[0]].date
     age = age_in_months(student.birth_date, first)
     if not event.min_age_in_months <= age <= event.max_age_in_months:

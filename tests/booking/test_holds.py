@@ -211,3 +211,21 @@ def test_the_classes_page_shows_a_course_full_of_holds_as_full(client, org):
     services.add_course(family=family, students=[student], course=course, now=NOW)
     page = client.get("/acme/booking/classes/").content.decode()
     assert "FULL — waitlist" in page
+
+
+def test_a_whole_event_without_days_is_a_message(org):
+    camp = catalog.event(org, days=[], price_whole_event=90)
+    family, student = _family(org)
+    with pytest.raises(BookingError, match="no more days"):
+        services.add_event(family=family, student=student, event=camp, whole=True, now=NOW)
+
+
+def test_a_past_camp_day_is_refused(org):
+    camp = catalog.event(org, days=[date(2026, 11, 20), date(2027, 3, 15)])
+    family, student = _family(org)
+    past = camp.days.get(date=date(2026, 11, 20))
+    with pytest.raises(BookingError, match="passed"):
+        services.add_event(family=family, student=student, event=camp, days=[past], now=NOW)
+    with pytest.raises(BookingError, match="already started"):
+        camp.price_whole_event = 90
+        services.add_event(family=family, student=student, event=camp, whole=True, now=NOW)
