@@ -334,3 +334,28 @@ def test_an_expired_item_leaves_the_cart_and_is_offered_again(logged_in, org, fa
     # Adding it again is a new hold, checked like any other.
     logged_in.post("/acme/cart/add/class/", {"course": course.pk, "student": family[1].pk})
     assert logged_in.get("/acme/cart/").context["cart_count"] == 1
+
+
+def test_several_students_at_once_through_the_page(logged_in, org, family):
+    from tests import family_factories
+    from tests.booking.conftest import KID_BIRTH_DATE
+
+    sister = family_factories.student(family[0], first_name="Sis", birth_date=KID_BIRTH_DATE)
+    course = catalog.course(org, capacity=5)
+    logged_in.post(
+        "/acme/cart/add/class/", {"course": course.pk, "student": [family[1].pk, sister.pk]}
+    )
+    assert set(CartItem.objects.values_list("student", flat=True)) == {family[1].pk, sister.pk}
+
+
+def test_a_family_with_policies_to_agree_holds_nothing(logged_in, org, family):
+    from tests import family_factories
+
+    family_factories.policy(org)
+    course = catalog.course(org)
+    response = logged_in.post(
+        "/acme/cart/add/class/", {"course": course.pk, "student": family[1].pk}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/acme/policies/")
+    assert not CartItem.objects.exists()
