@@ -10,7 +10,8 @@ from springboard.booking import services
 from springboard.booking.locking import BookingBusy
 from springboard.booking.models import CartItem, WaitlistEntry
 from springboard.catalog.models import PartyAddOn
-from tests.booking.conftest import NOW, make_family
+from tests import family_factories
+from tests.booking.conftest import KID_BIRTH_DATE, NOW, make_family
 from tests.catalog import factories as catalog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -273,8 +274,6 @@ def test_another_organizations_offer_is_404(client, org, other_org):
 def test_an_ineligible_student_is_shown_why_and_a_crafted_post_is_refused_alike(
     logged_in, org, family
 ):
-    from tests import family_factories
-
     course = catalog.course(org)
     toddler = family_factories.student(family[0], first_name="Tot", birth_date=date(2024, 1, 1))
     page = logged_in.get(f"/acme/booking/classes/{course.pk}/").content.decode()
@@ -337,9 +336,6 @@ def test_an_expired_item_leaves_the_cart_and_is_offered_again(logged_in, org, fa
 
 
 def test_several_students_at_once_through_the_page(logged_in, org, family):
-    from tests import family_factories
-    from tests.booking.conftest import KID_BIRTH_DATE
-
     sister = family_factories.student(family[0], first_name="Sis", birth_date=KID_BIRTH_DATE)
     course = catalog.course(org, capacity=5)
     logged_in.post(
@@ -349,8 +345,6 @@ def test_several_students_at_once_through_the_page(logged_in, org, family):
 
 
 def test_a_family_with_policies_to_agree_holds_nothing(logged_in, org, family):
-    from tests import family_factories
-
     family_factories.policy(org)
     course = catalog.course(org)
     response = logged_in.post(
