@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "springboard.families",
     "springboard.content",
     "springboard.catalog",
+    "springboard.booking",
     "springboard.portal",
     "springboard.demo",
 ]
@@ -126,6 +127,8 @@ LOGIN_URL = "admin:login"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in email sent without a request (waitlist offers from housekeeping).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 
 # The classes page caches its filter form and results this long (0: off); docs/performance.md.
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)

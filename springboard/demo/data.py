@@ -281,4 +281,7 @@ def load() -> dict[str, Organization]:
     from springboard.demo.families import load_families  # it imports Login from here
 
     load_families(demo, riverside)
+    from springboard.demo.enrollments import load_demo_enrollments
+
+    load_demo_enrollments(demo)
     return {"demo": demo, "riverside": riverside}

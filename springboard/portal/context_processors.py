@@ -1,3 +1,6 @@
+from django.utils import timezone
+
+from springboard.booking.services import cart_summary
 from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
 
@@ -7,7 +10,14 @@ def portal(request) -> dict:
     organization = getattr(request, "organization", None)
     if organization is None:
         return {}
+    family = getattr(request, "family", None)
+    # One query, whatever the cart holds (expired holds never count).
+    now = timezone.now()
+    cart = cart_summary(family, now) if family else {}
     return {
+        "server_now": now,
+        "cart_count": cart.get("count", 0),
+        "cart_first_expiry": cart.get("first_expiry"),
         "organization": organization,
         "portal_settings": organization.portal_settings,
         "nav": chrome(request),

@@ -3,6 +3,7 @@ from django.urls import path
 from springboard.portal.views import (
     accounts,
     booking,
+    cart,
     home,
     live,
     my_account,
@@ -33,6 +34,18 @@ urlpatterns += [
     path("booking/events/<int:event_id>/", booking.event_detail, name="event_detail"),
     path("booking/parties/", parties.parties, name="parties"),
     path("booking/parties/<int:package_id>/", parties.party_package, name="party_package"),
+]
+
+# CART (issue 5): holds, the cart page, the waitlist.
+urlpatterns += [
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/class/", cart.add_course, name="cart_add_course"),
+    path("cart/add/event/", cart.add_event, name="cart_add_event"),
+    path("cart/remove/", cart.remove, name="cart_remove"),
+    path("booking/parties/slots/<int:slot_id>/", cart.party_slot, name="party_slot"),
+    path("waitlist/join/", cart.join_waitlist, name="waitlist_join"),
+    path("waitlist/leave/", cart.leave_waitlist, name="waitlist_leave"),
+    path("waitlist/offers/<str:token>/", cart.claim_offer, name="claim_offer"),
 ]
 
 # Family accounts (issue 3).

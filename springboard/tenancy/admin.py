@@ -47,6 +47,7 @@ class PortalSettingsForm(forms.ModelForm):
             "class_filters",
             "openings_display",
             "cart_hold_minutes",
+            "waitlist_offer_hours",
         ]
 
 
@@ -76,7 +77,17 @@ class PortalSettingsInline(OrganizationScopedInline):
             {"fields": ["staff_page_enabled", "staff_page_title", "staff_page_html"]},
         ),
         (_("Live"), {"fields": ["live_enabled", "live_stream_url"]}),
-        (_("Classes"), {"fields": ["class_filters", "openings_display", "cart_hold_minutes"]}),
+        (
+            _("Classes"),
+            {
+                "fields": [
+                    "class_filters",
+                    "openings_display",
+                    "cart_hold_minutes",
+                    "waitlist_offer_hours",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request, obj=None):

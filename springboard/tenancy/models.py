@@ -235,6 +235,12 @@ class PortalSettings(models.Model):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("waitlist offer (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("How long a family offered a freed seat has to claim it."),
+    )
 
     class Meta:
         verbose_name = _("portal settings")

@@ -55,3 +55,21 @@ def test_the_demo_has_what_the_readme_promises(settings):
     riverside = Organization.objects.get(account_name="riverside")
     assert riverside.location_set.count() == 1
     assert not riverside.portal_settings.proshop_enabled
+
+
+@pytest.mark.django_db
+def test_the_demo_has_full_and_nearly_full_classes_from_enrollments():
+    from springboard.booking.models import Enrollment, WaitlistEntry
+    from springboard.catalog.availability import with_course_places_taken
+    from springboard.catalog.models import Course
+    from springboard.demo import data
+
+    data.load()
+    courses = with_course_places_taken(Course.objects.filter(organization__account_name="demo"))
+    assert courses.filter(capacity__gt=0, places_left=0).count() >= 5
+    assert courses.filter(places_left=1).count() >= 3
+    assert (
+        Enrollment.objects.count()
+        == Enrollment.objects.values("student", "course").distinct().count()
+    )
+    assert WaitlistEntry.objects.filter(status="waiting").exists()

@@ -1,6 +1,6 @@
 """Every portal URL resolves its organization; another organization's ids answer 404."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -45,9 +45,13 @@ ID_URLS = {
     "event_detail": lambda other: catalog_factories.event(other, days=[date(2099, 1, 1)]).pk,
     "party_package": lambda other: catalog_factories.party_package(other).pk,
     "policy_detail": lambda other: family_factories.policy(other).pk,
+    "party_slot": lambda other: (
+        catalog_factories.party_slot(other, datetime(2099, 1, 1, 15, tzinfo=UTC)).pk
+    ),
 }
 # Pages of a logged-in family that take an id: tests/portal/test_account_tenancy.py proves them.
-FAMILY_ID_URLS = {"student_edit", "guardian_edit", "emergency_contact_edit"}
+# claim_offer (a waitlist offer's token): tests/booking/test_cart_pages.py proves it.
+FAMILY_ID_URLS = {"student_edit", "guardian_edit", "emergency_contact_edit", "claim_offer"}
 
 
 def test_every_id_url_is_covered():

@@ -33,6 +33,7 @@ from springboard.catalog.eligibility import check_course
 from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
+from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
 
 PER_PAGE = 24
@@ -291,6 +292,7 @@ def course_detail(request, course_id: int):
             "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
             "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),
             "verdict": verdict,
+            **cart.course_booking_context(request, course, today=today, closures=closures),
         },
     )
 
@@ -327,4 +329,8 @@ def event_detail(request, event_id: int):
         .prefetch_related(_days_with_openings(today)),
         pk=event_id,
     )
-    return render(request, "portal/booking/event_detail.html", {"event": event})
+    return render(
+        request,
+        "portal/booking/event_detail.html",
+        {"event": event, **cart.family_students(request)},
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from springboard.booking import waitlist
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.models import EmergencyContact, Guardian, Student
@@ -58,6 +59,7 @@ def account(request):
             "guardians": list(family.guardians.all()),
             "students": list(family.students.all()),
             "contacts": list(family.emergency_contacts.all()),
+            "waitlist": list(waitlist.entries_of(family, timezone.now())),
         },
     )
 

@@ -1,0 +1,91 @@
+"""The places booking takes, registered in springboard.catalog.availability's registries.
+
+Each function returns a Subquery counting, for `OuterRef("pk")`, the places taken now:
+- courses: unexpired holds + active enrollments + outstanding (unexpired) waitlist offers;
+- event days: unexpired holds of the day + active registrations;
+- party slots: unexpired holds + active bookings.
+"Now" is read when the expression is built (each query), so an expired hold stops counting
+the moment it expires, whether or not the sweep has run. Checkout (issue 6) adds pending
+orders here the same way.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.utils import timezone
+
+from springboard.booking.models import (
+    CartItem,
+    CartItemDay,
+    Enrollment,
+    EventRegistration,
+    HoldStatus,
+    PartyBooking,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from springboard.catalog import availability
+
+
+def _count(queryset, group_by: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def course_holds():
+    now = timezone.now()
+    return _count(
+        CartItem.objects.filter(course=OuterRef("pk")).holding(now).filter(kind="course"),
+        "course",
+    )
+
+
+def course_enrollments():
+    return _count(Enrollment.objects.filter(course=OuterRef("pk"), status="active"), "course")
+
+
+def course_offers():
+    now = timezone.now()
+    return _count(
+        WaitlistEntry.objects.filter(
+            course=OuterRef("pk"), status=WaitlistStatus.OFFERED, offer_expires_at__gt=now
+        ),
+        "course",
+    )
+
+
+def event_day_holds():
+    now = timezone.now()
+    return _count(
+        CartItemDay.objects.filter(
+            event_day=OuterRef("pk"),
+            cart_item__status=HoldStatus.ACTIVE,
+            cart_item__expires_at__gt=now,
+        ),
+        "event_day",
+    )
+
+
+def event_day_registrations():
+    return _count(
+        EventRegistration.objects.filter(event_day=OuterRef("pk"), status="active"), "event_day"
+    )
+
+
+def party_slot_holds():
+    now = timezone.now()
+    return _count(CartItem.objects.filter(party_slot=OuterRef("pk")).holding(now), "party_slot")
+
+
+def party_slot_bookings():
+    return _count(PartyBooking.objects.filter(slot=OuterRef("pk"), status="active"), "slot")
+
+
+def register() -> None:
+    availability.COURSE_PLACES_TAKEN["booking.holds"] = course_holds
+    availability.COURSE_PLACES_TAKEN["booking.enrollments"] = course_enrollments
+    availability.COURSE_PLACES_TAKEN["booking.waitlist_offers"] = course_offers
+    availability.EVENT_DAY_PLACES_TAKEN["booking.holds"] = event_day_holds
+    availability.EVENT_DAY_PLACES_TAKEN["booking.registrations"] = event_day_registrations
+    availability.PARTY_SLOT_BOOKED["booking.holds"] = party_slot_holds
+    availability.PARTY_SLOT_BOOKED["booking.bookings"] = party_slot_bookings

@@ -1,0 +1,61 @@
+"""The one way to take a seat: a short transaction that first locks what is sold.
+
+Rules (docs/booking.md):
+- lock the rows of what is being sold (Course, EventDay or PartySlot) *once* per transaction,
+  all of them in one statement, in ascending primary-key order, so two transactions wanting
+  the same rows queue in the same order and never deadlock;
+- with `SET LOCAL lock_timeout` (PostgreSQL), so a crowd waits at most LOCK_TIMEOUT and then
+  gets a polite "try again" (BookingBusy → HTTP 409) instead of piling up;
+- then recompute availability and write the hold, and commit at once.
+On SQLite `select_for_update` is a no-op; the database's IMMEDIATE transactions serialise
+writers instead.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
+
+LOCK_TIMEOUT = "3s"
+
+
+class BookingError(Exception):
+    """A refusal a family can read (shown as a message; nothing changed)."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BookingBusy(BookingError):
+    """The lock was not granted in time: many families are booking the same thing."""
+
+    status = 409
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Many families are booking right now — please try again."))
+
+
+@contextmanager
+def locked(model, pks: Iterable[int], *, lock: bool = True):
+    """A transaction holding row locks on `model` rows `pks` (sorted, once, with a timeout)."""
+    ordered = sorted(set(pks))
+    try:
+        with transaction.atomic():
+            if lock and ordered:
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                list(
+                    model._default_manager.select_for_update()
+                    .filter(pk__in=ordered)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+            yield
+    except OperationalError as error:
+        # LockNotAvailable (lock_timeout) or, on SQLite, "database is locked".
+        raise BookingBusy() from error

@@ -1,0 +1,233 @@
+"""What a family has taken or is holding: cart items (holds), enrollments, event registrations,
+party bookings and waitlist entries.
+
+Nothing here is a counter. Openings are computed by `springboard.catalog.availability` from the
+expressions `springboard.booking.availability` registers: unexpired holds, active enrollments
+and registrations, party bookings and outstanding waitlist offers.
+"""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from springboard.catalog.models import (
+    Course,
+    Event,
+    EventDay,
+    PartyAddOn,
+    PartyPackage,
+    PartySlot,
+)
+from springboard.families.models import Family, Student
+from springboard.tenancy.models import TenantModel
+
+
+class ItemKind(models.TextChoices):
+    COURSE = "course", _("Class")
+    EVENT = "event", _("Event")
+    PARTY = "party", _("Party")
+
+
+class HoldStatus(models.TextChoices):
+    ACTIVE = "active", _("Held")
+    EXPIRED = "expired", _("Expired")
+    REMOVED = "removed", _("Removed")
+    CONVERTED = "converted", _("Checked out")
+
+
+class CartItemQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def holding(self, now):
+        """Items whose seat is still theirs: active *and* not past their time (checked on
+        every read, so correctness never waits for the sweep)."""
+        return self.filter(status=HoldStatus.ACTIVE, expires_at__gt=now)
+
+
+class CartItem(TenantModel):
+    """One line of a family's cart, holding its seat (camp days, party slot) until expires_at."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="cart_items")
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, null=True, blank=True, related_name="cart_items"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, null=True, blank=True, related_name="cart_items"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="cart_items"
+    )
+    whole_event = models.BooleanField(_("whole event"), default=False)
+    event_days = models.ManyToManyField(
+        EventDay, through="CartItemDay", blank=True, related_name="cart_items"
+    )
+    party_slot = models.ForeignKey(
+        PartySlot, on_delete=models.CASCADE, null=True, blank=True, related_name="cart_items"
+    )
+    party_package = models.ForeignKey(
+        PartyPackage, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    guest_count = models.PositiveSmallIntegerField(_("guests"), null=True, blank=True)
+    guest_of_honour = models.ForeignKey(
+        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    guest_of_honour_name = models.CharField(_("guest of honour"), max_length=80, blank=True)
+    waitlist_entry = models.ForeignKey(
+        "WaitlistEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.ACTIVE
+    )
+    added_at = models.DateTimeField(_("added"))
+    expires_at = models.DateTimeField(_("held until"))
+
+    objects = CartItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("cart item (hold)")
+        verbose_name_plural = _("cart items (holds)")
+        indexes = [
+            models.Index(fields=["course", "status", "expires_at"]),
+            models.Index(fields=["party_slot", "status", "expires_at"]),
+            models.Index(fields=["family", "status", "expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def honour_label(self) -> str:
+        if self.guest_of_honour_id:
+            return self.guest_of_honour.first_name
+        return self.guest_of_honour_name
+
+
+class CartItemDay(models.Model):
+    """A camp day held by a cart item (a whole camp holds every day)."""
+
+    cart_item = models.ForeignKey(CartItem, on_delete=models.CASCADE, related_name="days")
+    event_day = models.ForeignKey(EventDay, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart_item", "event_day"], name="one_hold_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.event_day)
+
+
+class CartItemAddOn(models.Model):
+    cart_item = models.ForeignKey(CartItem, on_delete=models.CASCADE, related_name="add_ons")
+    add_on = models.ForeignKey(PartyAddOn, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.add_on}"
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Enrollment(TenantModel):
+    """A student's place in a course (checkout creates them; the demo and staff may too)."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnrollmentStatus.choices, default="active"
+    )
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("enrollment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "course"],
+                condition=models.Q(status="active"),
+                name="one_active_enrollment_per_student_and_course",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.course}"
+
+
+class EventRegistration(TenantModel):
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="event_registrations"
+    )
+    event_day = models.ForeignKey(EventDay, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnrollmentStatus.choices, default="active"
+    )
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("event registration")
+
+
+class PartyBooking(TenantModel):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="party_bookings")
+    slot = models.ForeignKey(PartySlot, on_delete=models.PROTECT, related_name="party_bookings")
+    package = models.ForeignKey(PartyPackage, on_delete=models.PROTECT, related_name="+")
+    guest_count = models.PositiveSmallIntegerField(_("guests"))
+    guest_of_honour_name = models.CharField(_("guest of honour"), max_length=80)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnrollmentStatus.choices, default="active"
+    )
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("party booking")
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a seat")
+    CLAIMED = "claimed", _("Claimed")
+    LAPSED = "lapsed", _("Offer lapsed")
+    LEFT = "left", _("Left")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class WaitlistEntry(TenantModel):
+    """A student waiting for a full course. An offer holds a seat until offer_expires_at."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="waitlist_entries")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="waitlist_entries")
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaitlistStatus.choices, default="waiting"
+    )
+    joined_at = models.DateTimeField(_("joined"))
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer ends"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "course"],
+                condition=models.Q(status__in=["waiting", "offered"]),
+                name="one_open_waitlist_entry_per_student_and_course",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.course} ({self.get_status_display()})"
