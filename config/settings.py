@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "springboard.families",
     "springboard.content",
     "springboard.catalog",
+    "springboard.billing",
+    "springboard.billing.gateways.sandbox",
     "springboard.portal",
     "springboard.demo",
 ]
@@ -127,6 +129,11 @@ LOGIN_URL = "admin:login"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Payments -----------------------------------------------------------------------------
+# The gateway adapter (dotted path to a springboard.billing.gateways.base.Gateway subclass);
+# empty: the built-in sandbox gateway (docs/billing.md).
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "")
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.
