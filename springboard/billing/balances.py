@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
 from springboard.billing.models import Allocation, Charge, Payment, PaymentStatus, Refund
 from springboard.core.money import ZERO
@@ -23,6 +23,13 @@ _MONEY = DecimalField(max_digits=14, decimal_places=2)
 def _sum(queryset, field: str = "amount") -> Decimal:
     total = queryset.aggregate(total=Coalesce(Sum(field), Value(ZERO), output_field=_MONEY))
     return Decimal(total["total"]).quantize(Decimal("0.01"))
+
+
+def _cents(expression):
+    """Round a difference of sums to cents in SQL: SQLite does decimal arithmetic in binary
+    floating point (7.53 - 3.39 is 4.1399999…), which would both show and filter wrongly
+    (a paid charge "owing" 1e-15). PostgreSQL's numeric is exact; rounding is a no-op there."""
+    return Round(expression, 2, output_field=_MONEY)
 
 
 def counting_allocations():
@@ -91,9 +98,7 @@ def with_open_amount(charges):
         allocated=Coalesce(
             Subquery(allocated, output_field=_MONEY), Value(ZERO), output_field=_MONEY
         )
-    ).annotate(
-        open_amount=F("amount") - F("allocated"),
-    )
+    ).annotate(open_amount=_cents(F("amount") - F("allocated")))
 
 
 def outstanding_charges(family):
@@ -131,7 +136,7 @@ def with_unallocated_amount(payments):
                 Subquery(refunded, output_field=_MONEY), Value(ZERO), output_field=_MONEY
             ),
         )
-        .annotate(unallocated=F("amount") - F("allocated_total") - F("refunded_total"))
+        .annotate(unallocated=_cents(F("amount") - F("allocated_total") - F("refunded_total")))
     )
 
 

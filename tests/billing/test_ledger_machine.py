@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -219,6 +219,7 @@ def test_ledger_invariants_hold_for_any_sequence(db):
             derandomize=True,
             deadline=None,
             database=None,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         ),
     )

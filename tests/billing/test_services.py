@@ -230,3 +230,15 @@ def test_outstanding_charges_show_what_is_open(org, family):
     services.void_charge(organization=org, charge=voided, reason="x", now=now, actor=None)
     open_rows = [(c.pk, c.open_amount) for c in balances.outstanding_charges(family)]
     assert open_rows == [(half.pk, D("10.00"))]
+
+
+def test_a_charge_paid_in_parts_is_not_outstanding_by_a_rounding_error(org, family):
+    # 0.30 - 0.10 - 0.20 is 5.5e-17 in binary floating point, which SQLite uses for decimals.
+    charge = factories.charge(family, "0.30")
+    payment = factories.credit(family, "0.30")
+    now = timezone.now()
+    for part in ("0.10", "0.20"):
+        services.allocate(organization=org, payment=payment, charge=charge, amount=part, now=now)
+    assert list(balances.outstanding_charges(family)) == []
+    assert list(balances.payments_with_credit(family)) == []
+    assert balances.balance(family) == D("0.00")
