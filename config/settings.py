@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "springboard.catalog",
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
+    "springboard.checkout",
     "springboard.portal",
     "springboard.demo",
 ]
