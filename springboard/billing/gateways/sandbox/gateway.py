@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from springboard.billing.cards import luhn_ok
 from springboard.billing.gateways.base import (
     ChargeResult,
     Gateway,
@@ -45,20 +46,6 @@ ECHECK_DECLINED = "Your bank could not process a payment from this account."
 
 def digits_only(value: str) -> str:
     return "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-")
-
-
-def luhn_ok(number: str) -> bool:
-    if not number.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(number)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 def aba_routing_ok(routing: str) -> bool:
