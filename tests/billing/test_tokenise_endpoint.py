@@ -107,3 +107,10 @@ def test_no_card_or_account_number_reaches_any_table_or_log(client, org, caplog,
     for secret in (NUMBER, "4242 4242 4242 4242", "424242424242424", ACCOUNT):
         assert secret not in text, secret  # …but never the number or the account
         assert secret not in caplog.text
+
+
+def test_the_try_page_exists_only_in_the_demo_and_tests(client, org, settings):
+    assert client.get(f"/sandbox/gateway/try/{org.account_name}").status_code == 200
+    assert client.get("/sandbox/gateway/try/nobody").status_code == 404
+    settings.DEBUG = settings.TESTING = False
+    assert client.get(f"/sandbox/gateway/try/{org.account_name}").status_code == 404

@@ -7,4 +7,7 @@ from django.urls import path
 from springboard.billing.gateways.sandbox import views
 
 app_name = "sandbox_gateway"
-urlpatterns = [path("gateway/tokens", views.tokens, name="tokens")]
+urlpatterns = [
+    path("gateway/tokens", views.tokens, name="tokens"),
+    path("gateway/try/<slug:merchant>", views.try_fields, name="try"),
+]

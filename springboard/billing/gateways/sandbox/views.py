@@ -2,7 +2,9 @@
 ever sent. It answers with a token and what may be shown; it stores no number, and nothing
 here logs the request (error reports mask the fields through sensitive_post_parameters)."""
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -45,4 +47,26 @@ def tokens(request):
             "exp_year": method.exp_year,
         },
         status=201,
+    )
+
+
+def try_fields(request, merchant: str):
+    """A stand-in merchant page to try the fields (demo and tests only): it shows every field
+    the merchant's view received — only the token and what may be shown."""
+    if not (settings.DEBUG or settings.TESTING):
+        raise Http404
+    organization = get_object_or_404(Organization, account_name=merchant, is_active=True)
+    received = None
+    if request.method == "POST":
+        received = [(name, request.POST.get(name, "")[:100]) for name in sorted(request.POST)]
+        received = [(name, value) for name, value in received if name != "csrfmiddlewaretoken"]
+    kind = "echeck" if request.GET.get("kind") == "echeck" else "card"
+    return render(
+        request,
+        "sandbox_gateway/try.html",
+        {
+            "config": SandboxGateway(organization).client_config(),
+            "kind": kind,
+            "received": received,
+        },
     )
