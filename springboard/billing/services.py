@@ -319,6 +319,8 @@ def apply_credit(
             remaining -= part
             if not remaining:
                 break
+        if remaining:  # cannot happen under the lock; never report credit that was not spent
+            raise InvalidAmount(_("Your credit changed meanwhile; reload and try again."))
         return allocations
 
 

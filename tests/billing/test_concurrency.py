@@ -2,6 +2,7 @@
 lock, so credit is spent once and one idempotency key pays once."""
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -40,7 +41,39 @@ def run_together(count: int, work) -> list:
     return results
 
 
-def test_two_concurrent_credit_applications_apply_once():
+@pytest.fixture
+def slow_credit_check(monkeypatch):
+    """Widen the window between reading which payments hold credit and spending it, so the
+    race is certain rather than lucky."""
+    real = balances.payments_with_credit
+
+    def slow(family):
+        rows = list(real(family))
+        time.sleep(0.3)
+        return rows
+
+    monkeypatch.setattr(balances, "payments_with_credit", slow)
+
+
+def test_without_the_family_lock_credit_is_spent_twice(monkeypatch, slow_credit_check):
+    """The race is real: with the lock taken out, both requests see $50 of credit."""
+    monkeypatch.setattr(services, "lock_family", lambda organization, family: family)
+    org = factories.organization()
+    family = family_factories.family(org)
+    billing.credit(family, "50.00")
+    charge = billing.charge(family, "100.00")
+
+    def apply():
+        return services.apply_credit(
+            organization=org, family=family, charge=charge, amount="50.00", now=timezone.now()
+        )
+
+    results = run_together(2, apply)
+    assert all(isinstance(r, list) for r in results), results
+    assert balances.family_totals(family).credit == Decimal("-50.00")
+
+
+def test_two_concurrent_credit_applications_apply_once(slow_credit_check):
     org = factories.organization()
     family = family_factories.family(org)
     billing.credit(family, "50.00")
@@ -55,7 +88,7 @@ def test_two_concurrent_credit_applications_apply_once():
     assert sum(isinstance(r, list) for r in results) == 1, results
     assert sum(isinstance(r, InvalidAmount) for r in results) == 1, results
     assert Allocation.objects.count() == 1
-    assert balances.credit(family) == Decimal("0.00")
+    assert balances.family_totals(family).credit == Decimal("0.00")
     assert balances.balance(family) == Decimal("50.00")
 
 
