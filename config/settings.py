@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "springboard.content",
     "springboard.catalog",
     "springboard.booking",
+    "springboard.billing",
+    "springboard.billing.gateways.sandbox",
+    "springboard.checkout",
     "springboard.portal",
     "springboard.demo",
 ]
@@ -132,6 +135,11 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
 
 # The classes page caches its filter form and results this long (0: off); docs/performance.md.
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)
+
+# --- Payments -----------------------------------------------------------------------------
+# The gateway adapter (dotted path to a springboard.billing.gateways.base.Gateway subclass);
+# empty: the built-in sandbox gateway (docs/billing.md).
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "")
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.

@@ -12,6 +12,8 @@ admin.site.index_title = "Your organizations"
 urlpatterns = [
     path("", portal_home.portal_index, name="portal_index"),
     path("admin/", admin.site.urls),
+    # The built-in sandbox gateway ("sandbox" is a reserved account name: no portal clashes).
+    path("sandbox/", include("springboard.billing.gateways.sandbox.urls")),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
 if settings.SERVE_MEDIA:

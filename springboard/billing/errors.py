@@ -1,0 +1,47 @@
+"""Typed ledger errors; `message` is written for a family (or staff) to read."""
+
+from django.utils.translation import gettext as _
+
+
+class LedgerError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidAmount(LedgerError):
+    """Zero, negative, three decimals, more than owed, more than the credit…"""
+
+
+class WrongFamily(LedgerError):
+    """A row of another family or organization (views answer 404 before this can happen)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("That does not belong to this family."))
+
+
+class AlreadyVoided(LedgerError):
+    pass
+
+
+class PaymentNotUsable(LedgerError):
+    """A payment that did not succeed cannot be allocated or refunded."""
+
+
+class PaymentDeclined(LedgerError):
+    """The gateway said no; the attempt is recorded (same key → same answer)."""
+
+    def __init__(self, message: str, *, payment=None) -> None:
+        super().__init__(message)
+        self.payment = payment
+
+
+class IdempotencyKeyReused(LedgerError):
+    """The key was used before for a different family or amount: a forged or stale submit."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This payment was already submitted with different details."))
+
+
+class GatewayUnavailable(LedgerError):
+    pass

@@ -1,0 +1,327 @@
+"""The family ledger: charges, payments, allocations, voids and refunds — append-only.
+
+Nothing posted is edited or deleted: corrections are new rows (a void reverses a charge and
+frees its allocations into credit; a refund returns unallocated money to its payment method;
+a credit adjustment is a payment without a gateway). Balances and credit are never stored:
+`springboard.billing.balances` computes them with aggregate queries.
+
+Every row is written by `springboard.billing.services` (which locks the family first);
+the save/delete guards below refuse edits from anywhere else, the admin included.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from springboard.families.models import Family, Student
+from springboard.tenancy.models import TenantModel, TenantQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class PostedRowError(Exception):
+    """Someone tried to edit or delete a posted ledger row (a programming error)."""
+
+
+class AppendOnlyQuerySet(TenantQuerySet):
+    def update(self, **kwargs):
+        raise PostedRowError("Ledger rows are never updated; post a correcting row instead.")
+
+    def delete(self):
+        raise PostedRowError("Ledger rows are never deleted; post a correcting row instead.")
+
+
+class AppendOnlyModel(TenantModel):
+    """Inserted once, never changed: save() of an existing row and delete() raise."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PostedRowError(f"A posted {self._meta.verbose_name} is never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PostedRowError(f"A posted {self._meta.verbose_name} is never deleted.")
+
+
+class ChargeKind(models.TextChoices):
+    TUITION = "tuition", _("Tuition")
+    REGISTRATION_FEE = "registration_fee", _("Registration fee")
+    EVENT = "event", _("Event")
+    PARTY = "party", _("Party")
+    PRODUCT = "product", _("Product")
+    FEE = "fee", _("Other fee")
+
+
+class Charge(AppendOnlyModel):
+    """Money the family owes, due on a date. What it is for is linked optionally (`subject`),
+    so enrollments, event registrations, party bookings and products can all be charged."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="charges", verbose_name=_("family")
+    )
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("student"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    due_date = models.DateField(_("due"))
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    created_at = models.DateTimeField(_("posted"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("charge")
+        indexes = [
+            models.Index(fields=["family", "due_date"]),
+            models.Index(fields=["family", "kind", "created_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="charge_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.amount})"
+
+
+class ChargeVoid(AppendOnlyModel):
+    """The reversal of a charge: it no longer counts, and what was allocated to it is credit."""
+
+    charge = models.OneToOneField(
+        Charge, on_delete=models.PROTECT, related_name="void", verbose_name=_("charge")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("posted"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("charge void")
+
+    def __str__(self) -> str:
+        return f"Void of {self.charge}"
+
+
+class PaymentMethodKind(models.TextChoices):
+    CARD = "card", _("Card")
+    ECHECK = "echeck", _("eCheck")
+    CREDIT_ADJUSTMENT = "credit", _("Credit adjustment")
+
+
+class PaymentStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    DECLINED = "declined", _("Declined")
+    INSUFFICIENT_FUNDS = "insufficient_funds", _("Insufficient funds")
+    FAILED = "failed", _("Failed")
+
+
+class Payment(AppendOnlyModel):
+    """Money received (or credited by staff). Only succeeded payments count; a declined
+    attempt is kept so that retrying the same idempotency key gives the same answer."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="payments", verbose_name=_("family")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethodKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=PaymentStatus.choices)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    # What the gateway told us, and nothing more: never a card or account number.
+    gateway = models.CharField(_("gateway"), max_length=40, blank=True)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    token = models.CharField(_("payment method token"), max_length=100, blank=True)
+    brand = models.CharField(_("card brand or bank"), max_length=40, blank=True)
+    last4 = models.CharField(_("last four"), max_length=4, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("received"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment")
+        indexes = [models.Index(fields=["family", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"], name="payment_idempotency_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == PaymentStatus.SUCCEEDED
+
+    @property
+    def method_label(self) -> str:
+        if self.method == PaymentMethodKind.CREDIT_ADJUSTMENT:
+            return str(_("Credit adjustment"))
+        return f"{self.brand} ••••{self.last4}".strip()
+
+
+class Allocation(AppendOnlyModel):
+    """Part of a payment applied to a charge. Allocations to a voided charge stop counting
+    (the void frees them into credit) but stay as history."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment")
+    )
+    charge = models.ForeignKey(
+        Charge, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("charge")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    created_at = models.DateTimeField(_("posted"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("allocation")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of payment {self.payment_id} to charge {self.charge_id}"
+
+
+class Refund(AppendOnlyModel):
+    """Unallocated money of a payment returned to its payment method through the gateway."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    reason = models.CharField(_("reason"), max_length=200)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    created_at = models.DateTimeField(_("posted"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("refund")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"], name="refund_idempotency_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} of payment {self.payment_id}"
+
+
+class SavedPaymentMethod(TenantModel):
+    """A family's card or bank account as the gateway's token plus what may be shown.
+
+    Not part of the ledger: families remove methods and change the default."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="payment_methods", verbose_name=_("family")
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=[(PaymentMethodKind.CARD, _("Card")), (PaymentMethodKind.ECHECK, _("eCheck"))],
+    )
+    gateway = models.CharField(_("gateway"), max_length=40)
+    token = models.CharField(_("token"), max_length=100)
+    brand = models.CharField(_("card brand or bank"), max_length=40)
+    last4 = models.CharField(_("last four"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"), null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"), null=True, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    autopay = models.BooleanField(_("autopay"), default=False)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "-created_at", "-id"]
+        verbose_name = _("saved payment method")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "gateway", "token"], name="saved_method_token_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(is_default=True), name="one_default_method"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        expiry = f" {self.exp_month:02d}/{self.exp_year % 100:02d}" if self.exp_month else ""
+        return f"{self.brand} ••••{self.last4}{expiry}"
+
+
+def subject_fields(subject) -> dict:
+    """The generic link of a charge to what it is for (None: nothing)."""
+    if subject is None:
+        return {}
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": subject.pk,
+    }

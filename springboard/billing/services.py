@@ -1,0 +1,440 @@
+"""Every change to the ledger. Views, the admin and (later) checkout call these and nothing else.
+
+Each function takes keyword-only `organization`, `actor` (the user doing it, None for the
+system) and `now`; opens a transaction; locks the family row (the one ledger lock: every row
+of a family's ledger is written only while holding it, so two requests of one family queue
+and neither sees the other half-done); re-checks amounts under the lock; inserts new rows;
+and raises a `LedgerError` whose message a family can read. Nothing is ever updated.
+
+Gateways are called outside the lock when taking money (the key makes a retry safe and a
+slow processor must not hold up the family's other requests) and inside it when refunding
+(the lock is what guarantees we never refund money that was meanwhile allocated).
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from springboard.billing import balances
+from springboard.billing.errors import (
+    AlreadyVoided,
+    GatewayUnavailable,
+    IdempotencyKeyReused,
+    InvalidAmount,
+    LedgerError,
+    PaymentDeclined,
+    PaymentNotUsable,
+    WrongFamily,
+)
+from springboard.billing.gateways import get_gateway
+from springboard.billing.gateways.base import Gateway, Outcome
+from springboard.billing.models import (
+    Allocation,
+    Charge,
+    ChargeKind,
+    ChargeVoid,
+    Payment,
+    PaymentMethodKind,
+    PaymentStatus,
+    Refund,
+    subject_fields,
+)
+from springboard.core.money import AmountError, format_money, parse_amount
+from springboard.families.models import Family
+
+STATUS_OF_OUTCOME = {
+    Outcome.APPROVED: PaymentStatus.SUCCEEDED,
+    Outcome.DECLINED: PaymentStatus.DECLINED,
+    Outcome.INSUFFICIENT_FUNDS: PaymentStatus.INSUFFICIENT_FUNDS,
+}
+
+
+def _amount(value) -> Decimal:
+    try:
+        return parse_amount(value)
+    except AmountError as error:
+        raise InvalidAmount(error.message) from None
+
+
+def _check_family(organization, family) -> None:
+    if family.organization_id != organization.pk:
+        raise WrongFamily()
+
+
+def lock_family(organization, family) -> Family:
+    """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
+    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic()."""
+    _check_family(organization, family)
+    return Family.objects.select_for_update().get(pk=family.pk, organization=organization)
+
+
+def post_charge(
+    *,
+    organization,
+    family,
+    amount,
+    description: str,
+    kind: str,
+    due_date: date,
+    now: datetime,
+    actor=None,
+    student=None,
+    subject=None,
+    computation: str = "",
+) -> Charge:
+    amount = _amount(amount)
+    if kind not in ChargeKind.values:
+        raise LedgerError(_("Choose a kind of charge."))
+    if not description.strip():
+        raise LedgerError(_("Describe the charge."))
+    if student is not None and student.family_id != family.pk:
+        raise WrongFamily()
+    with transaction.atomic():
+        lock_family(organization, family)
+        return Charge.objects.create(
+            organization=organization,
+            family=family,
+            student=student,
+            kind=kind,
+            description=description.strip()[:200],
+            computation=computation[:300],
+            amount=amount,
+            due_date=due_date,
+            created_at=now,
+            created_by=actor,
+            **subject_fields(subject),
+        )
+
+
+def _replay(existing: Payment, *, family, amount: Decimal) -> Payment:
+    """The answer for a key that was used before: the same payment, or a refusal when the
+    key now comes with other details (a forged or stale submit)."""
+    if existing.family_id != family.pk or existing.amount != amount:
+        raise IdempotencyKeyReused()
+    if not existing.succeeded:
+        raise PaymentDeclined(existing.message, payment=existing)
+    return existing
+
+
+def record_payment(
+    *,
+    organization,
+    family,
+    amount,
+    token: str,
+    idempotency_key: str,
+    now: datetime,
+    actor=None,
+    gateway: Gateway | None = None,
+    description: str = "",
+) -> Payment:
+    """Charge a tokenised card or bank account and record the payment (unallocated: the
+    caller allocates it, e.g. checkout to its order's charges, in its own transaction).
+
+    `idempotency_key` comes from what is being paid (checkout: the order and the attempt), so
+    a double click, a retried request or 20 concurrent submits charge once and return the same
+    Payment. A decline is recorded and raised as PaymentDeclined (same key → same answer).
+    """
+    _check_family(organization, family)
+    amount = _amount(amount)
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise LedgerError(_("This payment form has expired; reload the page and try again."))
+    existing = Payment.objects.filter(
+        organization=organization, idempotency_key=idempotency_key
+    ).first()
+    if existing:
+        return _replay(existing, family=family, amount=amount)
+
+    gateway = gateway or get_gateway(organization)
+    method = gateway.describe(token) if token else None
+    if method is None:
+        raise LedgerError(_("That card or bank account is not known; enter it again."))
+    result = gateway.charge(
+        token=token,
+        amount=amount,
+        currency=organization.currency,
+        idempotency_key=f"payment:{idempotency_key}",
+        description=description[:200],
+    )
+    if result.outcome not in STATUS_OF_OUTCOME:
+        # Not recorded: the same key may be tried again once the processor answers.
+        raise GatewayUnavailable(result.message or _("Payments are unavailable; try again."))
+
+    with transaction.atomic():
+        lock_family(organization, family)
+        existing = Payment.objects.filter(
+            organization=organization, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(
+                        organization=organization,
+                        family=family,
+                        amount=amount,
+                        method=method.kind,
+                        status=STATUS_OF_OUTCOME[result.outcome],
+                        message=result.message[:200],
+                        gateway=gateway.name,
+                        gateway_reference=result.reference,
+                        token=token,
+                        brand=method.brand,
+                        last4=method.last4,
+                        idempotency_key=idempotency_key,
+                        note=description[:200],
+                        created_at=now,
+                        created_by=actor,
+                    )
+            except IntegrityError:
+                existing = Payment.objects.get(
+                    organization=organization, idempotency_key=idempotency_key
+                )
+    if existing is not None:
+        return _replay(existing, family=family, amount=amount)
+    if not payment.succeeded:
+        raise PaymentDeclined(payment.message, payment=payment)
+    return payment
+
+
+def post_credit(
+    *,
+    organization,
+    family,
+    amount,
+    reason: str,
+    now: datetime,
+    actor,
+    idempotency_key: str = "",
+) -> Payment:
+    """Staff credit a family (goodwill, a transfer): a payment without a gateway."""
+    _check_family(organization, family)
+    amount = _amount(amount)
+    if not reason.strip():
+        raise LedgerError(_("Say why the credit is given."))
+    key = idempotency_key or f"credit:{uuid.uuid4()}"
+    with transaction.atomic():
+        lock_family(organization, family)
+        existing = Payment.objects.filter(organization=organization, idempotency_key=key).first()
+        if existing:
+            return _replay(existing, family=family, amount=amount)
+        return Payment.objects.create(
+            organization=organization,
+            family=family,
+            amount=amount,
+            method=PaymentMethodKind.CREDIT_ADJUSTMENT,
+            status=PaymentStatus.SUCCEEDED,
+            idempotency_key=key,
+            note=reason.strip()[:200],
+            created_at=now,
+            created_by=actor,
+        )
+
+
+def _check_allocation(payment: Payment, charge: Charge, amount: Decimal) -> None:
+    """Under the family lock: the amount fits both the payment and the charge."""
+    if payment.family_id != charge.family_id:
+        raise WrongFamily()
+    if not payment.succeeded:
+        raise PaymentNotUsable(_("That payment did not go through, so it cannot be applied."))
+    if ChargeVoid.objects.filter(charge=charge).exists():
+        raise AlreadyVoided(_("That charge was cancelled; nothing is owed on it."))
+    open_amount = balances.charge_open_amount(charge)
+    if amount > open_amount:
+        raise InvalidAmount(
+            _("That is more than is owed on this charge (%(open)s).")
+            % {"open": format_money(open_amount)}
+        )
+    unallocated = balances.payment_unallocated_amount(payment)
+    if amount > unallocated:
+        raise InvalidAmount(
+            _("That is more than is left of this payment (%(left)s).")
+            % {"left": format_money(unallocated)}
+        )
+
+
+def allocate(
+    *, organization, payment: Payment, charge: Charge, amount, now: datetime, actor=None
+) -> Allocation:
+    """Apply part of one payment to one charge."""
+    amount = _amount(amount)
+    if payment.organization_id != organization.pk or charge.organization_id != organization.pk:
+        raise WrongFamily()
+    with transaction.atomic():
+        lock_family(organization, charge.family)
+        _check_allocation(payment, charge, amount)
+        return Allocation.objects.create(
+            organization=organization,
+            payment=payment,
+            charge=charge,
+            amount=amount,
+            created_at=now,
+            created_by=actor,
+        )
+
+
+def apply_credit(
+    *, organization, family, charge: Charge, amount, now: datetime, actor=None
+) -> list[Allocation]:
+    """Spend the family's credit (oldest payments first) on a charge: all or part of what is
+    owed, never more than the credit. Two concurrent calls queue on the family lock, and the
+    second sees the first's allocations, so credit is never spent twice."""
+    amount = _amount(amount)
+    _check_family(organization, family)
+    if charge.family_id != family.pk:
+        raise WrongFamily()
+    with transaction.atomic():
+        lock_family(organization, family)
+        if ChargeVoid.objects.filter(charge=charge).exists():
+            raise AlreadyVoided(_("That charge was cancelled; nothing is owed on it."))
+        open_amount = balances.charge_open_amount(charge)
+        if amount > open_amount:
+            raise InvalidAmount(
+                _("That is more than is owed on this charge (%(open)s).")
+                % {"open": format_money(open_amount)}
+            )
+        available = balances.credit(family)
+        if amount > available:
+            raise InvalidAmount(
+                _("That is more than your credit (%(credit)s).")
+                % {"credit": format_money(available)}
+            )
+        allocations = []
+        remaining = amount
+        for payment in balances.payments_with_credit(family):
+            part = min(remaining, payment.unallocated)
+            allocations.append(
+                Allocation.objects.create(
+                    organization=organization,
+                    payment=payment,
+                    charge=charge,
+                    amount=part,
+                    created_at=now,
+                    created_by=actor,
+                )
+            )
+            remaining -= part
+            if not remaining:
+                break
+        if remaining:  # cannot happen under the lock; never report credit that was not spent
+            raise InvalidAmount(_("Your credit changed meanwhile; reload and try again."))
+        return allocations
+
+
+def allocate_oldest_first(
+    *, organization, payment: Payment, charges: Sequence[Charge], now: datetime, actor=None
+) -> list[Allocation]:
+    """Apply a payment to charges in the given order until it runs out (pay-selected)."""
+    allocations = []
+    with transaction.atomic():
+        lock_family(organization, payment.family)
+        for charge in charges:
+            left = balances.payment_unallocated_amount(payment)
+            owed = balances.charge_open_amount(charge)
+            part = min(left, owed)
+            if part <= 0:
+                continue
+            _check_allocation(payment, charge, part)
+            allocations.append(
+                Allocation.objects.create(
+                    organization=organization,
+                    payment=payment,
+                    charge=charge,
+                    amount=part,
+                    created_at=now,
+                    created_by=actor,
+                )
+            )
+    return allocations
+
+
+def void_charge(*, organization, charge: Charge, reason: str, now: datetime, actor) -> ChargeVoid:
+    """Reverse a charge: it stops counting and whatever was allocated to it becomes credit
+    (which staff may then refund)."""
+    if charge.organization_id != organization.pk:
+        raise WrongFamily()
+    if not reason.strip():
+        raise LedgerError(_("Say why the charge is voided."))
+    with transaction.atomic():
+        lock_family(organization, charge.family)
+        if ChargeVoid.objects.filter(charge=charge).exists():
+            raise AlreadyVoided(_("That charge was already voided."))
+        try:
+            with transaction.atomic():
+                return ChargeVoid.objects.create(
+                    organization=organization,
+                    charge=charge,
+                    reason=reason.strip()[:200],
+                    created_at=now,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            raise AlreadyVoided(_("That charge was already voided.")) from None
+
+
+def refund(
+    *,
+    organization,
+    payment: Payment,
+    amount,
+    reason: str,
+    idempotency_key: str,
+    now: datetime,
+    actor,
+    gateway: Gateway | None = None,
+) -> Refund:
+    """Return unallocated money of a payment to its payment method. To refund a paid charge,
+    void it first: that frees its allocation into this payment's unallocated money."""
+    amount = _amount(amount)
+    if payment.organization_id != organization.pk:
+        raise WrongFamily()
+    if not reason.strip():
+        raise LedgerError(_("Say why the money is refunded."))
+    if not idempotency_key:
+        raise LedgerError(_("This refund form has expired; reload the page and try again."))
+    with transaction.atomic():
+        lock_family(organization, payment.family)
+        existing = Refund.objects.filter(
+            organization=organization, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            if existing.payment_id != payment.pk or existing.amount != amount:
+                raise IdempotencyKeyReused()
+            return existing
+        if not payment.succeeded:
+            raise PaymentNotUsable(
+                _("That payment did not go through; there is nothing to refund.")
+            )
+        unallocated = balances.payment_unallocated_amount(payment)
+        if amount > unallocated:
+            raise InvalidAmount(
+                _(
+                    "Only %(left)s of this payment is unallocated; void the charges it paid "
+                    "before refunding more."
+                )
+                % {"left": format_money(unallocated)}
+            )
+        reference = ""
+        if payment.method != PaymentMethodKind.CREDIT_ADJUSTMENT:
+            result = (gateway or get_gateway(organization)).refund(
+                charge_reference=payment.gateway_reference,
+                amount=amount,
+                currency=organization.currency,
+                idempotency_key=f"refund:{idempotency_key}",
+            )
+            if not result.succeeded:
+                raise GatewayUnavailable(result.message)
+            reference = result.reference
+        return Refund.objects.create(
+            organization=organization,
+            payment=payment,
+            amount=amount,
+            reason=reason.strip()[:200],
+            gateway_reference=reference,
+            idempotency_key=idempotency_key,
+            created_at=now,
+            created_by=actor,
+        )

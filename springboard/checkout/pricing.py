@@ -1,0 +1,382 @@
+"""One pricing service for the cart, checkout, receipts and statements.
+
+Takes explicit inputs (items such as `CourseItem(course, student)`, the family, `today` in the
+location's calendar and `now`), never cart rows, and returns a `Quote`: lines that each say
+what they are, how they were computed, a quantity and an amount rounded half-up to cents,
+and the date they are due (today: due now). The total is the sum of the lines.
+
+Line kinds are pluggable through an explicit registry (`PRICERS`, filled by `@pricer(Item)`):
+products and gift cards add their item type and function in a later issue.
+"""
+
+import calendar
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from springboard.billing.models import Charge, ChargeKind
+from springboard.catalog import schedule
+from springboard.catalog.models import (
+    Course,
+    Event,
+    EventDay,
+    PartyAddOn,
+    PartyPackage,
+    PartySlot,
+    TuitionPeriod,
+)
+from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
+from springboard.core.money import ZERO, format_money, money
+
+
+class PricingError(Exception):
+    """The inputs cannot be priced (no meetings left, a day not on sale…); readable message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    kind: str  # the charge kind it becomes (billing.ChargeKind)
+    description: str  # "Level 1 Gymnastics — Maya, January 2027"
+    computation: str  # "3 of 4 meetings in January 2027 × $100.00/month"
+    quantity: Decimal
+    amount: Decimal
+    due_date: date
+    student: Any = None
+    subject: Any = None  # what the charge is for (course, event, party package, fee schedule)
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[PriceLine, ...]
+    today: date
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def due_now(self) -> Decimal:
+        return sum((line.amount for line in self.lines if line.due_date <= self.today), ZERO)
+
+    @property
+    def due_later(self) -> Decimal:
+        return self.total - self.due_now
+
+
+@dataclass
+class PricingContext:
+    organization: Any
+    family: Any
+    today: date
+    now: datetime
+    closures: list = field(default_factory=list)
+
+
+# --- items -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CourseItem:
+    course: Course
+    student: Any
+
+
+@dataclass(frozen=True)
+class EventItem:
+    event: Event
+    student: Any
+    days: tuple[EventDay, ...] = ()
+    whole_event: bool = False
+
+
+@dataclass(frozen=True)
+class PartyItem:
+    package: PartyPackage
+    slot: PartySlot
+    guests: int
+    add_ons: tuple[PartyAddOn, ...] = ()
+    student: Any = None  # the birthday child, when known
+
+
+Pricer = Callable[[Any, PricingContext], list[PriceLine]]
+PRICERS: dict[type, Pricer] = {}
+
+
+def pricer(item_type: type) -> Callable[[Pricer], Pricer]:
+    """Register the function that prices one kind of item."""
+
+    def register(function: Pricer) -> Pricer:
+        PRICERS[item_type] = function
+        return function
+
+    return register
+
+
+def quote(items: Sequence[Any], *, organization, family, today: date, now: datetime) -> Quote:
+    """Price items for a family, adding the registration fee when it is due."""
+    context = PricingContext(
+        organization=organization,
+        family=family,
+        today=today,
+        now=now,
+        closures=schedule.closures_for(organization),
+    )
+    lines: list[PriceLine] = []
+    for item in items:
+        price = PRICERS.get(type(item))
+        if price is None:
+            raise PricingError(_("This item cannot be bought here."))
+        lines.extend(price(item, context))
+    lines.extend(registration_fee_lines(items, context))
+    return Quote(lines=tuple(lines), today=today)
+
+
+def _prorated(rate: Decimal, taken: int, out_of: int) -> Decimal:
+    """rate × taken / out_of, rounded half-up once (multiply first: no intermediate rounding)."""
+    return money(rate * taken / out_of)
+
+
+def _who(student) -> str:
+    return f" — {student.first_name}" if student is not None else ""
+
+
+# --- classes -----------------------------------------------------------------------------------
+@pricer(CourseItem)
+def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
+    """Monthly tuition: the first month, prorated by the meetings left in it (closures do not
+    count as meetings). Later months are billed by the monthly run. Term tuition: the whole
+    term, prorated by the meetings left once the term has started."""
+    course, today = item.course, context.today
+    meetings = list(schedule.meeting_dates(course, context.closures))
+    remaining = [day for day in meetings if day >= today]
+    if not remaining:
+        raise PricingError(_("%(course)s has no meetings left.") % {"course": course.name})
+    rate = course.tuition
+    if course.tuition_period == TuitionPeriod.MONTH:
+        first = remaining[0]
+        in_month = [day for day in meetings if (day.year, day.month) == (first.year, first.month)]
+        left = [day for day in in_month if day >= today]
+        month = formats.date_format(first, "F Y")
+        return [
+            PriceLine(
+                kind=ChargeKind.TUITION,
+                description=_("%(course)s%(who)s, %(month)s tuition")
+                % {"course": course.name, "who": _who(item.student), "month": month},
+                computation=_("%(left)s of %(all)s meetings in %(month)s × %(rate)s/month")
+                % {
+                    "left": len(left),
+                    "all": len(in_month),
+                    "month": month,
+                    "rate": format_money(rate),
+                },
+                quantity=Decimal(len(left)),
+                amount=_prorated(rate, len(left), len(in_month)),
+                due_date=today,
+                student=item.student,
+                subject=course,
+            )
+        ]
+    term = course.term.name
+    if len(remaining) < len(meetings):
+        computation = _("%(left)s of %(all)s meetings of %(term)s × %(rate)s/term") % {
+            "left": len(remaining),
+            "all": len(meetings),
+            "term": term,
+            "rate": format_money(rate),
+        }
+    else:
+        computation = ngettext(
+            "%(term)s, %(all)s meeting: %(rate)s/term",
+            "%(term)s, %(all)s meetings: %(rate)s/term",
+            len(meetings),
+        ) % {"term": term, "all": len(meetings), "rate": format_money(rate)}
+    return [
+        PriceLine(
+            kind=ChargeKind.TUITION,
+            description=_("%(course)s%(who)s, %(term)s tuition")
+            % {"course": course.name, "who": _who(item.student), "term": term},
+            computation=computation,
+            quantity=Decimal(len(remaining)),
+            amount=_prorated(rate, len(remaining), len(meetings)),
+            due_date=today,
+            student=item.student,
+            subject=course,
+        )
+    ]
+
+
+# --- events ------------------------------------------------------------------------------------
+@pricer(EventItem)
+def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
+    event = item.event
+    if item.whole_event:
+        if event.price_whole_event is None:
+            raise PricingError(_("%(event)s is sold by the day.") % {"event": event.name})
+        days = list(event.days.all())
+        return [
+            PriceLine(
+                kind=ChargeKind.EVENT,
+                description=_("%(event)s%(who)s, whole event")
+                % {"event": event.name, "who": _who(item.student)},
+                computation=ngettext(
+                    "Whole event, %(count)s day: %(price)s",
+                    "Whole event, %(count)s days: %(price)s",
+                    len(days),
+                )
+                % {"count": len(days), "price": format_money(event.price_whole_event)},
+                quantity=Decimal(1),
+                amount=money(event.price_whole_event),
+                due_date=context.today,
+                student=item.student,
+                subject=event,
+            )
+        ]
+    if not event.single_days_bookable or event.price_per_day is None:
+        raise PricingError(_("%(event)s is sold as a whole event.") % {"event": event.name})
+    days = sorted({day.pk: day for day in item.days}.values(), key=lambda day: day.date)
+    if not days:
+        raise PricingError(_("Choose at least one day."))
+    if any(day.event_id != event.pk for day in days):
+        raise PricingError(_("Choose days of this event."))
+    if any(day.date < context.today for day in days):
+        raise PricingError(_("One of those days has passed."))
+    labels = ", ".join(formats.date_format(day.date, "D j M") for day in days)
+    return [
+        PriceLine(
+            kind=ChargeKind.EVENT,
+            description=_("%(event)s%(who)s: %(days)s")
+            % {"event": event.name, "who": _who(item.student), "days": labels},
+            computation=ngettext(
+                "%(count)s day × %(price)s/day", "%(count)s days × %(price)s/day", len(days)
+            )
+            % {"count": len(days), "price": format_money(event.price_per_day)},
+            quantity=Decimal(len(days)),
+            amount=money(event.price_per_day * len(days)),
+            due_date=context.today,
+            student=item.student,
+            subject=event,
+        )
+    ]
+
+
+# --- parties -----------------------------------------------------------------------------------
+@pricer(PartyItem)
+def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
+    """Package + extra guests + add-ons; the deposit is due now and the rest is a charge due
+    on the party date (two lines, so each becomes one charge)."""
+    package = item.package
+    if item.guests < 1 or item.guests > package.max_guests:
+        raise PricingError(_("Choose between 1 and %(max)s guests.") % {"max": package.max_guests})
+    if any(add_on.package_id != package.pk for add_on in item.add_ons):
+        raise PricingError(_("Choose add-ons of this package."))
+    extra = max(0, item.guests - package.guests_included)
+    parts = [_("Package %(price)s") % {"price": format_money(package.price)}]
+    total = money(package.price)
+    if extra:
+        parts.append(
+            ngettext(
+                "%(count)s extra guest × %(price)s",
+                "%(count)s extra guests × %(price)s",
+                extra,
+            )
+            % {"count": extra, "price": format_money(package.price_per_extra_guest)}
+        )
+        total += money(package.price_per_extra_guest * extra)
+    for add_on in item.add_ons:
+        parts.append(f"{add_on.name} {format_money(add_on.price)}")
+        total += money(add_on.price)
+    breakdown = " + ".join(parts) + f" = {format_money(total)}"
+
+    zone = zoneinfo.ZoneInfo(item.slot.location.time_zone)
+    party_date = item.slot.starts_at.astimezone(zone).date()
+    when = formats.date_format(party_date, "D j M Y")
+    deposit = min(money(package.deposit), total)
+    rest = total - deposit
+    name = f"{package.name}{_who(item.student)}, {when}"
+    lines = []
+    if deposit > 0:
+        lines.append(
+            PriceLine(
+                kind=ChargeKind.PARTY,
+                description=_("%(party)s — deposit") % {"party": name},
+                computation=_("%(breakdown)s; deposit %(deposit)s due now")
+                % {"breakdown": breakdown, "deposit": format_money(deposit)},
+                quantity=Decimal(1),
+                amount=deposit,
+                due_date=context.today,
+                student=item.student,
+                subject=package,
+            )
+        )
+    if rest > 0:
+        lines.append(
+            PriceLine(
+                kind=ChargeKind.PARTY,
+                description=_("%(party)s — balance") % {"party": name},
+                computation=_("%(breakdown)s, less the deposit %(deposit)s; due on %(date)s")
+                % {"breakdown": breakdown, "deposit": format_money(deposit), "date": when},
+                quantity=Decimal(1),
+                amount=rest,
+                due_date=max(party_date, context.today),
+                student=item.student,
+                subject=package,
+            )
+        )
+    return lines
+
+
+# --- registration fee --------------------------------------------------------------------------
+def _a_year_before(moment: datetime) -> datetime:
+    year = moment.year - 1
+    day = min(moment.day, calendar.monthrange(year, moment.month)[1])
+    return moment.replace(year=year, day=day)
+
+
+def fee_is_due(schedule_row: FeeSchedule, *, family, student, now: datetime) -> bool:
+    """Not due while a counting registration-fee charge exists in the window."""
+    earlier = Charge.objects.filter(
+        family=family, kind=ChargeKind.REGISTRATION_FEE, void__isnull=True
+    )
+    if schedule_row.applies == FeeApplies.PER_STUDENT:
+        earlier = earlier.filter(student=student)
+    if schedule_row.frequency == FeeFrequency.YEARLY:
+        earlier = earlier.filter(created_at__gt=_a_year_before(now))
+    return not earlier.exists()
+
+
+def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> list[PriceLine]:
+    """Added when the quote enrolls someone in a class and the fee is due."""
+    students = list({i.student.pk: i.student for i in items if isinstance(i, CourseItem)}.values())
+    if not students:
+        return []
+    schedules = FeeSchedule.objects.for_organization(context.organization).filter(is_active=True)
+    lines = []
+    for row in schedules:
+        targets = students if row.applies == FeeApplies.PER_STUDENT else [None]
+        for student in targets:
+            if not fee_is_due(row, family=context.family, student=student, now=context.now):
+                continue
+            how = _("every 12 months") if row.frequency == FeeFrequency.YEARLY else _("once")
+            per = _("per student") if student is not None else _("per family")
+            lines.append(
+                PriceLine(
+                    kind=ChargeKind.REGISTRATION_FEE,
+                    description=f"{row.name}{_who(student)}",
+                    computation=f"{format_money(row.amount)} {per}, {how}",
+                    quantity=Decimal(1),
+                    amount=money(row.amount),
+                    due_date=context.today,
+                    student=student,
+                    subject=row,
+                )
+            )
+    return lines

@@ -1,0 +1,54 @@
+"""Money: Decimal with two places, rounded half-up, and the checks every amount a person types
+goes through. One helper for the whole project, so a cent is rounded the same way everywhere."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round to cents, half-up (never banker's rounding). Floats are refused: they are not money."""
+    if isinstance(value, float):
+        raise TypeError("money() takes Decimal, int or str, never float")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class AmountError(ValueError):
+    """An amount a person typed or a caller passed is not a usable sum of money."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_amount(value: Decimal | int | str | None) -> Decimal:
+    """A positive amount with at most two decimals, or AmountError with a readable message.
+
+    Never rounds: "10.005" is refused rather than silently becoming 10.01.
+    """
+    if isinstance(value, float) or value is None or isinstance(value, bool):
+        raise AmountError(_("Enter an amount, e.g. 25.00."))
+    try:
+        amount = Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) else value
+        amount = Decimal(amount)
+    except (InvalidOperation, ValueError, TypeError):
+        raise AmountError(_("Enter an amount, e.g. 25.00.")) from None
+    if not amount.is_finite():
+        raise AmountError(_("Enter an amount, e.g. 25.00."))
+    if amount <= 0:
+        raise AmountError(_("Enter an amount greater than zero."))
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise AmountError(_("Use at most two decimals (cents)."))
+    if amount >= Decimal("1e10"):
+        raise AmountError(_("That amount is too large."))
+    return amount.quantize(CENT)
+
+
+def format_money(amount: Decimal) -> str:
+    """$1,234.50 style; the currency symbol is added by templates once currencies differ."""
+    amount = money(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
