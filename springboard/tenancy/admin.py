@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from springboard.families.models import normalize_email_address
+from springboard.core.emails import normalize_email_address
 from springboard.tenancy.admin_scoping import (
     OWNERS,
     OrganizationScopedAdmin,

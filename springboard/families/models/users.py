@@ -6,10 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def normalize_email_address(email: str) -> str:
-    """Emails are compared case-insensitively: store them lower-cased and trimmed."""
-    return (email or "").strip().lower()
+from springboard.core.emails import normalize_email_address
 
 
 class UserManager(BaseUserManager["User"]):

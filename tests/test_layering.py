@@ -1,0 +1,51 @@
+"""The dependency ladder of docs/architecture.md holds: domain apps import only apps below them.
+
+core ← tenancy ← families, content, catalog ← booking, billing ← checkout ← portal, demo.
+A change that makes a lower app import a higher one fails here, naming the file.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "springboard"
+
+# app -> the apps it may import
+ALLOWED = {
+    "core": set(),
+    "tenancy": {"core"},
+    "families": {"core", "tenancy"},
+    "content": {"core", "tenancy"},
+    "catalog": {"core", "tenancy", "content"},
+    "booking": {"core", "tenancy", "families", "content", "catalog"},
+    "billing": {"core", "tenancy", "families", "content", "catalog"},
+    "checkout": {"core", "tenancy", "families", "content", "catalog", "booking", "billing"},
+}
+
+
+def _imported_apps(path: Path) -> set[str]:
+    apps = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "springboard" and len(parts) > 1:
+                apps.add(parts[1])
+    return apps
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_an_app_imports_only_apps_below_it(app):
+    offending = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        extra = _imported_apps(path) - ALLOWED[app] - {app}
+        if extra:
+            offending.append(f"{path.relative_to(ROOT)} imports {sorted(extra)}")
+    assert not offending, offending
