@@ -339,3 +339,12 @@ def test_a_quote_becomes_charges_that_sum_to_its_total(org, family, maya):
     from springboard.billing import balances
 
     assert balances.balance(family) == result.total
+
+
+def test_another_familys_student_or_organizations_course_is_refused(org, other_org, family, maya):
+    stranger = family_factories.student(family_factories.family(org, last_name="Chen"))
+    with pytest.raises(PricingError, match="your own students"):
+        price(org, family, [CourseItem(monthly(org), stranger)], date(2027, 1, 5))
+    rival_course = catalog.course(other_org, name="Rival")
+    with pytest.raises(PricingError, match="not sold here"):
+        price(org, family, [CourseItem(rival_course, maya)], date(2027, 1, 5))
