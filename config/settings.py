@@ -230,7 +230,15 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    # Masks anything shaped like a card number, whatever logged it (docs/billing.md).
+    "filters": {"redact_card_numbers": {"()": "springboard.core.logging.RedactCardNumbers"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "filters": ["redact_card_numbers"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING" if TESTING else "INFO"}},
 }

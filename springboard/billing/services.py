@@ -393,7 +393,7 @@ def refund(
         raise WrongFamily()
     if not reason.strip():
         raise LedgerError(_("Say why the money is refunded."))
-    if not idempotency_key:
+    if not idempotency_key or len(idempotency_key) > 100:
         raise LedgerError(_("This refund form has expired; reload the page and try again."))
     with transaction.atomic():
         lock_family(organization, payment.family)

@@ -135,9 +135,23 @@ def quote(items: Sequence[Any], *, organization, family, today: date, now: datet
         price = PRICERS.get(type(item))
         if price is None:
             raise PricingError(_("This item cannot be bought here."))
+        _check_owners(item, organization, family)
         lines.extend(price(item, context))
     lines.extend(registration_fee_lines(items, context))
     return Quote(lines=tuple(lines), today=today)
+
+
+def _check_owners(item, organization, family) -> None:
+    """Every row an item points at belongs to the organization, every student to the family."""
+    for value in vars(item).values():
+        rows = value if isinstance(value, tuple) else (value,)
+        for row in rows:
+            owner = getattr(row, "organization_id", None)
+            if owner is not None and owner != organization.pk:
+                raise PricingError(_("This item is not sold here."))
+    student = getattr(item, "student", None)
+    if student is not None and student.family_id != family.pk:
+        raise PricingError(_("Choose one of your own students."))
 
 
 def _prorated(rate: Decimal, taken: int, out_of: int) -> Decimal:

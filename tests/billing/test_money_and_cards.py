@@ -53,3 +53,32 @@ def test_good_amounts():
 )
 def test_card_numbers_are_recognised_in_free_text(text, found):
     assert contains_card_number(text) is found
+
+
+def test_log_lines_never_carry_a_card_number():
+    import io
+    import logging
+
+    from springboard.core.logging import RedactCardNumbers
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactCardNumbers())
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("paid with %s for order %s", "4242 4242 4242 4242", 1234567)
+        try:
+            raise ValueError("bad number 4000000000000002")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "4242 4242 4242 4242" not in text and "4000000000000002" not in text
+    assert "[card number removed …4242]" in text and "order 1234567" in text
+    assert "[card number removed …0002]" in text
+
+
+def test_the_console_handler_is_configured_to_redact(settings):
+    assert "redact_card_numbers" in settings.LOGGING["handlers"]["console"]["filters"]

@@ -242,3 +242,27 @@ def test_a_charge_paid_in_parts_is_not_outstanding_by_a_rounding_error(org, fami
     assert list(balances.outstanding_charges(family)) == []
     assert list(balances.payments_with_credit(family)) == []
     assert balances.balance(family) == D("0.00")
+
+
+@pytest.mark.parametrize("key", ["", "x" * 101])
+def test_a_missing_or_overlong_idempotency_key_is_refused(org, family, key):
+    payment = factories.credit(family, "10.00")
+    with pytest.raises(LedgerError, match="expired"):
+        services.refund(
+            organization=org,
+            payment=payment,
+            amount="5",
+            reason="x",
+            idempotency_key=key,
+            now=timezone.now(),
+            actor=None,
+        )
+    with pytest.raises(LedgerError, match="expired"):
+        factories.payment(family, "5.00", key=key or None) if key else services.record_payment(
+            organization=org,
+            family=family,
+            amount="5",
+            token="tok",
+            idempotency_key="",
+            now=timezone.now(),
+        )

@@ -75,6 +75,9 @@ class PhonePage:
 
     def check_page(self) -> None:
         page = self.page
+        # Park the pointer: the control just clicked keeps its :hover colour (a lighter toolbar
+        # button fails contrast) until an overlay happens to cover it — a race axe would read.
+        page.mouse.move(0, 0)
         csp = page.evaluate("window.__cspViolations || []")
         console_csp = [m for m in self.console_errors if "Content Security Policy" in m]
         assert not csp and not console_csp, (page.url, csp, console_csp)

@@ -314,28 +314,41 @@ def test_line_kinds_are_pluggable(org, family, monkeypatch):
         price(org, family, [object()], date(2027, 1, 5))
 
 
-def test_a_quote_becomes_charges_that_sum_to_its_total(org, family, maya):
+def test_a_quote_becomes_charges_and_a_payment_settles_what_is_due_now(org, family, maya):
+    from springboard.billing import balances
+    from springboard.checkout.charging import charges_due_now, post_quote
+
     fee(org)
     package, pizza, slot = party(org)
     today = date(2027, 1, 5)
+    free = catalog.course(org, name="Free trial", tuition=D("0"))
     result = price(
         org,
         family,
-        [CourseItem(monthly(org), maya), PartyItem(package, slot, 12, (pizza,), maya)],
+        [
+            CourseItem(monthly(org), maya),
+            CourseItem(free, maya),
+            PartyItem(package, slot, 12, (pizza,), maya),
+        ],
         today,
     )
-    for line in result.lines:
-        billing.charge(
-            family,
-            line.amount,
-            description=line.description,
-            kind=line.kind,
-            due_date=line.due_date,
-            computation=line.computation,
-            student=line.student,
-            subject=line.subject,
-            now=timezone.now(),
-        )
-    from springboard.billing import balances
-
+    charges = post_quote(organization=org, family=family, quote=result, now=timezone.now())
+    assert len(charges) == len(result.lines) - 1  # the free class posts nothing
     assert balances.balance(family) == result.total
+    assert charges[0].computation == "3 of 4 meetings in January 2027 × $100.00/month"
+    assert charges[0].subject.name == "Tumbling"
+    payment = billing.payment(family, result.due_now, key="order-1-attempt-1")
+    services.allocate_oldest_first(
+        organization=org, payment=payment, charges=charges_due_now(charges, result), now=NOW
+    )
+    assert balances.balance(family) == result.due_later == D("205.00")  # 305 - 100 deposit
+    assert balances.credit(family) == D("0.00")
+
+
+def test_another_familys_student_or_organizations_course_is_refused(org, other_org, family, maya):
+    stranger = family_factories.student(family_factories.family(org, last_name="Chen"))
+    with pytest.raises(PricingError, match="your own students"):
+        price(org, family, [CourseItem(monthly(org), stranger)], date(2027, 1, 5))
+    rival_course = catalog.course(other_org, name="Rival")
+    with pytest.raises(PricingError, match="not sold here"):
+        price(org, family, [CourseItem(rival_course, maya)], date(2027, 1, 5))
