@@ -33,6 +33,7 @@ def test_checkout_pays_once_and_enrolls_both_students(
     assert order.status == OrderStatus.PENDING
     assert not CartItem.objects.filter(status=HoldStatus.ACTIVE).exists()
     assert course_openings(course).taken == 2  # the pending order keeps both seats
+    assert 'data-testid="open-order"' in logged_in.get("/acme/cart/").content.decode()
     page = logged_in.get("/acme/cart/checkout/").content.decode()
     assert page.count('data-testid="order-line"') == order.lines.count() >= 2
     with django_capture_on_commit_callbacks(execute=True):

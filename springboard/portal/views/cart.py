@@ -92,9 +92,11 @@ def cart(request):
     for item in items:
         item.preview = services.price_preview(item)
     expired = list(services.recently_expired(request.family, now)[:10])
-    return render(
-        request, "portal/cart/cart.html", {"items": items, "expired": expired, "now": now}
-    )
+    from springboard.checkout.services import open_order  # checkout builds on the cart
+
+    context = {"items": items, "expired": expired, "now": now}
+    context["open_order"] = open_order(request.family, now)
+    return render(request, "portal/cart/cart.html", context)
 
 
 @require_POST

@@ -1,0 +1,70 @@
+"""On PostgreSQL (real row locks): 20 concurrent identical pay submissions of one order →
+one payment, one set of charges, one set of enrollments; two families checking out the last
+seat at once → one order keeps it."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from springboard.billing.gateways.sandbox.models import SandboxCharge
+from springboard.billing.models import Allocation, Charge, Payment
+from springboard.booking import services as booking
+from springboard.booking.models import Enrollment
+from springboard.checkout import services
+from springboard.checkout.models import Order, OrderStatus
+from tests import factories, family_factories
+from tests.billing.concurrency_helpers import run_together
+from tests.billing.factories import card_token
+from tests.catalog import factories as catalog
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+KID = date(2020, 6, 1)
+
+
+def _family_with_held_class(org, course, last_name="Rivera"):
+    family = family_factories.family(org, last_name=last_name)
+    kids = [
+        family_factories.student(family, first_name=name, birth_date=KID) for name in ("A", "B")
+    ]
+    booking.add_course(family=family, students=kids, course=course, now=timezone.now())
+    return family
+
+
+def test_twenty_identical_submissions_pay_once():
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    order = services.start_checkout(family=family, user=None, now=timezone.now())
+    token = card_token(org)
+    request = services.PayRequest(attempt=1, token=token)
+
+    def pay():
+        return services.pay(
+            order=Order.objects.get(pk=order.pk), request=request, user=None, now=timezone.now()
+        )
+
+    results = run_together(20, pay)
+    assert all(isinstance(r, Order) for r in results), results
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert Payment.objects.count() == 1
+    assert SandboxCharge.objects.count() == 1
+    assert Charge.objects.count() == order.lines.count()
+    assert Allocation.objects.count() == order.lines.filter(due_date__lte=order.priced_on).count()
+    assert Enrollment.objects.filter(status="active").count() == 2
+
+
+def test_one_checkout_per_family_at_a_time():
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+
+    def start():
+        return services.start_checkout(family=family, user=None, now=timezone.now())
+
+    results = run_together(10, start)
+    assert all(isinstance(r, Order) for r in results), results
+    assert Order.objects.count() == 1
