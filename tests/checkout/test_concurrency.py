@@ -68,3 +68,37 @@ def test_one_checkout_per_family_at_a_time():
     results = run_together(10, start)
     assert all(isinstance(r, Order) for r in results), results
     assert Order.objects.count() == 1
+
+
+def test_a_held_lock_on_what_is_sold_is_a_polite_409(monkeypatch):
+    import threading
+
+    from django.db import connection, transaction
+
+    from springboard.booking import locking
+    from springboard.booking.locking import BookingBusy
+    from springboard.catalog.models import Course
+
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    outcome = {}
+
+    def checkout():
+        try:
+            services.start_checkout(family=family, user=None, now=timezone.now())
+        except BookingBusy as error:
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        list(Course.objects.select_for_update().filter(pk=course.pk))
+        thread = threading.Thread(target=checkout)
+        thread.start()
+        thread.join(timeout=10)
+    assert outcome["error"].status == 409
+    assert "Many families are booking right now" in outcome["error"].message
+    assert not Order.objects.exists()
