@@ -379,13 +379,19 @@ def _book(item: CartItem, order: Order, now: datetime):
     )
 
 
+def lock_order(organization, family, order_pk: int) -> Order:
+    """The family's ledger lock, then the order's row lock (always in that order). A test
+    replaces it to show the race it prevents."""
+    ledger.lock_family(organization, family)
+    return Order.objects.select_for_update().get(pk=order_pk)
+
+
 def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user, now: datetime):
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
-        ledger.lock_family(organization, family)
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock_order(organization, family, order.pk)
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
         if not order.is_open(now) or not order.can_become(OrderStatus.CONFIRMED):

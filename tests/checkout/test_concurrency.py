@@ -102,3 +102,39 @@ def test_a_held_lock_on_what_is_sold_is_a_polite_409(monkeypatch):
     assert outcome["error"].status == 409
     assert "Many families are booking right now" in outcome["error"].message
     assert not Order.objects.exists()
+
+
+def test_without_the_locks_identical_submissions_confirm_twice(monkeypatch):
+    """The race is real: with the family and order locks taken out (and a pause after the
+    status read), several submissions each book and post the order."""
+    import time
+
+    real_get = Order.objects.get
+
+    def unlocked(organization, family, order_pk):
+        order = real_get(pk=order_pk)
+        time.sleep(0.3)
+        return order
+
+    monkeypatch.setattr(services, "lock_order", unlocked)
+    monkeypatch.setattr(services.ledger, "lock_family", lambda organization, family: family)
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    order = services.start_checkout(family=family, user=None, now=timezone.now())
+    request = services.PayRequest(attempt=1, token=card_token(org))
+
+    def pay():
+        return services.pay(
+            order=Order.objects.get(pk=order.pk), request=request, user=None, now=timezone.now()
+        )
+
+    results = run_together(5, pay)
+    assert Payment.objects.count() == 1  # the key alone keeps the gateway honest…
+    errors = [r for r in results if isinstance(r, Exception)]
+    # …but the bookings race: duplicate charges, or duplicate active enrollments refused by
+    # the database (an error a family would have seen as a 500).
+    assert Charge.objects.count() > order.lines.count() or any(
+        type(error).__name__ == "IntegrityError" for error in errors
+    ), results
