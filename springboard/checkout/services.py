@@ -491,6 +491,16 @@ def send_receipt(order: Order) -> None:
     )
 
 
+def cancel_order(*, order: Order, now: datetime) -> None:
+    """The family gives up a pending order: its seats are freed at once."""
+    with transaction.atomic():
+        order = lock_order(order.organization, order.family, order.pk)
+        if order.status != OrderStatus.PENDING or not order.can_become(OrderStatus.CANCELLED):
+            raise CheckoutError(_("This order can no longer be cancelled."))
+        order.status = OrderStatus.CANCELLED
+        order.save(update_fields=["status"])
+
+
 # --- housekeeping -----------------------------------------------------------------------------
 def expire_orders(now: datetime) -> int:
     """Mark pending orders past their window expired (their seats already stopped counting)."""

@@ -91,5 +91,6 @@ urlpatterns += [
 urlpatterns += [
     path("cart/checkout/", checkout.checkout, name="checkout"),
     path("cart/checkout/start/", checkout.start, name="checkout_start"),
+    path("cart/checkout/cancel/", checkout.cancel, name="checkout_cancel"),
     path("orders/<int:order_id>/", checkout.order_detail, name="order_detail"),
 ]

@@ -197,3 +197,29 @@ def test_required_transaction_policies_must_be_agreed_and_are_recorded(logged_in
     ok = logged_in.post("/acme/cart/checkout/", pay_data(org, order, policy=policy.pk))
     assert ok.status_code == 302
     assert PolicyAgreement.objects.count() == before + 1
+
+
+def test_a_declined_card_is_not_saved(logged_in, org, family):
+    from springboard.billing.models import SavedPaymentMethod
+
+    cart_with_two_students(logged_in, org, family)
+    order = start(logged_in)
+    data = pay_data(org, order, number=DECLINED_CARD, save_method="1")
+    assert logged_in.post("/acme/cart/checkout/", data).status_code == 402
+    assert not SavedPaymentMethod.objects.exists()
+
+
+def test_cancelling_a_pending_order_frees_its_seats(logged_in, org, family):
+    course, _students = cart_with_two_students(logged_in, org, family, capacity=2)
+    order = start(logged_in)
+    assert course_openings(course).full
+    response = logged_in.post("/acme/cart/checkout/cancel/", {"order": order.pk}, follow=True)
+    assert "cancelled" in _messages(response)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert course_openings(course).taken == 0
+    again = logged_in.post("/acme/cart/checkout/cancel/", {"order": order.pk}, follow=True)
+    assert "can no longer be cancelled" in _messages(again)
+    late = logged_in.post("/acme/cart/checkout/", pay_data(org, order))
+    assert late["Location"] == "/acme/cart/"
+    assert not Payment.objects.exists()

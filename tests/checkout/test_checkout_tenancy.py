@@ -29,6 +29,8 @@ def test_another_familys_order_is_a_404(client, org, paid_order):
     assert client.get(f"/acme/orders/{paid_order.pk}/").status_code == 404
     response = client.post("/acme/cart/checkout/", {"order": paid_order.pk, "attempt": 1})
     assert response.status_code == 404
+    response = client.post("/acme/cart/checkout/cancel/", {"order": paid_order.pk})
+    assert response.status_code == 404
 
 
 def test_another_organizations_order_is_a_404(client, org, other_org, paid_order):

@@ -27,6 +27,14 @@ from springboard.portal.views.cart import booking_family_required, parse_id
 from springboard.portal.views.family_access import client_ip, portal_url
 
 MAX_TOKEN = 100
+# Values we do not read as free text: the gateway's token (and its display fields) and the
+# CSRF token; every other posted value is checked for a card number.
+GATEWAY_OR_FRAMEWORK_FIELDS = {
+    "csrfmiddlewaretoken",
+    "payment_token",
+    "payment_token_brand",
+    "payment_token_last4",
+}
 
 
 def _order_context(request, order, now) -> dict:
@@ -70,7 +78,7 @@ def _refuse(request, order, message: str, status: int = 400):
 
 def _token(request, order) -> str:
     """The payment token: a saved method of this family (else 404) or a new one from the
-    gateway's fields (optionally saved). Never a number."""
+    gateway's fields. Never a number."""
     choice = request.POST.get("method", "")
     if choice.startswith("saved-"):
         method = get_object_or_404(
@@ -83,13 +91,6 @@ def _token(request, order) -> str:
         token = request.POST.get("payment_token", "").strip()
         if len(token) > MAX_TOKEN:
             raise BookingError(_("That card or bank account is not known; enter it again."))
-        if token and request.POST.get("save_method"):
-            try:
-                save_payment_method(
-                    organization=request.organization, family=request.family, token=token
-                )
-            except LedgerError as error:
-                raise BookingError(error.message) from None
         return token
     return ""
 
@@ -111,7 +112,8 @@ def checkout(request):
         family=request.family,
         pk=parse_id(request.POST.get("order")),
     )
-    if any(contains_card_number(value) for value in request.POST.values()):
+    ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
+    if any(contains_card_number(value) for value in ours):
         return _refuse(request, posted, str(CARD_NUMBER_MESSAGE))
     raw_attempt = request.POST.get("attempt", "")
     if not raw_attempt.isdigit() or len(raw_attempt) > 6:
@@ -140,6 +142,14 @@ def checkout(request):
         if posted.status == "confirmed":
             return HttpResponseRedirect(portal_url(request, "order_detail", posted.pk))
         return _refuse(request, posted, error.message)
+    new_method = request.POST.get("method") in {"card", "echeck"}
+    if new_method and pay_request.token and request.POST.get("save_method"):
+        try:  # saved only once it paid: a declined card is not kept
+            save_payment_method(
+                organization=request.organization, family=request.family, token=pay_request.token
+            )
+        except LedgerError:
+            messages.warning(request, _("The card or account could not be saved."))
     messages.success(request, _("Thank you! Your order is paid and a receipt is on its way."))
     return HttpResponseRedirect(portal_url(request, "order_detail", order.pk))
 
@@ -156,3 +166,22 @@ def order_detail(request, order_id: int):
         return HttpResponseRedirect(portal_url(request, "checkout"))
     lines = list(order.lines.select_related("student").order_by("position", "id"))
     return render(request, "portal/checkout/order.html", {"order": order, "lines": lines})
+
+
+@require_POST
+@booking_family_required
+def cancel(request):
+    order = get_object_or_404(
+        Order.objects.for_organization(request.organization),
+        family=request.family,
+        pk=parse_id(request.POST.get("order")),
+    )
+    try:
+        services.cancel_order(order=order, now=timezone.now())
+    except BookingBusy as error:
+        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _("The order was cancelled and its places released."))
+    return HttpResponseRedirect(portal_url(request, "cart"))
