@@ -59,3 +59,28 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
     except OperationalError as error:
         # LockNotAvailable (lock_timeout) or, on SQLite, "database is locked".
         raise BookingBusy() from error
+
+
+@contextmanager
+def locked_many(groups, *, lock: bool = True):
+    """One transaction locking several kinds of sold rows: `groups` is a sequence of
+    (model, pks) in the fixed order every caller uses (courses, then event days, then party
+    slots), each kind by ascending id, with one lock timeout for all (docs/booking.md)."""
+    try:
+        with transaction.atomic():
+            if lock:
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                for model, pks in groups:
+                    ordered = sorted(set(pks))
+                    if ordered:
+                        list(
+                            model._default_manager.select_for_update()
+                            .filter(pk__in=ordered)
+                            .order_by("pk")
+                            .values_list("pk", flat=True)
+                        )
+            yield
+    except OperationalError as error:
+        raise BookingBusy() from error

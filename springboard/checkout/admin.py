@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from springboard.checkout.models import FeeSchedule
+from springboard.checkout.models import FeeSchedule, Order, OrderLine
 from springboard.tenancy.admin_scoping import OWNERS, OrganizationScopedAdmin
 
 
@@ -10,3 +10,51 @@ class FeeScheduleAdmin(OrganizationScopedAdmin):
 
     edit_roles = OWNERS
     list_display = ["name", "amount", "applies", "frequency", "is_active"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["description", "computation", "amount", "due_date", "student", "charge"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(OrganizationScopedAdmin):
+    """Orders are made by checkout; staff look (corrections are ledger rows: voids, refunds)."""
+
+    list_display = ["__str__", "family", "status", "total", "created_at", "organization"]
+    list_filter = ["status"]
+    search_fields = ["family__name"]
+    list_select_related = ["family", "organization"]
+    fields = [
+        "organization",
+        "family",
+        "status",
+        "created_at",
+        "expires_at",
+        "confirmed_at",
+        "total",
+        "due_now",
+        "credit_used",
+        "attempt",
+        "payment",
+    ]
+    readonly_fields = fields
+    inlines = [OrderLineInline]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

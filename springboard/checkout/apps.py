@@ -5,3 +5,9 @@ class CheckoutConfig(AppConfig):
     name = "springboard.checkout"
     label = "checkout"
     verbose_name = "Checkout"
+
+    def ready(self) -> None:
+        # Explicit registries: pending orders take places; housekeeping expires them.
+        from springboard.checkout import availability, housekeeping  # noqa: F401
+
+        availability.register()

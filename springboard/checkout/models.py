@@ -1,13 +1,23 @@
-"""What checkout adds on top of the catalogue's prices: the registration fee schedule.
-(Orders join here once the cart lands.)"""
+"""What checkout adds on top of the catalogue's prices: the registration fee schedule, and
+orders (docs/checkout.md).
 
+An `Order` is made *pending* from the family's held cart items (`OrderItem`, one per cart
+item, which is marked converted) and keeps their seats until `expires_at` (the payment
+window); its priced `OrderLine`s become charges when it is paid. Status moves only along
+`TRANSITIONS`.
+"""
+
+from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from springboard.tenancy.models import TenantModel
+
+PAYMENT_WINDOW_MINUTES = 15
 
 
 class FeeApplies(models.TextChoices):
@@ -46,3 +56,123 @@ class FeeSchedule(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting payment")
+    CONFIRMED = "confirmed", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+# The one transition table: a pending order is paid (confirmed), or cancelled, or expires.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING: frozenset(
+        {OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.EXPIRED}
+    ),
+    OrderStatus.CONFIRMED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.EXPIRED: frozenset(),
+}
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def keeping_seats(self, now: datetime):
+        """Pending and inside the payment window (checked on read: never waits for the sweep)."""
+        return self.filter(status=OrderStatus.PENDING, expires_at__gt=now)
+
+
+class Order(TenantModel):
+    family = models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("payment window ends"))
+    confirmed_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    due_now = models.DecimalField(_("due now"), max_digits=12, decimal_places=2)
+    priced_on = models.DateField(_("priced on"))  # lines due on or before it are due now
+    credit_used = models.DecimalField(
+        _("credit used"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    # The pay form carries the attempt; a decline moves it on, so a retry uses a new key
+    # while a double submit of the same form reuses the same one.
+    attempt = models.PositiveIntegerField(_("payment attempt"), default=1)
+    # One card/bank payment per order, at most (a OneToOne column: a second cannot be set).
+    payment = models.OneToOneField(
+        "billing.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return _("Order %(number)s") % {"number": self.pk}
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status == OrderStatus.PENDING and self.expires_at > now
+
+    def idempotency_key(self, attempt: int | None = None) -> str:
+        return f"order-{self.pk}-attempt-{attempt or self.attempt}"
+
+    @property
+    def due_later(self) -> Decimal:
+        return self.total - self.due_now
+
+
+class OrderItem(models.Model):
+    """What the order sells: one converted cart item (course seat, camp days, party slot)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    cart_item = models.OneToOneField(
+        "booking.CartItem", on_delete=models.PROTECT, related_name="order_item"
+    )
+
+    def __str__(self) -> str:
+        return str(self.cart_item)
+
+
+class OrderLine(models.Model):
+    """One priced line (pricing service), which becomes one charge when the order is paid."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(
+        OrderItem, on_delete=models.CASCADE, null=True, blank=True, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20)
+    description = models.CharField(_("description"), max_length=200)
+    computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
+    quantity = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("1"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    due_date = models.DateField(_("due"))
+    student = models.ForeignKey(
+        "families.Student", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    charge = models.OneToOneField(
+        "billing.Charge", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description

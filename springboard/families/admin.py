@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -87,8 +88,20 @@ class GuardianInline(_FamilyChildInline):
     exclude = None
 
 
+class StudentInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.has_enrollments:
+                raise forms.ValidationError(
+                    _("%(name)s has enrollments: mark the student inactive instead of deleting.")
+                    % {"name": form.instance.full_name}
+                )
+
+
 class StudentInline(_FamilyChildInline):
     model = Student
+    formset = StudentInlineFormSet
     fields = ["first_name", "last_name", "birth_date", "gender", "medical_notes", "is_active"]
     exclude = None
 
@@ -146,6 +159,16 @@ class StudentAdmin(OrganizationScopedAdmin):
         "medical_notes",
         "is_active",
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        # A student with enrollments (active or past) is only ever marked inactive.
+        if obj is not None and obj.has_enrollments:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for student in queryset:
+            student.delete()
 
 
 @admin.register(ReferralSource)

@@ -4,6 +4,7 @@ from springboard.portal.views import (
     accounts,
     booking,
     cart,
+    checkout,
     home,
     live,
     my_account,
@@ -84,4 +85,12 @@ urlpatterns += [
     ),
     path("account/join/", my_account.join_family, name="join_family"),
     path("live/", live.live, name="live"),
+]
+
+# Checkout (issue 6).
+urlpatterns += [
+    path("cart/checkout/", checkout.checkout, name="checkout"),
+    path("cart/checkout/start/", checkout.start, name="checkout_start"),
+    path("cart/checkout/cancel/", checkout.cancel, name="checkout_cancel"),
+    path("orders/<int:order_id>/", checkout.order_detail, name="order_detail"),
 ]

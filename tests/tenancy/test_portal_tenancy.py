@@ -51,7 +51,14 @@ ID_URLS = {
 }
 # Pages of a logged-in family that take an id: tests/portal/test_account_tenancy.py proves them.
 # claim_offer (a waitlist offer's token): tests/booking/test_cart_pages.py proves it.
-FAMILY_ID_URLS = {"student_edit", "guardian_edit", "emergency_contact_edit", "claim_offer"}
+# order_detail: tests/checkout/test_checkout_tenancy.py proves it.
+FAMILY_ID_URLS = {
+    "student_edit",
+    "guardian_edit",
+    "emergency_contact_edit",
+    "claim_offer",
+    "order_detail",
+}
 
 
 def test_every_id_url_is_covered():

@@ -136,6 +136,26 @@ class Student(TenantModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def has_enrollments(self) -> bool:
+        """Enrolled (active or past) in a class or camp day: kept for the records, so it can
+        only be marked inactive, never deleted."""
+        return self.enrollments.exists() or self.event_registrations.exists()
+
+    def delete(self, *args, **kwargs):
+        if self.pk and self.has_enrollments:
+            raise StudentHasEnrollments(self)
+        return super().delete(*args, **kwargs)
+
+
+class StudentHasEnrollments(Exception):
+    def __init__(self, student):
+        self.message = _(
+            "%(name)s has enrollments, so the student cannot be deleted; mark the student "
+            "inactive instead."
+        ) % {"name": student.full_name}
+        super().__init__(self.message)
+
 
 class EmergencyContact(TenantModel):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="emergency_contacts")

@@ -21,6 +21,7 @@ from springboard.booking.models import CartItem, WaitlistEntry
 from springboard.catalog.availability import with_party_slot_bookings
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
+from springboard.checkout.services import open_order
 from springboard.families.models import Student
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
 
@@ -92,9 +93,9 @@ def cart(request):
     for item in items:
         item.preview = services.price_preview(item)
     expired = list(services.recently_expired(request.family, now)[:10])
-    return render(
-        request, "portal/cart/cart.html", {"items": items, "expired": expired, "now": now}
-    )
+    context = {"items": items, "expired": expired, "now": now}
+    context["open_order"] = open_order(request.family, now)
+    return render(request, "portal/cart/cart.html", context)
 
 
 @require_POST

@@ -1,0 +1,48 @@
+"""Pending orders take places: registered in springboard.catalog.availability's registries.
+
+An order inside its payment window keeps the seats of its items (whose holds were converted
+when the order was made). "Now" is read when the expression is built, so an order whose
+window has ended stops counting at once, whether or not the sweep has run.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.utils import timezone
+
+from springboard.booking.models import CartItem, CartItemDay
+from springboard.catalog import availability
+from springboard.checkout.models import OrderStatus
+
+
+def _count(queryset, group_by: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _pending(prefix: str) -> dict:
+    return {
+        f"{prefix}order_item__order__status": OrderStatus.PENDING,
+        f"{prefix}order_item__order__expires_at__gt": timezone.now(),
+    }
+
+
+def course_pending():
+    return _count(CartItem.objects.filter(course=OuterRef("pk"), **_pending("")), "course")
+
+
+def event_day_pending():
+    return _count(
+        CartItemDay.objects.filter(event_day=OuterRef("pk"), **_pending("cart_item__")),
+        "event_day",
+    )
+
+
+def party_slot_pending():
+    return _count(CartItem.objects.filter(party_slot=OuterRef("pk"), **_pending("")), "party_slot")
+
+
+def register() -> None:
+    availability.COURSE_PLACES_TAKEN["checkout.pending_orders"] = course_pending
+    availability.EVENT_DAY_PLACES_TAKEN["checkout.pending_orders"] = event_day_pending
+    availability.PARTY_SLOT_BOOKED["checkout.pending_orders"] = party_slot_pending

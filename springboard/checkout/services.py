@@ -1,0 +1,509 @@
+"""The checkout sequence (docs/checkout.md).
+
+1. `start_checkout`: under the locks of what is sold (courses, then event days, then party
+   slots, each by ascending id, one lock timeout), the family's held cart items become a
+   *pending* order that keeps their seats for the payment window; priced by the pricing
+   service into order lines.
+2. `pay`: checks the order is still open and the form's attempt is the current one, takes the
+   card or bank payment through the gateway with the key `order-<id>-attempt-<n>`
+   (billing.record_payment: the same key never charges twice), then
+3. `confirm`: one transaction, under the family's ledger lock and the order's row lock: the
+   order becomes confirmed, its items active enrollments / event registrations / party
+   bookings, its lines charges; credit and the payment are allocated to the lines due now; the
+   agreements are recorded; the receipt is sent after commit.
+A decline moves the order to the next attempt and leaves it pending (seats kept until the
+window ends). `expire_orders` is the housekeeping sweep; reads never depend on it.
+"""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from springboard.billing import balances
+from springboard.billing import services as ledger
+from springboard.billing.errors import LedgerError, PaymentDeclined
+from springboard.billing.models import ChargeKind
+from springboard.booking.locking import BookingError, locked_many
+from springboard.booking.models import (
+    CartItem,
+    Enrollment,
+    EventRegistration,
+    HoldStatus,
+    ItemKind,
+    PartyBooking,
+)
+from springboard.catalog.availability import (
+    with_course_places_taken,
+    with_event_day_places_taken,
+    with_party_slot_bookings,
+)
+from springboard.catalog.models import Course, EventDay, PartySlot, TuitionPeriod
+from springboard.checkout import pricing
+from springboard.checkout.models import (
+    PAYMENT_WINDOW_MINUTES,
+    Order,
+    OrderItem,
+    OrderLine,
+    OrderStatus,
+)
+from springboard.core.money import ZERO, AmountError, parse_amount
+from springboard.families.mail import send_after_commit
+from springboard.families.models import Policy, PolicyAgreement
+from springboard.families.models.policies import PolicyKind
+
+
+class CheckoutError(BookingError):
+    """A refusal a family can read; nothing was charged or posted."""
+
+
+class PaymentRefused(CheckoutError):
+    """The card or bank declined; the order stays pending for another try."""
+
+    status = 402
+
+
+# --- reading ----------------------------------------------------------------------------------
+def open_order(family, now: datetime) -> Order | None:
+    """The family's order that is pending and inside its payment window (checked on read)."""
+    return (
+        Order.objects.for_organization(family.organization)
+        .filter(family=family)
+        .keeping_seats(now)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _local_today(cart_items, organization, now: datetime):
+    for item in cart_items:
+        location = (item.course or item.event or item.party_slot).location
+        return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
+    return timezone.localdate(now)
+
+
+def pricing_item(item: CartItem):
+    if item.kind == ItemKind.COURSE:
+        return pricing.CourseItem(course=item.course, student=item.student)
+    if item.kind == ItemKind.EVENT:
+        days = tuple(sorted((d.event_day for d in item.days.all()), key=lambda d: d.date))
+        return pricing.EventItem(
+            event=item.event, student=item.student, days=days, whole_event=item.whole_event
+        )
+    add_ons = tuple(line.add_on for line in item.add_ons.all() for _n in range(line.quantity))
+    honour = item.guest_of_honour
+    return pricing.PartyItem(
+        package=item.party_package,
+        slot=item.party_slot,
+        guests=item.guest_count or 1,
+        add_ons=add_ons,
+        student=honour,
+    )
+
+
+def held_items(family, now: datetime) -> list[CartItem]:
+    return list(
+        CartItem.objects.for_organization(family.organization)
+        .filter(family=family)
+        .holding(now)
+        .select_related(
+            "student",
+            "course__term",
+            "course__location",
+            "event__location",
+            "party_slot__location",
+            "party_package",
+            "guest_of_honour",
+        )
+        .prefetch_related("days__event_day", "add_ons__add_on")
+        .order_by("added_at", "id")
+    )
+
+
+def price_items(cart_items, *, family, now: datetime):
+    """(cart item or None, PriceLine) pairs: each item's own lines, then the fee lines."""
+    organization = family.organization
+    today = _local_today(cart_items, organization, now)
+    context = pricing.PricingContext(
+        organization=organization,
+        family=family,
+        today=today,
+        now=now,
+        closures=pricing.schedule.closures_for(organization),
+    )
+    pairs = []
+    items = [pricing_item(item) for item in cart_items]
+    for cart_item, item in zip(cart_items, items, strict=True):
+        for line in pricing.PRICERS[type(item)](item, context):
+            pairs.append((cart_item, line))
+    for line in pricing.registration_fee_lines(items, context):
+        pairs.append((None, line))
+    return pairs, today
+
+
+# --- 1. the pending order ---------------------------------------------------------------------
+def _sold_rows(cart_items):
+    courses = [i.course_id for i in cart_items if i.kind == ItemKind.COURSE]
+    days = [d.event_day_id for i in cart_items if i.kind == ItemKind.EVENT for d in i.days.all()]
+    slots = [i.party_slot_id for i in cart_items if i.kind == ItemKind.PARTY]
+    return courses, days, slots
+
+
+def _check_openings(courses, days, slots) -> None:
+    """Under the locks: nothing is oversold (our own holds are among the places taken, so a
+    place is ours while places_left >= 0, and a party slot while it is booked once)."""
+    for row in with_course_places_taken(Course.objects.filter(pk__in=courses)):
+        if row.places_left < 0:
+            raise CheckoutError(_("%(course)s is full.") % {"course": row})
+    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days)):
+        if row.places_left < 0:
+            raise CheckoutError(_("A camp day in your cart is full."))
+    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots)):
+        if row.bookings > 1:
+            raise CheckoutError(_("That party time is taken."))
+
+
+def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
+    """The family's open order, or a new pending order made of its held cart items."""
+    if not family.can_book:
+        raise CheckoutError(_("Please confirm your email address before booking."))
+    existing = open_order(family, now)
+    if existing:
+        return existing
+    items = held_items(family, now)
+    if not items:
+        raise CheckoutError(_("Your cart is empty, or its time ran out. Add the items again."))
+    courses, days, slots = _sold_rows(items)
+    try:
+        pairs, today = price_items(items, family=family, now=now)
+    except pricing.PricingError as error:
+        raise CheckoutError(error.message) from None
+    organization = family.organization
+    with locked_many([(Course, courses), (EventDay, days), (PartySlot, slots)], lock=lock):
+        ledger.lock_family(organization, family)  # one checkout of a family at a time
+        existing = open_order(family, now)
+        if existing:
+            return existing
+        ids = [item.pk for item in items]
+        still = CartItem.objects.filter(pk__in=ids).holding(now).count()
+        if still != len(ids):
+            raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
+        for item in items:
+            if (
+                item.kind == ItemKind.COURSE
+                and Enrollment.objects.filter(
+                    student=item.student, course=item.course, status="active"
+                ).exists()
+            ):
+                raise CheckoutError(
+                    _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
+                    % {"name": item.student.first_name, "course": item.course}
+                )
+        _check_openings(courses, days, slots)
+        total = sum((line.amount for _i, line in pairs), ZERO)
+        due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
+        order = Order.objects.create(
+            organization=organization,
+            family=family,
+            created_at=now,
+            expires_at=now + timedelta(minutes=PAYMENT_WINDOW_MINUTES),
+            total=total,
+            due_now=due_now,
+            priced_on=today,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        order_items = {
+            item.pk: OrderItem.objects.create(order=order, cart_item=item) for item in items
+        }
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                item=order_items[cart_item.pk] if cart_item else None,
+                position=position,
+                kind=line.kind,
+                description=line.description[:200],
+                computation=line.computation[:300],
+                quantity=line.quantity,
+                amount=line.amount,
+                due_date=line.due_date,
+                student=line.student,
+            )
+            for position, (cart_item, line) in enumerate(pairs)
+        )
+        # The order keeps the seats now (its own registry entries); the holds are converted.
+        CartItem.objects.filter(pk__in=ids).update(status=HoldStatus.CONVERTED)
+        return order
+
+
+# --- policies ---------------------------------------------------------------------------------
+def buys_monthly_tuition(order: Order) -> bool:
+    return order.items.filter(
+        cart_item__course__tuition_period=TuitionPeriod.MONTH,
+        cart_item__kind=ItemKind.COURSE,
+    ).exists()
+
+
+def transaction_policies(order: Order) -> list[Policy]:
+    """The organization's active transaction policies shown at checkout. A policy about
+    recurring or monthly billing is shown only when the order buys monthly tuition."""
+    policies = list(
+        Policy.objects.for_organization(order.organization).filter(
+            kind=PolicyKind.TRANSACTION, is_active=True
+        )
+    )
+    monthly = buys_monthly_tuition(order)
+
+    def applies(policy):
+        title = policy.title.lower()
+        return monthly or not ("recurring" in title or "monthly" in title)
+
+    return [policy for policy in policies if applies(policy)]
+
+
+# --- 2. paying --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PayRequest:
+    attempt: int
+    credit: Decimal = ZERO
+    token: str = ""
+    agreed: frozenset = frozenset()  # policy ids
+    ip_address: str | None = None
+
+
+def parse_credit(raw: str) -> Decimal:
+    raw = (raw or "").strip()
+    if not raw:
+        return ZERO
+    try:
+        return parse_amount(raw)
+    except AmountError as error:
+        raise CheckoutError(error.message) from None
+
+
+def check_open(order: Order, now: datetime) -> None:
+    if order.status == OrderStatus.PENDING and order.expires_at > now:
+        return
+    if order.status == OrderStatus.CONFIRMED:
+        raise CheckoutError(_("This order is already paid."))
+    raise CheckoutError(
+        _("The time to pay for this order ran out and its places were released. Add them again.")
+    )
+
+
+def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None) -> Order:
+    """Take the money for a pending order and confirm it; idempotent per (order, attempt)."""
+    family = order.family
+    organization = order.organization
+    order.refresh_from_db()
+    if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
+        return order  # a double submit of the form that paid: the same result
+    check_open(order, now)
+    if request.attempt != order.attempt:
+        raise CheckoutError(
+            _("This payment form was already used. Look at the order and try again.")
+        )
+    missing = [p for p in transaction_policies(order) if p.required and p.pk not in request.agreed]
+    if missing:
+        raise CheckoutError(
+            _("Please agree to: %(titles)s.") % {"titles": ", ".join(p.title for p in missing)}
+        )
+    credit = request.credit
+    if credit > order.due_now:
+        raise CheckoutError(_("That is more credit than is due now."))
+    if credit > balances.credit(family):
+        raise CheckoutError(_("That is more than your account credit."))
+    card_amount = order.due_now - credit
+    payment = None
+    if card_amount > 0:
+        if not request.token:
+            raise CheckoutError(_("Choose how to pay: a saved method, a card or a bank account."))
+        try:
+            payment = ledger.record_payment(
+                organization=organization,
+                family=family,
+                amount=card_amount,
+                token=request.token,
+                idempotency_key=order.idempotency_key(request.attempt),
+                now=now,
+                actor=user,
+                gateway=gateway,
+                description=str(order),
+            )
+        except PaymentDeclined as error:
+            # The next try needs a new key; a double submit of this form gets the same answer.
+            Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
+                attempt=request.attempt + 1
+            )
+            raise PaymentRefused(error.message) from None
+        except LedgerError as error:
+            raise CheckoutError(error.message) from None
+    elif request.token:
+        raise CheckoutError(_("Nothing is left to pay by card; your credit covers it."))
+    return confirm(order=order, payment=payment, credit=credit, request=request, user=user, now=now)
+
+
+# --- 3. confirming ----------------------------------------------------------------------------
+def _book(item: CartItem, order: Order, now: datetime):
+    """The booking rows of one sold cart item; returns the charge subject for its lines."""
+    organization = order.organization
+    if item.kind == ItemKind.COURSE:
+        found = Enrollment.objects.filter(
+            student=item.student, course=item.course, status="active"
+        ).first()
+        return found or Enrollment.objects.create(
+            organization=organization, student=item.student, course=item.course, created_at=now
+        )
+    if item.kind == ItemKind.EVENT:
+        rows = [
+            EventRegistration.objects.create(
+                organization=organization,
+                student=item.student,
+                event_day=day.event_day,
+                created_at=now,
+            )
+            for day in item.days.select_related("event_day").order_by("event_day__date")
+        ]
+        return rows[0] if rows else item.event
+    return PartyBooking.objects.create(
+        organization=organization,
+        family=order.family,
+        slot=item.party_slot,
+        package=item.party_package,
+        guest_count=item.guest_count or 1,
+        guest_of_honour_name=item.honour_label or "",
+        created_at=now,
+    )
+
+
+def lock_order(organization, family, order_pk: int) -> Order:
+    """The family's ledger lock, then the order's row lock (always in that order). A test
+    replaces it to show the race it prevents."""
+    ledger.lock_family(organization, family)
+    return Order.objects.select_for_update().get(pk=order_pk)
+
+
+def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user, now: datetime):
+    organization = order.organization
+    family = order.family
+    actor = user if getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        order = lock_order(organization, family, order.pk)
+        if order.status == OrderStatus.CONFIRMED:
+            return order  # a concurrent identical submit confirmed it first
+        if not order.is_open(now) or not order.can_become(OrderStatus.CONFIRMED):
+            raise CheckoutError(
+                _(
+                    "The time to pay for this order ran out before the payment arrived; "
+                    "the money is kept as credit on your account."
+                )
+            )
+        subjects = {}
+        for order_item in order.items.select_related(
+            "cart_item__student", "cart_item__course", "cart_item__event"
+        ):
+            subjects[order_item.pk] = _book(order_item.cart_item, order, now)
+        charges_due_now = []
+        for line in order.lines.select_related("student").order_by("position", "id"):
+            subject = subjects.get(line.item_id)
+            if line.kind == ChargeKind.REGISTRATION_FEE or subject is None:
+                subject = None
+            charge = ledger.post_charge(
+                organization=organization,
+                family=family,
+                amount=line.amount,
+                description=line.description,
+                kind=line.kind,
+                due_date=line.due_date,
+                now=now,
+                actor=actor,
+                student=line.student,
+                subject=subject,
+                computation=line.computation,
+            )
+            OrderLine.objects.filter(pk=line.pk).update(charge=charge)
+            if line.due_date <= order.priced_on:
+                charges_due_now.append(charge)
+        credit_left = credit
+        for charge in charges_due_now:
+            part = min(credit_left, charge.amount)
+            if part > 0:
+                ledger.apply_credit(
+                    organization=organization,
+                    family=family,
+                    charge=charge,
+                    amount=part,
+                    now=now,
+                    actor=actor,
+                )
+                credit_left -= part
+            rest = balances.charge_open_amount(charge)
+            if payment is not None and rest > 0:
+                ledger.allocate(
+                    organization=organization,
+                    payment=payment,
+                    charge=charge,
+                    amount=rest,
+                    now=now,
+                    actor=actor,
+                )
+        order.status = OrderStatus.CONFIRMED
+        order.confirmed_at = now
+        order.payment = payment
+        order.credit_used = credit
+        order.save(update_fields=["status", "confirmed_at", "payment", "credit_used"])
+        _record_agreements(order, request, user, now)
+        send_receipt(order)
+        return order
+
+
+def _record_agreements(order: Order, request: PayRequest, user, now: datetime) -> None:
+    signature = (user.get_full_name() or user.get_username()) if user else ""
+    for policy in transaction_policies(order):
+        if policy.pk not in request.agreed:
+            continue
+        version = policy.current_version
+        if version is None:
+            continue
+        PolicyAgreement.objects.create(
+            organization=order.organization,
+            family=order.family,
+            version=version,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            signature=(signature or order.family.name)[:160],
+            accepted=True,
+            agreed_at=now,
+            ip_address=request.ip_address,
+        )
+
+
+def send_receipt(order: Order) -> None:
+    lines = list(order.lines.order_by("position", "id"))
+    send_after_commit(
+        "receipt",
+        to=order.family.email,
+        subject=_("Your receipt from %(name)s (order %(number)s)")
+        % {"name": order.organization.name, "number": order.pk},
+        context={"order": order, "lines": lines, "organization": order.organization},
+    )
+
+
+def cancel_order(*, order: Order, now: datetime) -> None:
+    """The family gives up a pending order: its seats are freed at once."""
+    with transaction.atomic():
+        order = lock_order(order.organization, order.family, order.pk)
+        if order.status != OrderStatus.PENDING or not order.can_become(OrderStatus.CANCELLED):
+            raise CheckoutError(_("This order can no longer be cancelled."))
+        order.status = OrderStatus.CANCELLED
+        order.save(update_fields=["status"])
+
+
+# --- housekeeping -----------------------------------------------------------------------------
+def expire_orders(now: datetime) -> int:
+    """Mark pending orders past their window expired (their seats already stopped counting)."""
+    return Order.objects.filter(status=OrderStatus.PENDING, expires_at__lte=now).update(
+        status=OrderStatus.EXPIRED
+    )

@@ -1,0 +1,187 @@
+"""CHECKOUT: the pending order, the pay form, the confirmation page (docs/checkout.md).
+
+Views parse and read ids through the organization *and* family (another family's order or
+saved payment method is a 404) and call springboard.checkout.services. Card and bank numbers
+never reach these views: the gateway's own fields post them to the gateway and the form
+carries only its token. Any field of ours that holds something like a card number is refused.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from springboard.billing import balances
+from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
+from springboard.billing.errors import LedgerError
+from springboard.billing.gateways import get_gateway
+from springboard.billing.models import SavedPaymentMethod
+from springboard.billing.payment_methods import save_payment_method
+from springboard.booking.locking import BookingBusy, BookingError
+from springboard.checkout import services
+from springboard.checkout.models import Order
+from springboard.portal.views.cart import booking_family_required, parse_id
+from springboard.portal.views.family_access import client_ip, portal_url
+
+MAX_TOKEN = 100
+# Values we do not read as free text: the gateway's token (and its display fields) and the
+# CSRF token; every other posted value is checked for a card number.
+GATEWAY_OR_FRAMEWORK_FIELDS = {
+    "csrfmiddlewaretoken",
+    "payment_token",
+    "payment_token_brand",
+    "payment_token_last4",
+}
+
+
+def _order_context(request, order, now) -> dict:
+    family = request.family
+    return {
+        "order": order,
+        "lines": list(order.lines.select_related("student").order_by("position", "id")),
+        "policies": services.transaction_policies(order),
+        "saved_methods": list(
+            SavedPaymentMethod.objects.for_organization(request.organization).filter(family=family)
+        ),
+        "credit": balances.credit(family),
+        "gateway": get_gateway(request.organization).client_config(),
+        "now": now,
+    }
+
+
+@require_POST
+@booking_family_required
+def start(request):
+    """The cart's Checkout button: the family's pending order (made now, or the open one)."""
+    try:
+        services.start_checkout(family=request.family, user=request.user, now=timezone.now())
+    except BookingBusy as error:
+        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except BookingError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(portal_url(request, "cart"))
+    return HttpResponseRedirect(portal_url(request, "checkout"))
+
+
+def _refuse(request, order, message: str, status: int = 400):
+    now = timezone.now()
+    if order is None or not order.is_open(now):
+        messages.error(request, message)
+        return HttpResponseRedirect(portal_url(request, "cart"))
+    context = _order_context(request, order, now)
+    context["error"] = message
+    return render(request, "portal/checkout/checkout.html", context, status=status)
+
+
+def _token(request, order) -> str:
+    """The payment token: a saved method of this family (else 404) or a new one from the
+    gateway's fields. Never a number."""
+    choice = request.POST.get("method", "")
+    if choice.startswith("saved-"):
+        method = get_object_or_404(
+            SavedPaymentMethod.objects.for_organization(request.organization),
+            family=request.family,
+            pk=parse_id(choice.removeprefix("saved-")),
+        )
+        return method.token
+    if choice in {"card", "echeck"}:
+        token = request.POST.get("payment_token", "").strip()
+        if len(token) > MAX_TOKEN:
+            raise BookingError(_("That card or bank account is not known; enter it again."))
+        return token
+    return ""
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@booking_family_required
+def checkout(request):
+    now = timezone.now()
+    order = services.open_order(request.family, now)
+    if request.method == "GET":
+        if order is None:
+            messages.info(request, _("Your cart has nothing waiting for payment."))
+            return HttpResponseRedirect(portal_url(request, "cart"))
+        return render(request, "portal/checkout/checkout.html", _order_context(request, order, now))
+
+    posted = get_object_or_404(
+        Order.objects.for_organization(request.organization),
+        family=request.family,
+        pk=parse_id(request.POST.get("order")),
+    )
+    ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
+    if any(contains_card_number(value) for value in ours):
+        return _refuse(request, posted, str(CARD_NUMBER_MESSAGE))
+    raw_attempt = request.POST.get("attempt", "")
+    if not raw_attempt.isdigit() or len(raw_attempt) > 6:
+        return _refuse(request, posted, _("This payment form has expired; reload the page."))
+    try:
+        agreed = frozenset(parse_id(value) for value in request.POST.getlist("policy"))
+        pay_request = services.PayRequest(
+            attempt=int(raw_attempt),
+            credit=services.parse_credit(request.POST.get("credit", "")),
+            token="",
+            agreed=agreed,
+            ip_address=client_ip(request),
+        )
+        if posted.status == "pending":
+            services.check_open(posted, now)
+            token = _token(request, posted)
+            pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
+        order = services.pay(order=posted, request=pay_request, user=request.user, now=now)
+    except BookingBusy as error:
+        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except services.PaymentRefused as error:
+        posted.refresh_from_db()
+        return _refuse(request, posted, error.message, status=402)
+    except BookingError as error:
+        posted.refresh_from_db()
+        if posted.status == "confirmed":
+            return HttpResponseRedirect(portal_url(request, "order_detail", posted.pk))
+        return _refuse(request, posted, error.message)
+    new_method = request.POST.get("method") in {"card", "echeck"}
+    if new_method and pay_request.token and request.POST.get("save_method"):
+        try:  # saved only once it paid: a declined card is not kept
+            save_payment_method(
+                organization=request.organization, family=request.family, token=pay_request.token
+            )
+        except LedgerError:
+            messages.warning(request, _("The card or account could not be saved."))
+    messages.success(request, _("Thank you! Your order is paid and a receipt is on its way."))
+    return HttpResponseRedirect(portal_url(request, "order_detail", order.pk))
+
+
+@require_GET
+@booking_family_required
+def order_detail(request, order_id: int):
+    order = get_object_or_404(
+        Order.objects.for_organization(request.organization).select_related("payment"),
+        family=request.family,
+        pk=order_id,
+    )
+    if order.status == "pending" and order.is_open(timezone.now()):
+        return HttpResponseRedirect(portal_url(request, "checkout"))
+    lines = list(order.lines.select_related("student").order_by("position", "id"))
+    return render(request, "portal/checkout/order.html", {"order": order, "lines": lines})
+
+
+@require_POST
+@booking_family_required
+def cancel(request):
+    order = get_object_or_404(
+        Order.objects.for_organization(request.organization),
+        family=request.family,
+        pk=parse_id(request.POST.get("order")),
+    )
+    try:
+        services.cancel_order(order=order, now=timezone.now())
+    except BookingBusy as error:
+        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _("The order was cancelled and its places released."))
+    return HttpResponseRedirect(portal_url(request, "cart"))

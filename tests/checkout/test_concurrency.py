@@ -1,0 +1,140 @@
+"""On PostgreSQL (real row locks): 20 concurrent identical pay submissions of one order →
+one payment, one set of charges, one set of enrollments; two families checking out the last
+seat at once → one order keeps it."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from springboard.billing.gateways.sandbox.models import SandboxCharge
+from springboard.billing.models import Allocation, Charge, Payment
+from springboard.booking import services as booking
+from springboard.booking.models import Enrollment
+from springboard.checkout import services
+from springboard.checkout.models import Order, OrderStatus
+from tests import factories, family_factories
+from tests.billing.concurrency_helpers import run_together
+from tests.billing.factories import card_token
+from tests.catalog import factories as catalog
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+KID = date(2020, 6, 1)
+
+
+def _family_with_held_class(org, course, last_name="Rivera"):
+    family = family_factories.family(org, last_name=last_name)
+    kids = [
+        family_factories.student(family, first_name=name, birth_date=KID) for name in ("A", "B")
+    ]
+    booking.add_course(family=family, students=kids, course=course, now=timezone.now())
+    return family
+
+
+def test_twenty_identical_submissions_pay_once():
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    order = services.start_checkout(family=family, user=None, now=timezone.now())
+    token = card_token(org)
+    request = services.PayRequest(attempt=1, token=token)
+
+    def pay():
+        return services.pay(
+            order=Order.objects.get(pk=order.pk), request=request, user=None, now=timezone.now()
+        )
+
+    results = run_together(20, pay)
+    assert all(isinstance(r, Order) for r in results), results
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert Payment.objects.count() == 1
+    assert SandboxCharge.objects.count() == 1
+    assert Charge.objects.count() == order.lines.count()
+    assert Allocation.objects.count() == order.lines.filter(due_date__lte=order.priced_on).count()
+    assert Enrollment.objects.filter(status="active").count() == 2
+
+
+def test_one_checkout_per_family_at_a_time():
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+
+    def start():
+        return services.start_checkout(family=family, user=None, now=timezone.now())
+
+    results = run_together(10, start)
+    assert all(isinstance(r, Order) for r in results), results
+    assert Order.objects.count() == 1
+
+
+def test_a_held_lock_on_what_is_sold_is_a_polite_409(monkeypatch):
+    import threading
+
+    from django.db import connection, transaction
+
+    from springboard.booking import locking
+    from springboard.booking.locking import BookingBusy
+    from springboard.catalog.models import Course
+
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    outcome = {}
+
+    def checkout():
+        try:
+            services.start_checkout(family=family, user=None, now=timezone.now())
+        except BookingBusy as error:
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        list(Course.objects.select_for_update().filter(pk=course.pk))
+        thread = threading.Thread(target=checkout)
+        thread.start()
+        thread.join(timeout=10)
+    assert outcome["error"].status == 409
+    assert "Many families are booking right now" in outcome["error"].message
+    assert not Order.objects.exists()
+
+
+def test_without_the_locks_identical_submissions_confirm_twice(monkeypatch):
+    """The race is real: with the family and order locks taken out (and a pause after the
+    status read), several submissions each book and post the order."""
+    import time
+
+    real_get = Order.objects.get
+
+    def unlocked(organization, family, order_pk):
+        order = real_get(pk=order_pk)
+        time.sleep(0.3)
+        return order
+
+    monkeypatch.setattr(services, "lock_order", unlocked)
+    monkeypatch.setattr(services.ledger, "lock_family", lambda organization, family: family)
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    order = services.start_checkout(family=family, user=None, now=timezone.now())
+    request = services.PayRequest(attempt=1, token=card_token(org))
+
+    def pay():
+        return services.pay(
+            order=Order.objects.get(pk=order.pk), request=request, user=None, now=timezone.now()
+        )
+
+    results = run_together(5, pay)
+    assert Payment.objects.count() == 1  # the key alone keeps the gateway honest…
+    errors = [r for r in results if isinstance(r, Exception)]
+    # …but the bookings race: duplicate charges, or duplicate active enrollments refused by
+    # the database (an error a family would have seen as a 500).
+    assert Charge.objects.count() > order.lines.count() or any(
+        type(error).__name__ == "IntegrityError" for error in errors
+    ), results
