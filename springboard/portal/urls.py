@@ -85,3 +85,20 @@ urlpatterns += [
     path("account/join/", my_account.join_family, name="join_family"),
     path("live/", live.live, name="live"),
 ]
+
+# The family's money (issue 7): payment methods, payments, credit, history, statements.
+from springboard.portal.views import payments  # noqa: E402
+
+urlpatterns += [
+    path("account/payment-methods/", payments.payment_methods_page, name="payment_methods"),
+    path(
+        "account/payment-methods/<int:method_id>/",
+        payments.payment_method,
+        name="payment_method",
+    ),
+    path("account/payments/", payments.payments, name="payments"),
+    path("account/payments/pay/", payments.pay, name="pay"),
+    path("account/payments/apply-credit/", payments.apply_credit, name="apply_credit"),
+    path("account/history/", payments.history_page, name="history"),
+    path("account/statement/", payments.statement_page, name="statement"),
+]

@@ -52,6 +52,8 @@ ID_URLS = {
 # Pages of a logged-in family that take an id: tests/portal/test_account_tenancy.py proves them.
 # claim_offer (a waitlist offer's token): tests/booking/test_cart_pages.py proves it.
 FAMILY_ID_URLS = {"student_edit", "guardian_edit", "emergency_contact_edit", "claim_offer"}
+# payment_method (a saved card or bank account): tests/money/test_money_tenancy.py.
+FAMILY_ID_URLS |= {"payment_method"}
 
 
 def test_every_id_url_is_covered():
