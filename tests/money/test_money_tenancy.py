@@ -72,9 +72,12 @@ def test_a_saved_method_of_another_family_cannot_pay(logged_in, family, org, str
     logged_in.get("/acme/account/payments/")
     response = logged_in.post(
         "/acme/account/payments/pay/",
-        {"nonce": logged_in.session[NONCES_KEY][-1], "charge": [charge.pk],
-         "saved_method": theirs.pk},
-    )  # fmt: skip
+        {
+            "nonce": logged_in.session[NONCES_KEY][-1],
+            "charge": [charge.pk],
+            "saved_method": theirs.pk,
+        },
+    )
     assert response.status_code == 404
 
 

@@ -232,9 +232,14 @@ def pay(request):
         "payment_receipt",
         to=family.email,
         subject=_("Your payment to %(org)s") % {"org": organization.name},
-        context={"organization": organization, "family": family, "payment": payment,
-                 "charges": selected, "amount": amount},
-    )  # fmt: skip
+        context={
+            "organization": organization,
+            "family": family,
+            "payment": payment,
+            "charges": selected,
+            "amount": amount,
+        },
+    )
     messages.success(
         request,
         _("Thank you! We received %(amount)s; a receipt is on its way by email.")
