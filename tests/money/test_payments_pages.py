@@ -193,3 +193,19 @@ def test_bad_statement_ranges_are_a_message(logged_in, query):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert b"statement-error" in response.content
+
+
+def test_a_declined_form_resubmitted_says_declined_and_a_new_form_pays(logged_in, family, org):
+    charge = billing.charge(family, "40.00")
+    logged_in.get("/acme/account/payments/")
+    declined = {
+        "nonce": _nonce(logged_in),
+        "charge": [charge.pk],
+        "payment_token": billing.card_token(org, billing.DECLINED_CARD),
+    }
+    assert logged_in.post("/acme/account/payments/pay/", declined).status_code == 400
+    again = logged_in.post("/acme/account/payments/pay/", declined)
+    assert again.status_code == 400 and b"declined" in again.content
+    response = _pay(logged_in, [charge], payment_token=billing.card_token(org))
+    assert response.status_code == 302
+    assert balances.balance(family) == 0

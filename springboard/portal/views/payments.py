@@ -162,6 +162,21 @@ def _token(request, family) -> str:
     return request.POST.get("payment_token", "")[:100]
 
 
+def _send_receipt(organization, family, payment, charges, amount) -> None:
+    send_after_commit(
+        "payment_receipt",
+        to=family.email,
+        subject=_("Your payment to %(org)s") % {"org": organization.name},
+        context={
+            "organization": organization,
+            "family": family,
+            "payment": payment,
+            "charges": charges,
+            "amount": amount,
+        },
+    )
+
+
 @require_POST
 @family_required
 def pay(request):
@@ -178,7 +193,8 @@ def pay(request):
     if not ids:
         return _payments_page(request, status=400, pay_error=_("Choose the charges to pay."))
     key = payment_key(family, ids, nonce)
-    if Payment.objects.filter(organization=organization, idempotency_key=key).exists():
+    earlier = Payment.objects.filter(organization=organization, idempotency_key=key).first()
+    if earlier is not None and earlier.succeeded:
         messages.success(request, _("Your payment was received."))  # a double submit
         return _redirect(request, "payments")
     selected = list(balances.outstanding_charges(family).filter(pk__in=ids))
@@ -228,18 +244,8 @@ def pay(request):
             )
     except LedgerError as error:
         return _payments_page(request, status=400, pay_error=error.message)
-    send_after_commit(
-        "payment_receipt",
-        to=family.email,
-        subject=_("Your payment to %(org)s") % {"org": organization.name},
-        context={
-            "organization": organization,
-            "family": family,
-            "payment": payment,
-            "charges": selected,
-            "amount": amount,
-        },
-    )
+    if family.email:
+        _send_receipt(organization, family, payment, selected, amount)
     messages.success(
         request,
         _("Thank you! We received %(amount)s; a receipt is on its way by email.")
