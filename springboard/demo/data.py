@@ -284,4 +284,7 @@ def load() -> dict[str, Organization]:
     from springboard.demo.enrollments import load_demo_enrollments
 
     load_demo_enrollments(demo)
+    from springboard.demo.money import load_demo_money
+
+    load_demo_money(demo)
     return {"demo": demo, "riverside": riverside}

@@ -10,6 +10,7 @@ from springboard.portal.views import (
     my_account,
     parties,
     passwords,
+    payments,
     policies,
 )
 
@@ -93,4 +94,19 @@ urlpatterns += [
     path("cart/checkout/start/", checkout.start, name="checkout_start"),
     path("cart/checkout/cancel/", checkout.cancel, name="checkout_cancel"),
     path("orders/<int:order_id>/", checkout.order_detail, name="order_detail"),
+]
+
+# The family's money (issue 7): payment methods, payments, credit, history, statements.
+urlpatterns += [
+    path("account/payment-methods/", payments.payment_methods_page, name="payment_methods"),
+    path(
+        "account/payment-methods/<int:method_id>/",
+        payments.payment_method,
+        name="payment_method",
+    ),
+    path("account/payments/", payments.payments, name="payments"),
+    path("account/payments/pay/", payments.pay, name="pay"),
+    path("account/payments/apply-credit/", payments.apply_credit, name="apply_credit"),
+    path("account/history/", payments.history_page, name="history"),
+    path("account/statement/", payments.statement_page, name="statement"),
 ]

@@ -74,6 +74,21 @@ class PhonePage:
             self.console_errors.append(message.text)
 
     def check_page(self) -> None:
+        """Checks the page once any navigation the last click started has finished."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            try:
+                self.page.wait_for_load_state("load")
+                self._check_loaded_page()
+                return
+            except PlaywrightError as error:
+                # A click's navigation that began after wait_for_load_state returned destroys
+                # the page the checks were reading; read the new page instead.
+                if "context was destroyed" not in str(error) or attempt == 2:
+                    raise
+
+    def _check_loaded_page(self) -> None:
         page = self.page
         # Park the pointer: the control just clicked keeps its :hover colour (a lighter toolbar
         # button fails contrast) until an overlay happens to cover it — a race axe would read.

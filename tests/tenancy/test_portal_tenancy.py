@@ -59,6 +59,8 @@ FAMILY_ID_URLS = {
     "claim_offer",
     "order_detail",
 }
+# payment_method (a saved card or bank account): tests/money/test_money_tenancy.py.
+FAMILY_ID_URLS |= {"payment_method"}
 
 
 def test_every_id_url_is_covered():

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from springboard.booking.models import Enrollment, EnrollmentStatus
 from springboard.catalog import listing
 from springboard.catalog.availability import (
     course_openings,
@@ -218,14 +219,31 @@ def find_right_class(request):
     context["student_form"] = student_form
     context["page"] = None
     if student_form.is_bound and student_form.is_valid() and context["form"] is not None:
+        details = student_form.cleaned_data
         student = listing.Student(
-            birth_date=student_form.cleaned_data["birth_date"],
-            gender=student_form.cleaned_data["student_gender"],
-            first_name=student_form.cleaned_data["first_name"],
+            birth_date=details["birth_date"],
+            gender=details["student_gender"],
+            first_name=details["first_name"],
+            enrolled_course_ids=_enrolled_course_ids(request, details),
         )
         context.update(find_courses_for(request, context, student))
         return render_page(request, "portal/booking/find_right_class.html", context)
     return render(request, "portal/booking/find_right_class.html", context)
+
+
+def _enrolled_course_ids(request, details: dict) -> frozenset[int]:
+    """A logged-in family's picked student is not offered the classes it is already in."""
+    family = getattr(request, "family", None)
+    if family is None:
+        return frozenset()
+    return frozenset(
+        Enrollment.objects.filter(
+            student__family=family,
+            student__first_name=details["first_name"],
+            student__birth_date=details["birth_date"],
+            status=EnrollmentStatus.ACTIVE,
+        ).values_list("course_id", flat=True)
+    )
 
 
 def find_courses_for(request, context, student: listing.Student) -> dict:

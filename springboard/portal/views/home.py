@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from springboard.content.models import NewsItem, StaffProfile
 from springboard.portal.forms import ChooseLocationForm
+from springboard.portal.money_context import dashboard_money
 from springboard.tenancy.models import Organization
 from springboard.tenancy.services import choose_location as remember_location
 
@@ -54,7 +55,8 @@ def dashboard(request):
         key = WELCOME_SEEN_KEY.format(request.organization.pk)
         show_welcome = not request.session.get(key, False)
         request.session[key] = True
-    return render(request, "portal/dashboard.html", {"show_welcome": show_welcome})
+    context = {"show_welcome": show_welcome, **dashboard_money(request)}
+    return render(request, "portal/dashboard.html", context)
 
 
 @require_GET

@@ -37,6 +37,7 @@ from springboard.portal.account_forms import (
     JoinFamilyForm,
     StudentForm,
 )
+from springboard.portal.money_context import enrollments_by_student
 from springboard.portal.views.family_access import family_required, portal_url, with_next
 
 NEW_EMAIL_KEY = "new-email"
@@ -60,6 +61,7 @@ def account(request):
             "students": list(family.students.all()),
             "contacts": list(family.emergency_contacts.all()),
             "waitlist": list(waitlist.entries_of(family, timezone.now())),
+            "enrollments": enrollments_by_student(family, today=timezone.localdate()),
         },
     )
 

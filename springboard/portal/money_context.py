@@ -1,0 +1,35 @@
+"""What the dashboard shows of a family's money and schedule (docs/family-money.md): the
+outstanding notice and Coming Up!. Nothing for visitors or logins without a family here."""
+
+from django.utils import timezone
+
+from springboard.billing import balances
+from springboard.portal.coming_up import coming_up
+
+
+def dashboard_money(request) -> dict:
+    family = getattr(request, "family", None)
+    if family is None or not request.user.is_authenticated:
+        return {}
+    return {
+        "outstanding": balances.balance(family),
+        "coming_up": coming_up(family, now=timezone.now()),
+    }
+
+
+def enrollments_by_student(family, *, today) -> list[dict]:
+    """My Account → Enrollments: per student, current and past enrollments with their
+    schedule (one query)."""
+    from springboard.booking.models import Enrollment
+
+    rows = Enrollment.objects.filter(student__family=family).select_related(
+        "student", "course__term", "course__location"
+    )
+    students: dict[int, dict] = {}
+    for row in sorted(rows, key=lambda r: (r.student.first_name, r.course.term.start_date)):
+        entry = students.setdefault(
+            row.student_id, {"student": row.student, "current": [], "past": []}
+        )
+        current = row.status == "active" and row.course.term.end_date >= today
+        entry["current" if current else "past"].append(row)
+    return list(students.values())

@@ -1,0 +1,66 @@
+"""On PostgreSQL: two concurrent credit applications through the Payments page apply once,
+and a pay form submitted twice at the same moment charges once."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.test import Client
+
+from springboard.billing import balances
+from springboard.billing.gateways.sandbox.models import SandboxCharge
+from springboard.billing.models import Allocation, Payment
+from springboard.portal.views.payments import NONCES_KEY
+from tests import factories, family_factories
+from tests.billing import factories as billing
+from tests.billing.test_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def family():
+    org = factories.organization("acme", name="Acme Gymnastics")
+    factories.location(org, name="Main")
+    return family_factories.family(org)
+
+
+def _clients(family, count: int) -> list[Client]:
+    first = Client()
+    first.force_login(family.guardians.get().user)
+    clients = [first]
+    for _ in range(count - 1):
+        other = Client()
+        other.cookies = first.cookies  # the same session: one family, two tabs
+        clients.append(other)
+    return clients
+
+
+def test_two_concurrent_credit_applications_apply_once(family):
+    billing.credit(family, "50.00")
+    charge = billing.charge(family, "100.00")
+    clients = _clients(family, 2)
+    url = "/acme/account/payments/apply-credit/"
+    data = {"charge": charge.pk, "amount": "50.00"}
+    calls = iter(clients)
+    results = run_together(2, lambda: next(calls).post(url, data).status_code)
+    assert sorted(results) == [302, 400], results
+    assert balances.credit(family) == Decimal("0.00")
+    assert Allocation.objects.aggregate(total=Sum("amount"))["total"] == Decimal("50.00")
+
+
+def test_a_pay_form_submitted_twice_at_once_charges_once(family):
+    org = family.organization
+    charge = billing.charge(family, "40.00")
+    clients = _clients(family, 2)
+    clients[0].get("/acme/account/payments/")
+    nonce = clients[0].session[NONCES_KEY][-1]
+    data = {"nonce": nonce, "charge": [charge.pk], "payment_token": billing.card_token(org)}
+    calls = iter(clients)
+    results = run_together(
+        2, lambda: next(calls).post("/acme/account/payments/pay/", data).status_code
+    )
+    assert results == [302, 302], results
+    assert Payment.objects.count() == 1
+    assert SandboxCharge.objects.count() == 1
+    assert balances.balance(family) == Decimal("0.00")
