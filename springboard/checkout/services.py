@@ -343,7 +343,20 @@ def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None)
             raise CheckoutError(error.message) from None
     elif request.token:
         raise CheckoutError(_("Nothing is left to pay by card; your credit covers it."))
-    return confirm(order=order, payment=payment, credit=credit, request=request, user=user, now=now)
+    try:
+        return confirm(
+            order=order, payment=payment, credit=credit, request=request, user=user, now=now
+        )
+    except LedgerError as error:
+        # E.g. the credit was spent meanwhile by another tab: nothing of the order was posted;
+        # a card payment already taken stays on the account as credit for the next try.
+        kept = ""
+        if payment:
+            kept = _(" Your payment is kept as credit on your account.")
+            Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
+                attempt=request.attempt + 1
+            )
+        raise CheckoutError(error.message + kept) from None
 
 
 # --- 3. confirming ----------------------------------------------------------------------------

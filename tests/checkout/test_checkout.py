@@ -223,3 +223,32 @@ def test_cancelling_a_pending_order_frees_its_seats(logged_in, org, family):
     late = logged_in.post("/acme/cart/checkout/", pay_data(org, order))
     assert late["Location"] == "/acme/cart/"
     assert not Payment.objects.exists()
+
+
+def test_credit_spent_meanwhile_posts_nothing_and_keeps_the_card_payment_as_credit(
+    logged_in, org, family, monkeypatch
+):
+    from springboard.checkout import services
+
+    cart_with_two_students(logged_in, org, family)
+    order = start(logged_in)
+    credit(family[0], "30.00")
+    # Another tab spends the credit between the check and the confirmation.
+    monkeypatch.setattr(services.balances, "credit", lambda fam: Decimal("30.00"))
+    from tests.billing.factories import charge as post_charge
+
+    other = post_charge(family[0], "30.00")
+    from springboard.billing import services as ledger
+
+    ledger.apply_credit(
+        organization=org, family=family[0], charge=other, amount="30.00", now=order.created_at
+    )
+    response = logged_in.post("/acme/cart/checkout/", pay_data(org, order, credit="30.00"))
+    assert response.status_code == 400
+    assert "kept as credit" in response.content.decode()
+    assert not Enrollment.objects.exists()
+    assert not Charge.objects.exclude(pk=other.pk).exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING and order.attempt == 2  # a new key next time
+    paid = Payment.objects.get(idempotency_key=order.idempotency_key(1))
+    assert balances.payment_unallocated_amount(paid) == paid.amount
