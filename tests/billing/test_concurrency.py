@@ -1,12 +1,10 @@
 """On PostgreSQL (real row locks): concurrent requests of one family queue on the family
 lock, so credit is spent once and one idempotency key pays once."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from springboard.billing import balances, services
@@ -15,30 +13,9 @@ from springboard.billing.gateways.sandbox.models import SandboxCharge
 from springboard.billing.models import Allocation, Payment
 from tests import factories, family_factories
 from tests.billing import factories as billing
+from tests.billing.concurrency_helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count: int, work) -> list:
-    """Start `count` threads that call work() at the same moment; their results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
