@@ -41,6 +41,16 @@ class AppendOnlyQuerySet(TenantQuerySet):
 class AppendOnlyModel(TenantModel):
     """Inserted once, never changed: save() of an existing row and delete() raise."""
 
+    created_at = models.DateTimeField(_("posted"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -89,15 +99,6 @@ class Charge(AppendOnlyModel):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    created_at = models.DateTimeField(_("posted"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -122,15 +123,6 @@ class ChargeVoid(AppendOnlyModel):
         Charge, on_delete=models.PROTECT, related_name="void", verbose_name=_("charge")
     )
     reason = models.CharField(_("reason"), max_length=200)
-    created_at = models.DateTimeField(_("posted"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -173,14 +165,6 @@ class Payment(AppendOnlyModel):
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("received"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -218,15 +202,6 @@ class Allocation(AppendOnlyModel):
         Charge, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("charge")
     )
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
-    created_at = models.DateTimeField(_("posted"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -249,15 +224,6 @@ class Refund(AppendOnlyModel):
     reason = models.CharField(_("reason"), max_length=200)
     gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
-    created_at = models.DateTimeField(_("posted"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
