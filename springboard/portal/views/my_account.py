@@ -45,6 +45,12 @@ INVITE_SALT = "springboard.guardian-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
 
 
+def _form_page(request, form, title, *, intro: str = ""):
+    """The one page every My Account form uses: a title, the form, errors beside fields."""
+    context = {"form": form, "title": title, "intro": intro}
+    return render(request, "portal/accounts/form_page.html", context)
+
+
 def _account(request) -> HttpResponseRedirect:
     return HttpResponseRedirect(portal_url(request, "account"))
 
@@ -73,14 +79,7 @@ def edit_contact(request):
     if request.method == "POST" and form.is_valid():
         update_contact(family=request.family, **form.cleaned_data)
         return _account(request)
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Contact information"),
-        },
-    )
+    return _form_page(request, form, _("Contact information"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,14 +100,7 @@ def change_email(request):
         else:
             request.session[NEW_EMAIL_KEY] = form.cleaned_data["new_email"]
             return HttpResponseRedirect(portal_url(request, "confirm_new_email"))
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Change your email"),
-        },
-    )
+    return _form_page(request, form, _("Change your email"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,14 +124,11 @@ def confirm_new_email(request):
             request.session.pop(NEW_EMAIL_KEY, None)
             login(request, user, backend=BACKEND)
             return _account(request)
-    return render(
+    return _form_page(
         request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Confirm your new email"),
-            "intro": _("We sent a 6-digit code to %(email)s.") % {"email": new_email},
-        },
+        form,
+        _("Confirm your new email"),
+        intro=_("We sent a 6-digit code to %(email)s.") % {"email": new_email},
     )
 
 
@@ -197,14 +186,7 @@ def guardian_add(request):
             **data,
         )
         return _account(request)
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Add a guardian"),
-        },
-    )
+    return _form_page(request, form, _("Add a guardian"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,14 +203,7 @@ def guardian_edit(request, guardian_id: int):
     if request.method == "POST" and form.is_valid():
         form.save()
         return _account(request)
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Update %(name)s") % {"name": guardian.full_name},
-        },
-    )
+    return _form_page(request, form, _("Update %(name)s") % {"name": guardian.full_name})
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,14 +213,7 @@ def emergency_contact_add(request):
     if request.method == "POST" and form.is_valid():
         add_emergency_contact(family=request.family, **form.cleaned_data)
         return _account(request)
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Add an emergency contact"),
-        },
-    )
+    return _form_page(request, form, _("Add an emergency contact"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -261,14 +229,7 @@ def emergency_contact_edit(request, contact_id: int):
     if request.method == "POST" and form.is_valid():
         form.save()
         return _account(request)
-    return render(
-        request,
-        "portal/accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Update %(name)s") % {"name": contact.name},
-        },
-    )
+    return _form_page(request, form, _("Update %(name)s") % {"name": contact.name})
 
 
 @require_http_methods(["GET", "POST"])
