@@ -234,12 +234,8 @@ def post_credit(
         )
 
 
-def _check_allocation(payment: Payment, charge: Charge, amount: Decimal) -> None:
-    """Under the family lock: the amount fits both the payment and the charge."""
-    if payment.family_id != charge.family_id:
-        raise WrongFamily()
-    if not payment.succeeded:
-        raise PaymentNotUsable(_("That payment did not go through, so it cannot be applied."))
+def _check_owed(charge: Charge, amount: Decimal) -> None:
+    """Under the family lock: the charge still stands and at least `amount` is open on it."""
     if ChargeVoid.objects.filter(charge=charge).exists():
         raise AlreadyVoided(_("That charge was cancelled; nothing is owed on it."))
     open_amount = balances.charge_open_amount(charge)
@@ -248,6 +244,15 @@ def _check_allocation(payment: Payment, charge: Charge, amount: Decimal) -> None
             _("That is more than is owed on this charge (%(open)s).")
             % {"open": format_money(open_amount)}
         )
+
+
+def _check_allocation(payment: Payment, charge: Charge, amount: Decimal) -> None:
+    """Under the family lock: the amount fits both the payment and the charge."""
+    if payment.family_id != charge.family_id:
+        raise WrongFamily()
+    if not payment.succeeded:
+        raise PaymentNotUsable(_("That payment did not go through, so it cannot be applied."))
+    _check_owed(charge, amount)
     unallocated = balances.payment_unallocated_amount(payment)
     if amount > unallocated:
         raise InvalidAmount(
@@ -288,14 +293,7 @@ def apply_credit(
         raise WrongFamily()
     with transaction.atomic():
         lock_family(organization, family)
-        if ChargeVoid.objects.filter(charge=charge).exists():
-            raise AlreadyVoided(_("That charge was cancelled; nothing is owed on it."))
-        open_amount = balances.charge_open_amount(charge)
-        if amount > open_amount:
-            raise InvalidAmount(
-                _("That is more than is owed on this charge (%(open)s).")
-                % {"open": format_money(open_amount)}
-            )
+        _check_owed(charge, amount)
         available = balances.credit(family)
         if amount > available:
             raise InvalidAmount(
