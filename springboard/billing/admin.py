@@ -10,7 +10,6 @@ import uuid
 
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from springboard.billing import services
@@ -23,6 +22,7 @@ from springboard.billing.models import (
     Refund,
     SavedPaymentMethod,
 )
+from springboard.core.clock import request_now
 from springboard.tenancy.admin_scoping import OrganizationScopedAdmin, TenantAdminForm
 
 
@@ -37,7 +37,7 @@ class PostingForm(TenantAdminForm):
         if self.errors:
             return cleaned
         try:
-            self.posted = self.post(cleaned, actor=self.request.user, now=timezone.now())
+            self.posted = self.post(cleaned, actor=self.request.user, now=request_now(self.request))
         except LedgerError as error:
             raise forms.ValidationError(error.message) from None
         return cleaned

@@ -4,13 +4,13 @@ Each function returns a Subquery counting, for `OuterRef("pk")`, the places take
 - courses: unexpired holds + active enrollments + outstanding (unexpired) waitlist offers;
 - event days: unexpired holds of the day + active registrations;
 - party slots: unexpired holds + active bookings.
-"Now" is read when the expression is built (each query), so an expired hold stops counting
-the moment it expires, whether or not the sweep has run. Checkout (issue 6) adds pending
-orders here the same way.
+Each takes the caller's `now` (one clock), so an expired hold stops counting the moment it
+expires, whether or not the sweep has run. Checkout adds pending orders here the same way.
 """
 
+from datetime import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.utils import timezone
 
 from springboard.booking.models import (
     CartItem,
@@ -32,20 +32,18 @@ def _count(queryset, group_by: str) -> Subquery:
     )
 
 
-def course_holds():
-    now = timezone.now()
+def course_holds(now: datetime):
     return _count(
         CartItem.objects.filter(course=OuterRef("pk")).holding(now).filter(kind="course"),
         "course",
     )
 
 
-def course_enrollments():
+def course_enrollments(now: datetime):
     return _count(Enrollment.objects.filter(course=OuterRef("pk"), status="active"), "course")
 
 
-def course_offers():
-    now = timezone.now()
+def course_offers(now: datetime):
     return _count(
         WaitlistEntry.objects.filter(
             course=OuterRef("pk"), status=WaitlistStatus.OFFERED, offer_expires_at__gt=now
@@ -54,8 +52,7 @@ def course_offers():
     )
 
 
-def event_day_holds():
-    now = timezone.now()
+def event_day_holds(now: datetime):
     return _count(
         CartItemDay.objects.filter(
             event_day=OuterRef("pk"),
@@ -66,18 +63,17 @@ def event_day_holds():
     )
 
 
-def event_day_registrations():
+def event_day_registrations(now: datetime):
     return _count(
         EventRegistration.objects.filter(event_day=OuterRef("pk"), status="active"), "event_day"
     )
 
 
-def party_slot_holds():
-    now = timezone.now()
+def party_slot_holds(now: datetime):
     return _count(CartItem.objects.filter(party_slot=OuterRef("pk")).holding(now), "party_slot")
 
 
-def party_slot_bookings():
+def party_slot_bookings(now: datetime):
     return _count(PartyBooking.objects.filter(slot=OuterRef("pk"), status="active"), "slot")
 
 

@@ -72,8 +72,10 @@ def course_conflicts(student, course, now) -> str | None:
     return None
 
 
-def course_places_left(course_id: int) -> int:
-    row = with_course_places_taken(Course.objects.filter(pk=course_id)).values("places_left")
+def course_places_left(course_id: int, *, now: datetime) -> int:
+    row = with_course_places_taken(Course.objects.filter(pk=course_id), now=now).values(
+        "places_left"
+    )
     return row.get()["places_left"]
 
 
@@ -112,7 +114,7 @@ def add_course(
             if not verdict.eligible:
                 raise BookingError(" ".join(verdict.reasons))
         # Families on the waitlist come first: a freed seat is theirs to be offered.
-        left = course_places_left(course.pk) - waiting_count(course.pk)
+        left = course_places_left(course.pk, now=now) - waiting_count(course.pk)
         if after_read:
             after_read()
         if left < len(students):
@@ -203,7 +205,7 @@ def add_event(
         full = [
             day
             for day in with_event_day_places_taken(
-                EventDay.objects.filter(pk__in=chosen).select_related("event")
+                EventDay.objects.filter(pk__in=chosen).select_related("event"), now=now
             )
             if day.places_left <= 0
         ]
@@ -274,7 +276,8 @@ def add_party(
     elif not choice.honour_name.strip():
         raise BookingError(_("Tell us who the party is for."))
     with locked(PartySlot, [slot.pk], lock=lock):
-        booked = with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk)).get().bookings
+        slots = PartySlot.objects.filter(pk=slot.pk)
+        booked = with_party_slot_bookings(slots, now=now).get().bookings
         if after_read:
             after_read()
         if booked:

@@ -63,7 +63,7 @@ def join(*, family, student, course: Course, now: datetime) -> WaitlistEntry:
         )
         if not verdict.eligible:
             raise BookingError(" ".join(verdict.reasons))
-        if course_places_left(course.pk) > 0 and not waiting(course).exists():
+        if course_places_left(course.pk, now=now) > 0 and not waiting(course).exists():
             raise BookingError(_("This class has openings: add it to your cart instead."))
         return WaitlistEntry.objects.create(
             organization=family.organization,
@@ -98,7 +98,7 @@ def offer_seats(course: Course, *, now: datetime) -> list[WaitlistEntry]:
     """Offer every free seat of the course to the next waiting families, in order."""
     offered = []
     with locked(Course, [course.pk]):
-        left = course_places_left(course.pk)
+        left = course_places_left(course.pk, now=now)
         if left <= 0:
             return []
         hours = offer_hours(course.organization)

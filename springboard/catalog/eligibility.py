@@ -75,15 +75,14 @@ def check_course(
     first_name: str = "",
     enrolled_course_ids: Iterable[int] = frozenset(),
     today: date,
-    now: datetime | None = None,
+    now: datetime,
     closures: Iterable[Closure] = (),
 ) -> Eligibility:
     """Whether a student qualifies for a course, and if not, why (readable by a family).
 
     `closures` are the organization's closures (pass them once for a whole page);
-    `now` defaults to the current moment and decides the enrollment window.
+    `now` is the caller's moment and decides the enrollment window.
     """
-    now = now or timezone.now()
     name = first_name or _("Your student")
     reasons: list[str] = []
     first = first_meeting_on_or_after(course, closures, today)

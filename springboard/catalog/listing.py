@@ -31,8 +31,8 @@ def listed_terms(organization, today: date) -> list[Term]:
     )
 
 
-def courses_of(organization, *, term: Term, location) -> QuerySet:
-    """The shown courses of a term at a location, with openings, in timetable order."""
+def courses_of(organization, *, term: Term, location, now: datetime) -> QuerySet:
+    """The shown courses of a term at a location, with openings at `now`, in timetable order."""
     first_day = Case(
         *[When(**{name: True}, then=Value(n)) for n, name in enumerate(WEEKDAY_FIELDS)],
         default=Value(7),
@@ -45,7 +45,7 @@ def courses_of(organization, *, term: Term, location) -> QuerySet:
         .alias(first_day=first_day)
         .order_by("first_day", "start_time", "name", "id")
     )
-    return availability.with_course_places_taken(queryset)
+    return availability.with_course_places_taken(queryset, now=now)
 
 
 def filter_choices(organization, *, term: Term, location) -> dict[str, list[tuple[int, str]]]:

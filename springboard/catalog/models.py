@@ -11,7 +11,6 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from springboard.content.models import StaffProfile
@@ -164,8 +163,7 @@ class Term(TenantModel):
                 {"enrollment_closes_at": _("Enrollment must close after it opens.")}
             )
 
-    def enrollment_is_open(self, now=None) -> bool:
-        now = now or timezone.now()
+    def enrollment_is_open(self, now) -> bool:
         if now < self.enrollment_opens_at:
             return False
         return self.enrollment_closes_at is None or now < self.enrollment_closes_at

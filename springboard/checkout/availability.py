@@ -2,11 +2,13 @@
 
 An order inside its payment window keeps the seats of its items (whose holds were converted
 when the order was made). "Now" is read when the expression is built, so an order whose
-window has ended stops counting at once, whether or not the sweep has run.
+window has ended (at the caller's `now`) stops counting at once, whether or not the sweep
+has run.
 """
 
+from datetime import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.utils import timezone
 
 from springboard.booking.models import CartItem, CartItemDay
 from springboard.catalog import availability
@@ -20,26 +22,28 @@ def _count(queryset, group_by: str) -> Subquery:
     )
 
 
-def _pending(prefix: str) -> dict:
+def _pending(prefix: str, now: datetime) -> dict:
     return {
         f"{prefix}order_item__order__status": OrderStatus.PENDING,
-        f"{prefix}order_item__order__expires_at__gt": timezone.now(),
+        f"{prefix}order_item__order__expires_at__gt": now,
     }
 
 
-def course_pending():
-    return _count(CartItem.objects.filter(course=OuterRef("pk"), **_pending("")), "course")
+def course_pending(now: datetime):
+    return _count(CartItem.objects.filter(course=OuterRef("pk"), **_pending("", now)), "course")
 
 
-def event_day_pending():
+def event_day_pending(now: datetime):
     return _count(
-        CartItemDay.objects.filter(event_day=OuterRef("pk"), **_pending("cart_item__")),
+        CartItemDay.objects.filter(event_day=OuterRef("pk"), **_pending("cart_item__", now)),
         "event_day",
     )
 
 
-def party_slot_pending():
-    return _count(CartItem.objects.filter(party_slot=OuterRef("pk"), **_pending("")), "party_slot")
+def party_slot_pending(now: datetime):
+    return _count(
+        CartItem.objects.filter(party_slot=OuterRef("pk"), **_pending("", now)), "party_slot"
+    )
 
 
 def register() -> None:

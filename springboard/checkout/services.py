@@ -153,16 +153,16 @@ def _sold_rows(cart_items):
     return courses, days, slots
 
 
-def _check_openings(courses, days, slots) -> None:
+def _check_openings(courses, days, slots, *, now: datetime) -> None:
     """Under the locks: nothing is oversold (our own holds are among the places taken, so a
     place is ours while places_left >= 0, and a party slot while it is booked once)."""
-    for row in with_course_places_taken(Course.objects.filter(pk__in=courses)):
+    for row in with_course_places_taken(Course.objects.filter(pk__in=courses), now=now):
         if row.places_left < 0:
             raise CheckoutError(_("%(course)s is full.") % {"course": row})
-    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days)):
+    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days), now=now):
         if row.places_left < 0:
             raise CheckoutError(_("A camp day in your cart is full."))
-    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots)):
+    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots), now=now):
         if row.bookings > 1:
             raise CheckoutError(_("That party time is taken."))
 
@@ -203,7 +203,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
                     _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
                     % {"name": item.student.first_name, "course": item.course}
                 )
-        _check_openings(courses, days, slots)
+        _check_openings(courses, days, slots, now=now)
         total = sum((line.amount for _i, line in pairs), ZERO)
         due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
         order = Order.objects.create(

@@ -14,9 +14,8 @@ from springboard.tenancy.models import TenantModel, TenantQuerySet
 
 
 class NewsItemQuerySet(TenantQuerySet):
-    def current(self, now=None) -> Self:
-        """Published and not yet expired, newest first."""
-        now = now or timezone.now()
+    def current(self, now) -> Self:
+        """Published and not yet expired at `now`, newest first."""
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now), published_at__lte=now
         ).order_by("-published_at", "-id")

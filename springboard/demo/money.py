@@ -95,7 +95,12 @@ def load_demo_money(organization: Organization) -> None:
     if method is None:
         token = (
             SandboxGateway(organization)
-            .tokenise(kind="card", fields=CARD, idempotency_key=f"demo-card-{family.pk}")
+            .tokenise(
+                kind="card",
+                fields=CARD,
+                idempotency_key=f"demo-card-{family.pk}",
+                today=now.date(),
+            )
             .token
         )
         method = save_payment_method(organization=organization, family=family, token=token)

@@ -7,8 +7,8 @@ count failures and both refuse a locked (email, IP) pair or IP; see throttle.py.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
+from springboard.core.clock import request_now
 from springboard.families import throttle
 
 BACKEND = "springboard.families.backends.ThrottledModelBackend"
@@ -20,7 +20,7 @@ class ThrottledModelBackend(ModelBackend):
         if request is None or not email:
             return super().authenticate(request, username, password, **kwargs)
         ip = throttle.client_ip(request)
-        now = timezone.now()
+        now = request_now(request)
         if throttle.locked_until(email=email, ip=ip, now=now) is not None:
             # Stops every backend; Django then reports a failed login (not counted again).
             raise PermissionDenied

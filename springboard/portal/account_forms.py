@@ -3,10 +3,11 @@
 Every field is validated here, server-side; the templates show each error beside its field.
 """
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from springboard.families.models import (
@@ -179,13 +180,14 @@ class StudentForm(PortalFormMixin, forms.ModelForm):
             "gender": _("With Another, courses only for girls or only for boys are not offered."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["gender"].choices = Gender.choices
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
+        if birth_date > self.today:
             raise forms.ValidationError(_("A birth date cannot be in the future."))
         if birth_date.year < 1900:
             raise forms.ValidationError(_("Enter a birth date after 1900."))

@@ -1,5 +1,3 @@
-from django.utils import timezone
-
 from springboard.booking.services import cart_summary
 from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
@@ -12,7 +10,7 @@ def portal(request) -> dict:
         return {}
     family = getattr(request, "family", None)
     # One query, whatever the cart holds (expired holds never count).
-    now = timezone.now()
+    now = request.now
     cart = cart_summary(family, now) if family else {}
     return {
         "server_now": now,

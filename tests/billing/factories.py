@@ -18,7 +18,11 @@ INSUFFICIENT_FUNDS_CARD = "4000 0000 0000 9995"
 
 def card_token(org, number: str = VISA, **fields) -> str:
     fields = {"number": number, "exp_month": "12", "exp_year": "2099", "cvc": "123", **fields}
-    return SandboxGateway(org).tokenise(kind="card", fields=fields, idempotency_key="").token
+    return (
+        SandboxGateway(org)
+        .tokenise(kind="card", fields=fields, idempotency_key="", today=timezone.localdate())
+        .token
+    )
 
 
 def charge(family, amount="100.00", **fields):

@@ -101,6 +101,7 @@ def test_echeck_routing_checksum_and_the_failing_test_account(gateway):
         kind="echeck",
         fields={"routing_number": "110000000", "account_number": "000123456789"},
         idempotency_key="",
+        today=TODAY,
     )
     assert (good.kind, good.last4) == ("echeck", "6789")
     assert pay(gateway, good.token, key="a").succeeded
@@ -108,6 +109,7 @@ def test_echeck_routing_checksum_and_the_failing_test_account(gateway):
         kind="echeck",
         fields={"routing_number": "110000000", "account_number": "000111111116"},
         idempotency_key="",
+        today=TODAY,
     )
     result = pay(gateway, failing.token, key="b")
     assert not result.succeeded
@@ -117,6 +119,7 @@ def test_echeck_routing_checksum_and_the_failing_test_account(gateway):
             kind="echeck",
             fields={"routing_number": "110000001", "account_number": "12"},
             idempotency_key="",
+            today=TODAY,
         )
     assert set(refused.value.errors) == {"routing_number", "account_number"}
 

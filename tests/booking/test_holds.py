@@ -31,7 +31,7 @@ def _family(org, **kwargs):
 
 
 def _places_left(course):
-    return course_openings(Course.objects.get(pk=course.pk)).left
+    return course_openings(Course.objects.get(pk=course.pk), now=timezone.now()).left
 
 
 def test_it_holds_a_seat_that_openings_everywhere_subtract(org):
@@ -195,10 +195,18 @@ def test_a_held_party_slot_and_camp_day_return_when_the_hold_expires(org):
     services.add_event(family=family, student=student, event=camp, days=camp.days.all(), now=NOW)
 
     def slot_bookings():
-        return with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk)).get().bookings
+        return (
+            with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk), now=timezone.now())
+            .get()
+            .bookings
+        )
 
     def day_left():
-        return with_event_day_places_taken(EventDay.objects.filter(event=camp)).get().places_left
+        return (
+            with_event_day_places_taken(EventDay.objects.filter(event=camp), now=timezone.now())
+            .get()
+            .places_left
+        )
 
     assert (slot_bookings(), day_left()) == (1, 0)
     with time_machine.travel(NOW + timedelta(minutes=15), tick=False):

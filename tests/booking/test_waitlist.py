@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from springboard.booking import services, waitlist
 from springboard.booking.housekeeping import sweep_holds_and_offers
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _left(course) -> int:
-    return course_openings(Course.objects.get(pk=course.pk)).left
+    return course_openings(Course.objects.get(pk=course.pk), now=timezone.now()).left
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_a_registered_source_is_counted_per_course_in_the_listing_query(org, mon
     monkeypatch.setitem(
         availability.COURSE_PLACES_TAKEN,
         "stand-in",
-        lambda: Subquery(
+        lambda now: Subquery(
             Course.objects.filter(pk=OuterRef("pk"), name="Busy")
             .values("pk")
             .annotate(n=Count("pk") * 3)
@@ -44,13 +44,17 @@ def test_a_registered_source_is_counted_per_course_in_the_listing_query(org, mon
             output_field=IntegerField(),
         ),
     )
-    rows = availability.with_course_places_taken(Course.objects.order_by("name"))
+    rows = availability.with_course_places_taken(
+        Course.objects.order_by("name"), now=timezone.now()
+    )
     assert [(c.name, c.places_taken, c.places_left) for c in rows] == [
         ("Busy", 3, 0),
         ("Quiet", 0, 3),
     ]
-    assert list(availability.only_with_openings(Course.objects.all())) == [quiet]
-    assert availability.course_openings(Course.objects.get(pk=busy.pk)).full
+    assert list(availability.only_with_openings(Course.objects.all(), now=timezone.now())) == [
+        quiet
+    ]
+    assert availability.course_openings(Course.objects.get(pk=busy.pk), now=timezone.now()).full
 
 
 @pytest.mark.django_db
@@ -60,7 +64,14 @@ def test_a_booked_party_slot_is_no_longer_open(org, monkeypatch, client):
     url = f"/acme/booking/parties/?date={starts.date().isoformat()}"
     assert len(client.get(url).context["slots"]) == 1
     monkeypatch.setitem(
-        availability.PARTY_SLOT_BOOKED, "stand-in", lambda: Value(1, output_field=IntegerField())
+        availability.PARTY_SLOT_BOOKED,
+        "stand-in",
+        lambda now: Value(1, output_field=IntegerField()),
     )
-    assert availability.with_party_slot_bookings(PartySlot.objects.all()).get().bookings == 1
+    assert (
+        availability.with_party_slot_bookings(PartySlot.objects.all(), now=timezone.now())
+        .get()
+        .bookings
+        == 1
+    )
     assert client.get(url).context["slots"] == []

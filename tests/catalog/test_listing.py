@@ -4,6 +4,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from springboard.catalog import listing
 from springboard.catalog.eligibility import check_student
@@ -26,7 +27,9 @@ def test_eligible_courses_keeps_exactly_the_ones_the_student_qualifies_for(org):
         first_name="Maya",
         enrolled_course_ids=frozenset({enrolled.pk}),
     )
-    queryset = listing.courses_of(org, term=term, location=org.location_set.get())
+    queryset = listing.courses_of(
+        org, term=term, location=org.location_set.get(), now=timezone.now()
+    )
     found = listing.eligible_courses(
         queryset, student, term=term, today=TODAY, now=NOW, closures=[]
     )

@@ -27,7 +27,11 @@ PARTY_AT = datetime(2027, 2, 6, 15, tzinfo=catalog.CHICAGO)
 
 def echeck_token(org) -> str:
     fields = {"routing_number": "011000015", "account_number": "123456789"}
-    return SandboxGateway(org).tokenise(kind="echeck", fields=fields, idempotency_key="").token
+    return (
+        SandboxGateway(org)
+        .tokenise(kind="echeck", fields=fields, idempotency_key="", today=timezone.localdate())
+        .token
+    )
 
 
 def test_a_camp_day_and_a_party_deposit_paid_by_echeck(org, family):
@@ -47,9 +51,16 @@ def test_a_camp_day_and_a_party_deposit_paid_by_echeck(org, family):
     assert order.total == Decimal("300.00")
     assert order.due_now == Decimal("100.00")  # the camp day and the deposit
     # The pending order keeps the camp day and the party slot.
-    day_row = with_event_day_places_taken(EventDay.objects.filter(pk=day.pk)).get()
+    day_row = with_event_day_places_taken(
+        EventDay.objects.filter(pk=day.pk), now=timezone.now()
+    ).get()
     assert day_row.places_taken == 1
-    assert with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk)).get().bookings == 1
+    assert (
+        with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk), now=timezone.now())
+        .get()
+        .bookings
+        == 1
+    )
 
     request = services.PayRequest(attempt=1, token=echeck_token(org))
     services.pay(order=order, request=request, user=None, now=now)
@@ -62,9 +73,16 @@ def test_a_camp_day_and_a_party_deposit_paid_by_echeck(org, family):
     assert balances.charge_open_amount(balance) == Decimal("200.00")
     assert balances.balance(fam) == Decimal("200.00")
     # Confirmed: counted once, by the booking rows now.
-    day_row = with_event_day_places_taken(EventDay.objects.filter(pk=day.pk)).get()
+    day_row = with_event_day_places_taken(
+        EventDay.objects.filter(pk=day.pk), now=timezone.now()
+    ).get()
     assert day_row.places_taken == 1
-    assert with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk)).get().bookings == 1
+    assert (
+        with_party_slot_bookings(PartySlot.objects.filter(pk=slot.pk), now=timezone.now())
+        .get()
+        .bookings
+        == 1
+    )
 
 
 def test_a_second_start_reuses_the_open_order(org, family):

@@ -63,14 +63,14 @@ def test_places_taken_come_from_the_registry_later_issues_fill(client, org, term
     monkeypatch.setitem(
         availability.COURSE_PLACES_TAKEN,
         "enrollments",
-        lambda: Value(3, output_field=IntegerField()),
+        lambda now: Value(3, output_field=IntegerField()),
     )
     assert "2 openings" in client.get(CLASSES).content.decode()
     assert names(client.get(CLASSES + "?openings=on")) == ["Busy"]
     monkeypatch.setitem(
         availability.COURSE_PLACES_TAKEN,
         "holds",
-        lambda: Value(2, output_field=IntegerField()),
+        lambda now: Value(2, output_field=IntegerField()),
     )
     assert "FULL — waitlist" in client.get(CLASSES).content.decode()
     assert names(client.get(CLASSES + "?openings=on")) == []

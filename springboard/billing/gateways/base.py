@@ -11,6 +11,7 @@ returns the first result and never moves money twice.
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -76,10 +77,11 @@ class Gateway(ABC):
 
     @abstractmethod
     def tokenise(
-        self, *, kind: str, fields: dict[str, str], idempotency_key: str
+        self, *, kind: str, fields: dict[str, str], idempotency_key: str, today: date
     ) -> TokenisedMethod:
-        """Turn raw details into a token. Runs *at the gateway* (the sandbox's endpoint calls
-        it; a real adapter's processor does this in its hosted fields), never in our views."""
+        """Turn raw details into a token (`today` decides whether a card has expired). Runs
+        *at the gateway* (the sandbox's endpoint calls it; a real adapter's processor does
+        this in its hosted fields), never in our views."""
 
     @abstractmethod
     def describe(self, token: str) -> TokenisedMethod | None:

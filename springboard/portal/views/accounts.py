@@ -7,11 +7,11 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from springboard.core.clock import local_today
 from springboard.families import throttle
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
@@ -67,7 +67,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         ip = client_ip(request)
-        now = timezone.now()
+        now = request.now
         until = throttle.locked_until(email=email, ip=ip, now=now)
         if until is not None:
             minutes = max(1, math.ceil((until - now).total_seconds() / 60))
@@ -111,7 +111,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            create_account(organization=organization, now=timezone.now(), **data)
+            create_account(organization=organization, now=request.now, **data)
         except AccountError as error:
             form.add_error(None, str(error))
         else:
@@ -134,7 +134,7 @@ def confirm_email_view(request):
     form = ConfirmCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = confirm_email(email=email, code=form.cleaned_data["code"], now=timezone.now())
+            user = confirm_email(email=email, code=form.cleaned_data["code"], now=request.now)
         except CodeError as error:
             form.add_error("code", str(error))
         else:
@@ -151,7 +151,7 @@ def resend_code(request):
     if email is None and request.user.is_authenticated:
         email = request.user.email
     if email:
-        send_signup_code(organization=request.organization, email=email, now=timezone.now())
+        send_signup_code(organization=request.organization, email=email, now=request.now)
     return HttpResponseRedirect(portal_url(request, "confirm_email") + "?sent=1")
 
 
@@ -160,10 +160,10 @@ def resend_code(request):
 def signup_student(request):
     """ "Add a student" right after sign-up (more can follow); open during the policy gate."""
     family = request.family
-    form = StudentForm(request.POST or None)
+    form = StudentForm(request.POST or None, today=local_today(request.now))
     if request.method == "POST" and form.is_valid():
         try:
-            add_student(family=family, now=timezone.now(), **form.cleaned_data)
+            add_student(family=family, now=request.now, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -203,7 +203,7 @@ def create_family_here_view(request):
             create_family_here(
                 organization=organization,
                 user=request.user,
-                now=timezone.now(),
+                now=request.now,
                 **form.cleaned_data,
             )
         except AccountError as error:

@@ -7,7 +7,6 @@ pushing the URL, so Back works; without JavaScript the same GET form reloads the
 """
 
 import hashlib
-import zoneinfo
 from datetime import date
 
 from django.conf import settings
@@ -17,7 +16,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -33,6 +31,7 @@ from springboard.catalog.availability import (
 from springboard.catalog.eligibility import check_course
 from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
+from springboard.core.clock import today_in
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
@@ -45,7 +44,7 @@ def local_today(request) -> date:
     """Today in the current location's zone (the organization's when it has none)."""
     location = current_location(request)
     zone = location.time_zone if location else request.organization.time_zone
-    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(zone)).date()
+    return today_in(zone, request.now)
 
 
 def wants_fragment(request) -> bool:
@@ -136,7 +135,9 @@ def _courses(request, context):
     term, location, form = context["term"], context["location"], context["form"]
     if not (term and location):
         return Course.objects.none()
-    queryset = listing.courses_of(request.organization, term=term, location=location)
+    queryset = listing.courses_of(
+        request.organization, term=term, location=location, now=request.now
+    )
     return listing.filter_courses(queryset, form.filters())
 
 
@@ -254,7 +255,7 @@ def find_courses_for(request, context, student: listing.Student) -> dict:
         student,
         term=context["term"],
         today=context["today"],
-        now=timezone.now(),
+        now=request.now,
         closures=closures_for(request.organization, location_ids=[context["location"].pk]),
     )
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
@@ -281,7 +282,8 @@ def course_detail(request, course_id: int):
             Course.objects.for_organization(request.organization)
             .filter(shown_on_web=True)
             .select_related("program", "level", "term", "location")
-            .prefetch_related("instructors")
+            .prefetch_related("instructors"),
+            now=request.now,
         ),
         pk=course_id,
     )
@@ -299,6 +301,7 @@ def course_detail(request, course_id: int):
             gender=student_form.cleaned_data["student_gender"],
             first_name=student_form.cleaned_data["first_name"],
             today=today,
+            now=request.now,
             closures=closures,
         )
     return render(
@@ -306,7 +309,7 @@ def course_detail(request, course_id: int):
         "portal/booking/course_detail.html",
         {
             "course": course,
-            "openings": course_openings(course),
+            "openings": course_openings(course, now=request.now),
             "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
             "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),
             "verdict": verdict,
@@ -315,11 +318,11 @@ def course_detail(request, course_id: int):
     )
 
 
-def _days_with_openings(today):
+def _days_with_openings(today, now):
     return Prefetch(
         "days",
         queryset=with_event_day_places_taken(
-            EventDay.objects.filter(date__gte=today).select_related("event")
+            EventDay.objects.filter(date__gte=today).select_related("event"), now=now
         ),
         to_attr="upcoming_days",
     )
@@ -333,7 +336,7 @@ def events(request):
     if location is not None:
         queryset = listing.events_at(request.organization, location=location, today=today)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    prefetch_related_objects(page.object_list, _days_with_openings(today))
+    prefetch_related_objects(page.object_list, _days_with_openings(today, request.now))
     return render_page(request, "portal/booking/events.html", {"page": page})
 
 
@@ -344,7 +347,7 @@ def event_detail(request, event_id: int):
         Event.objects.for_organization(request.organization)
         .filter(shown_on_web=True)
         .select_related("location")
-        .prefetch_related(_days_with_openings(today)),
+        .prefetch_related(_days_with_openings(today, request.now)),
         pk=event_id,
     )
     return render(

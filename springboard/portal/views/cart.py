@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,7 +87,7 @@ def _added(request, count: int):
 @require_GET
 @booking_family_required
 def cart(request):
-    now = timezone.now()
+    now = request.now
     items = list(services.cart_items(request.family, now))
     for item in items:
         item.preview = services.price_preview(item)
@@ -106,7 +105,7 @@ def remove(request):
         pk=parse_id(request.POST.get("item")),
     )
     try:
-        services.remove_item(family=request.family, item=item, now=timezone.now())
+        services.remove_item(family=request.family, item=item, now=request.now)
     except BookingError as error:
         return refused(request, error, portal_url(request, "cart"))
     messages.success(request, _("Removed from your cart."))
@@ -126,7 +125,7 @@ def add_course(request):
     students = _students(request, request.POST.getlist("student"))
     try:
         items = services.add_course(
-            family=request.family, students=students, course=course, now=timezone.now()
+            family=request.family, students=students, course=course, now=request.now
         )
     except BookingError as error:
         return refused(request, error, back)
@@ -156,7 +155,7 @@ def add_event(request):
             event=event,
             days=days,
             whole=whole,
-            now=timezone.now(),
+            now=request.now,
         )
     except BookingError as error:
         return refused(request, error, back)
@@ -210,7 +209,8 @@ def party_slot(request, slot_id: int):
     """A slot: choose the package, add-ons, guests and guest of honour, then hold it."""
     slot = get_object_or_404(
         with_party_slot_bookings(
-            PartySlot.objects.for_organization(request.organization).select_related("location")
+            PartySlot.objects.for_organization(request.organization).select_related("location"),
+            now=request.now,
         ),
         pk=slot_id,
     )
@@ -242,7 +242,7 @@ def _hold_party(request, slot, package):
         return refused(request, BookingError(_("Choose a package.")), back)
     try:
         choice = _party_choice(request, slot, package)
-        services.add_party(family=request.family, choice=choice, now=timezone.now())
+        services.add_party(family=request.family, choice=choice, now=request.now)
     except BookingError as error:
         return refused(request, error, f"{back}?package={package.pk}")
     return _added(request, 1)
@@ -259,7 +259,7 @@ def join_waitlist(request):
     )
     [student] = _students(request, [request.POST.get("student", "")])
     try:
-        waitlist.join(family=request.family, student=student, course=course, now=timezone.now())
+        waitlist.join(family=request.family, student=student, course=course, now=request.now)
     except BookingError as error:
         return refused(request, error, portal_url(request, "course_detail", course.pk))
     messages.success(
@@ -280,7 +280,7 @@ def leave_waitlist(request):
         pk=parse_id(request.POST.get("entry")),
     )
     try:
-        waitlist.leave(family=request.family, entry=entry, now=timezone.now())
+        waitlist.leave(family=request.family, entry=entry, now=request.now)
     except BookingError as error:
         return refused(request, error, portal_url(request, "account"))
     messages.success(request, _("You have left the waitlist."))
@@ -299,12 +299,12 @@ def claim_offer(request, token: str):
     )
     if request.method == "POST":
         try:
-            waitlist.claim(family=request.family, entry=entry, now=timezone.now())
+            waitlist.claim(family=request.family, entry=entry, now=request.now)
         except BookingError as error:
             return refused(request, error, portal_url(request, "claim_offer", token))
         messages.success(request, _("The seat is in your cart until the offer ends."))
         return HttpResponseRedirect(portal_url(request, "cart"))
-    now = timezone.now()
+    now = request.now
     open_offer = entry.status == "offered" and entry.offer_expires_at > now
     return render(request, "portal/cart/claim_offer.html", {"entry": entry, "open": open_offer})
 
@@ -315,7 +315,7 @@ def course_booking_context(request, course, *, today, closures) -> dict:
     if family is None:
         return {"booking_students": [], "booking_full": getattr(course, "places_left", 0) <= 0}
     rows = [
-        (student, check_student(course, student, today=today, closures=closures))
+        (student, check_student(course, student, today=today, now=request.now, closures=closures))
         for student in family.students.filter(is_active=True)
     ]
     # Families waiting come first (services.add_course): a seat freed but not yet offered to

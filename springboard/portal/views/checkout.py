@@ -9,7 +9,6 @@ carries only its token. Any field of ours that holds something like a card numbe
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,7 +56,7 @@ def _order_context(request, order, now) -> dict:
 def start(request):
     """The cart's Checkout button: the family's pending order (made now, or the open one)."""
     try:
-        services.start_checkout(family=request.family, user=request.user, now=timezone.now())
+        services.start_checkout(family=request.family, user=request.user, now=request.now)
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
     except BookingError as error:
@@ -67,7 +66,7 @@ def start(request):
 
 
 def _refuse(request, order, message: str, status: int = 400):
-    now = timezone.now()
+    now = request.now
     if order is None or not order.is_open(now):
         messages.error(request, message)
         return HttpResponseRedirect(portal_url(request, "cart"))
@@ -99,7 +98,7 @@ def _token(request, order) -> str:
 @require_http_methods(["GET", "POST"])
 @booking_family_required
 def checkout(request):
-    now = timezone.now()
+    now = request.now
     order = services.open_order(request.family, now)
     if request.method == "GET":
         if order is None:
@@ -162,7 +161,7 @@ def order_detail(request, order_id: int):
         family=request.family,
         pk=order_id,
     )
-    if order.status == "pending" and order.is_open(timezone.now()):
+    if order.status == "pending" and order.is_open(request.now):
         return HttpResponseRedirect(portal_url(request, "checkout"))
     lines = list(order.lines.select_related("student").order_by("position", "id"))
     return render(request, "portal/checkout/order.html", {"order": order, "lines": lines})
@@ -177,7 +176,7 @@ def cancel(request):
         pk=parse_id(request.POST.get("order")),
     )
     try:
-        services.cancel_order(order=order, now=timezone.now())
+        services.cancel_order(order=order, now=request.now)
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
     except BookingError as error:

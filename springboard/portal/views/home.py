@@ -39,7 +39,7 @@ def portal_index(request):
 def splash(request):
     items = list(
         NewsItem.objects.for_organization(request.organization)
-        .current()
+        .current(request.now)
         .filter(show_on_splash=True)
     )
     return render(request, "portal/splash.html", {"slides": items})
@@ -61,7 +61,7 @@ def dashboard(request):
 
 @require_GET
 def news_list(request):
-    items = NewsItem.objects.for_organization(request.organization).current()
+    items = NewsItem.objects.for_organization(request.organization).current(request.now)
     page = Paginator(items, NEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/news_list.html", {"page": page})
 
@@ -69,7 +69,7 @@ def news_list(request):
 @require_GET
 def news_detail(request, news_id: int):
     item = get_object_or_404(
-        NewsItem.objects.for_organization(request.organization).current(), pk=news_id
+        NewsItem.objects.for_organization(request.organization).current(request.now), pk=news_id
     )
     return render(request, "portal/news_detail.html", {"item": item})
 

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from springboard.booking import waitlist
+from springboard.core.clock import local_today
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.models import EmergencyContact, Guardian, Student
@@ -66,8 +66,8 @@ def account(request):
             "guardians": list(family.guardians.all()),
             "students": list(family.students.all()),
             "contacts": list(family.emergency_contacts.all()),
-            "waitlist": list(waitlist.entries_of(family, timezone.now())),
-            "enrollments": enrollments_by_student(family, today=timezone.localdate()),
+            "waitlist": list(waitlist.entries_of(family, request.now)),
+            "enrollments": enrollments_by_student(family, today=local_today(request.now)),
         },
     )
 
@@ -93,7 +93,7 @@ def change_email(request):
                 user=request.user,
                 password=form.cleaned_data["password"],
                 new_email=form.cleaned_data["new_email"],
-                now=timezone.now(),
+                now=request.now,
             )
         except EmailChangeError as error:
             form.add_error(None, str(error))
@@ -116,7 +116,7 @@ def confirm_new_email(request):
                 user=request.user,
                 new_email=new_email,
                 code=form.cleaned_data["code"],
-                now=timezone.now(),
+                now=request.now,
             )
         except CodeError as error:
             form.add_error("code", str(error))
@@ -139,10 +139,10 @@ def _student_page(request, form, title):
 @require_http_methods(["GET", "POST"])
 @family_required
 def student_add(request):
-    form = StudentForm(request.POST or None)
+    form = StudentForm(request.POST or None, today=local_today(request.now))
     if request.method == "POST" and form.is_valid():
         try:
-            add_student(family=request.family, now=timezone.now(), **form.cleaned_data)
+            add_student(family=request.family, now=request.now, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -157,10 +157,10 @@ def student_edit(request, student_id: int):
         Student.objects.for_organization(request.organization).filter(family=request.family),
         pk=student_id,
     )
-    form = StudentForm(request.POST or None, instance=student)
+    form = StudentForm(request.POST or None, instance=student, today=local_today(request.now))
     if request.method == "POST" and form.is_valid():
         try:
-            update_student(student=student, now=timezone.now(), **form.cleaned_data)
+            update_student(student=student, now=request.now, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -35,8 +35,8 @@ def _chosen_date(request, today: date) -> tuple[date, str]:
     return chosen, ""
 
 
-def open_slots(organization, location, *, day: date):
-    """Open slots starting on a local day (no booking yet), with the packages offered."""
+def open_slots(organization, location, *, day: date, now: datetime):
+    """Open slots (no booking at `now`) starting on a local day, with the packages offered."""
     zone = zoneinfo.ZoneInfo(location.time_zone)
     start = datetime.combine(day, time.min, tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
@@ -44,7 +44,8 @@ def open_slots(organization, location, *, day: date):
         with_party_slot_bookings(
             PartySlot.objects.for_organization(organization).filter(
                 location=location, starts_at__gte=start, starts_at__lt=end
-            )
+            ),
+            now=now,
         )
         .filter(bookings=0)
         .select_related("location")
@@ -55,13 +56,14 @@ def open_slots(organization, location, *, day: date):
     )
 
 
-def dates_with_open_slots(organization, location, *, today: date) -> list[date]:
+def dates_with_open_slots(organization, location, *, today: date, now: datetime) -> list[date]:
     zone = zoneinfo.ZoneInfo(location.time_zone)
     start = datetime.combine(today, time.min, tzinfo=zone)
     queryset = with_party_slot_bookings(
         PartySlot.objects.for_organization(organization).filter(
             location=location, starts_at__gte=start
-        )
+        ),
+        now=now,
     ).filter(bookings=0)
     days = queryset.datetimes("starts_at", "day", tzinfo=zone)[:DATES_SHOWN]
     return [moment.date() for moment in days]
@@ -78,10 +80,10 @@ def parties(request):
     location = current_location(request)
     slots, dates = [], []
     if location is not None:
-        dates = dates_with_open_slots(request.organization, location, today=today)
+        dates = dates_with_open_slots(request.organization, location, today=today, now=request.now)
         if "date" not in request.GET and dates:
             day = dates[0]  # first visit: the first day with an open slot
-        slots = list(open_slots(request.organization, location, day=day))
+        slots = list(open_slots(request.organization, location, day=day, now=request.now))
     context = {
         "packages": list(_packages(request.organization).prefetch_related("add_ons")),
         "day": day,

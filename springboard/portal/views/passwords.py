@@ -6,7 +6,6 @@ Known and unknown emails get the same status and the same HTML at every step.
 from django.contrib.auth import login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from springboard.families.backends import BACKEND
@@ -24,7 +23,7 @@ def forgot_password(request):
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        request_password_reset(organization=request.organization, email=email, now=timezone.now())
+        request_password_reset(organization=request.organization, email=email, now=request.now)
         request.session[RESET_EMAIL_KEY] = email
         return HttpResponseRedirect(portal_url(request, "reset_password"))
     return render(request, "portal/accounts/forgot_password.html", {"form": form})
@@ -42,7 +41,7 @@ def reset_password_view(request):
                 email=email,
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
-                now=timezone.now(),
+                now=request.now,
             )
         except CodeError as error:
             form.add_error("code", str(error))

@@ -219,7 +219,7 @@ def pay(request):
                 % {"owed": format_money(owed)},
             )
     token = _token(request, family)
-    now = timezone.now()
+    now = request.now
     try:
         payment = services.record_payment(
             organization=organization,
@@ -267,7 +267,7 @@ def apply_credit(request):
             family=family,
             charge=charge,
             amount=raw,
-            now=timezone.now(),
+            now=request.now,
             actor=request.user,
         )
     except LedgerError as error:

@@ -2,7 +2,6 @@
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from springboard.families.models import Policy, PolicyKind
@@ -33,7 +32,7 @@ def policies(request):
                 answers=answers,
                 signature=form.cleaned_data["signature"],
                 ip_address=client_ip(request),
-                now=timezone.now(),
+                now=request.now,
             )
         except PolicyError as error:
             form.add_error(None, str(error))

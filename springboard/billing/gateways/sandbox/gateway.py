@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from springboard.billing.cards import luhn_ok
@@ -145,9 +144,8 @@ class SandboxGateway(Gateway):
         }
 
     def tokenise(
-        self, *, kind: str, fields: dict[str, str], idempotency_key: str, today: date | None = None
+        self, *, kind: str, fields: dict[str, str], idempotency_key: str, today: date
     ) -> TokenisedMethod:
-        today = today or timezone.localdate()
         if kind == "card":
             shown, outcome = check_card(fields, today)
         elif kind == "echeck":

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from springboard.billing.gateways.base import TokeniseError
 from springboard.billing.gateways.sandbox.gateway import SandboxGateway
+from springboard.core.clock import today_in
 from springboard.tenancy.models import Organization
 
 SECRET_FIELDS = ("number", "cvc", "exp_month", "exp_year", "routing_number", "account_number")
@@ -34,6 +35,7 @@ def tokens(request):
             kind=request.POST.get("kind", ""),
             fields=fields,
             idempotency_key=request.POST.get("idempotency_key", ""),
+            today=today_in(organization.time_zone, request.now),
         )
     except TokeniseError as error:
         return JsonResponse({"errors": error.errors}, status=400)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from springboard.core import clock
 from springboard.core.housekeeping import jobs
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
             for name in registered:
                 self.stdout.write(name)
             return
-        now = timezone.now()
+        now = clock.now()
         for name, job in registered.items():
             self.stdout.write(f"{name}: {job(now)}")
         if not registered:
