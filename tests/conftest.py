@@ -1,9 +1,46 @@
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 
 from tests import factories
+
+SHIFT_OPTION = "--clock-shift-days"
+SHIFT_VARIABLE = "SPRINGBOARD_CLOCK_SHIFT_DAYS"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        SHIFT_OPTION,
+        type=int,
+        default=int(os.environ.get(SHIFT_VARIABLE) or 0),
+        help="Run the whole session with the clock moved this many days ahead (the portal must "
+        f"behave the same on any date; `make test-later` uses 400). Also ${SHIFT_VARIABLE}.",
+    )
+
+
+def pytest_configure(config):
+    """Move the whole session's clock (every thread: the live server's too) when asked.
+
+    time_machine replaces the clock process-wide and lets it tick from the new moment; a test
+    that travels somewhere itself still does, and comes back to the shifted clock after.
+    """
+    days = config.getoption(SHIFT_OPTION)
+    if days:
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    days = config.getoption(SHIFT_OPTION)
+    if days:
+        return (
+            f"clock shifted {days} days ahead: tests run as if it were {datetime.now(UTC):%Y-%m-%d}"
+        )
+    return None
 
 
 def pytest_collection_modifyitems(config, items):

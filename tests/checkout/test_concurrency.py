@@ -5,6 +5,7 @@ seat at once → one order keeps it."""
 from datetime import date
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from springboard.billing.gateways.sandbox.models import SandboxCharge
@@ -16,10 +17,19 @@ from springboard.checkout.models import Order, OrderStatus
 from tests import factories, family_factories
 from tests.billing.concurrency_helpers import run_together
 from tests.billing.factories import card_token
+from tests.booking.conftest import NOW
 from tests.catalog import factories as catalog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 KID = date(2020, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _during_enrollment():
+    """The catalogue factories' term is open for enrollment at NOW: every thread runs then
+    (the clock ticks from there, so holds and payment windows behave as in real time)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def _family_with_held_class(org, course, last_name="Rivera"):
