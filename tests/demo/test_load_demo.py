@@ -65,7 +65,7 @@ def test_the_demo_has_full_and_nearly_full_classes_from_enrollments():
     from springboard.catalog.models import Course
     from springboard.demo import data
 
-    data.load()
+    data.load(now=timezone.now())
     courses = with_course_places_taken(
         Course.objects.filter(organization__account_name="demo"), now=timezone.now()
     )
