@@ -47,7 +47,7 @@ def _assert_a_live_term_and_open_registration_for_the_next(demo, rivera, now, to
         assert season_name(term.start_date) in term.name
 
     courses = with_course_places_taken(
-        Course.objects.filter(term=following).select_related("term", "location")
+        Course.objects.filter(term=following).select_related("term", "location"), now=now
     )
     closures = closures_for(demo)
     students = list(rivera.students.all())
@@ -65,11 +65,11 @@ def _assert_a_live_term_and_open_registration_for_the_next(demo, rivera, now, to
 
 def _assert_a_camp_day_and_a_party_slot_ahead_with_openings(demo, now, today):
     days = with_event_day_places_taken(
-        EventDay.objects.filter(event__organization=demo, date__gt=today)
+        EventDay.objects.filter(event__organization=demo, date__gt=today), now=now
     )
     assert days.filter(places_left__gt=0, event__single_days_bookable=True).exists()
     assert days.filter(date__lte=today + timedelta(weeks=3)).exists(), "in the coming weeks"
-    slots = with_party_slot_bookings(PartySlot.objects.filter(organization=demo))
+    slots = with_party_slot_bookings(PartySlot.objects.filter(organization=demo), now=now)
     assert not slots.filter(starts_at__lte=now).exists()
     assert slots.filter(bookings=0).exists()
     saturdays = {_local(slot.starts_at, demo) for slot in slots}

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from springboard.core import clock
 from springboard.demo import data
 from springboard.demo.reset import empty_database, stale_demo
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fresh_if_stale: bool = False, **options):
-        now = timezone.now()  # the one clock reading: every demo date derives from it
+        now = clock.now()  # the one clock reading: every demo date derives from it
         loaded_on = stale_demo(now)
         if loaded_on is not None:
             if not fresh_if_stale:
