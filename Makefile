@@ -40,7 +40,7 @@ migrate: $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run ## Install, migrate SQLite, load the demo and run the portal (PORT=8000)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py load_demo --fresh-if-stale
 	DEBUG=1 EMAIL=files \
 		$(BIN)/python manage.py rundemo --port $(PORT)
 

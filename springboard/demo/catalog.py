@@ -1,17 +1,17 @@
-"""The demo catalogue: a Winter 2027 term with about 60 classes at two locations, three camps
-and two party packages with a month of slots; Riverside gets a smaller swim schedule.
+"""The demo catalogue: two terms (the current one and the next, whose registration opened
+yesterday) with 60 classes each at two locations, three camps and two party packages with
+slots on the next six weekends; Riverside gets a smaller swim schedule. Every date comes from
+`springboard.demo.dates.demo_calendar` (the day the demo is loaded, in each location's zone).
 
 Idempotent like the rest of the demo: rows are found by natural keys and only missing ones are
-created (courses in one bulk_create). Until enrollments exist (the cart issue), "full" and
-"nearly full" are shown with small capacities: two waitlist-only classes have capacity 0,
-and a handful have 1-2 places left.
+created (courses in one bulk_create). Openings are computed from enrollments
+(`demo/enrollments.py` fills some classes and leaves others one opening); two waitlist-only
+classes per term have capacity 0.
 """
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from springboard.catalog.models import (
     WEEKDAY_FIELDS,
@@ -28,6 +28,7 @@ from springboard.catalog.models import (
 )
 from springboard.content.models import StaffProfile
 from springboard.demo import images
+from springboard.demo.dates import DemoCalendar, TermDates, demo_calendar
 from springboard.tenancy.models import Location, Organization
 
 GYMNASTICS, SWIM, NINJA = "Recreational Gymnastics", "Swim Lessons", "Ninja"
@@ -72,8 +73,18 @@ def _get(model, organization, **lookup_and_defaults):
     return row
 
 
-def _aware(day: date, at: time, zone: str) -> datetime:
-    return datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(zone))
+def _term(organization, dates: TermDates) -> Term:
+    return _get(
+        Term,
+        organization,
+        name=dates.name,
+        defaults={
+            "start_date": dates.start,
+            "end_date": dates.end,
+            "enrollment_opens_at": dates.opens_at,
+            "enrollment_closes_at": dates.closes_at,
+        },
+    )
 
 
 def _courses(organization, term, location, plan, programs, levels, coaches) -> None:
@@ -125,14 +136,14 @@ def _courses(organization, term, location, plan, programs, levels, coaches) -> N
 
 def _capacity(index: int) -> int:
     if index in (7, 41):
-        return 0  # waitlist only until enrollments exist
+        return 0  # waitlist only
     if index % 9 == 4:
         return 2  # nearly full
     return 6 + index % 5
 
 
-def load_demo_catalog(organization: Organization) -> None:
-    zone = organization.time_zone
+def load_demo_catalog(organization: Organization, *, now: datetime) -> None:
+    calendar = demo_calendar(now, organization.time_zone)
     programs = {
         name: _get(Program, organization, name=name, defaults={"position": i})
         for i, name in enumerate([GYMNASTICS, SWIM, NINJA])
@@ -141,45 +152,37 @@ def load_demo_catalog(organization: Organization) -> None:
         name: _get(Level, organization, name=name, defaults={"position": i})
         for i, name in enumerate(LEVELS)
     }
-    term = _get(
-        Term,
+    first, last = calendar.break_week
+    _get(
+        Closure,
         organization,
-        name="Winter 2027",
-        defaults={
-            "start_date": date(2027, 1, 4),
-            "end_date": date(2027, 3, 27),
-            "enrollment_opens_at": _aware(date(2026, 11, 1), time(9), zone),
-            "enrollment_closes_at": _aware(date(2027, 2, 15), time(0), zone),
-        },
+        name="Break week",
+        defaults={"start_date": first, "end_date": last},
     )
     _get(
         Closure,
         organization,
-        name="Martin Luther King Jr. Day",
-        defaults={"start_date": date(2027, 1, 18), "end_date": date(2027, 1, 18)},
-    )
-    _get(
-        Closure,
-        organization,
-        name="Spring break",
-        defaults={"start_date": date(2027, 3, 15), "end_date": date(2027, 3, 20)},
+        name="Staff training day",
+        defaults={"start_date": calendar.training_day, "end_date": calendar.training_day},
     )
     coaches = {p.name: p for p in StaffProfile.objects.for_organization(organization)}
-    index = 0
-    for location_name, program_names in PROGRAMS_AT.items():
-        location = Location.objects.get(organization=organization, name=location_name)
-        plan = []
-        for weekday in range(6):
-            times = SATURDAY_TIMES if weekday == 5 else WEEKDAY_TIMES
-            for slot, start in enumerate(times):
-                program_name = program_names[(weekday + slot) % len(program_names)]
-                kinds = CLASS_TYPES[program_name]
-                kind = kinds[(weekday * 2 + slot) % len(kinds)]
-                plan.append((weekday, start, kind, program_name, _capacity(index)))
-                index += 1
-        _courses(organization, term, location, plan, programs, levels, coaches)
-    _demo_events(organization)
-    _demo_parties(organization)
+    for dates in (calendar.current_term, calendar.next_term):
+        term = _term(organization, dates)
+        index = 0
+        for location_name, program_names in PROGRAMS_AT.items():
+            location = Location.objects.get(organization=organization, name=location_name)
+            plan = []
+            for weekday in range(6):
+                times = SATURDAY_TIMES if weekday == 5 else WEEKDAY_TIMES
+                for slot, start in enumerate(times):
+                    program_name = program_names[(weekday + slot) % len(program_names)]
+                    kinds = CLASS_TYPES[program_name]
+                    kind = kinds[(weekday * 2 + slot) % len(kinds)]
+                    plan.append((weekday, start, kind, program_name, _capacity(index)))
+                    index += 1
+            _courses(organization, term, location, plan, programs, levels, coaches)
+    _demo_events(organization, now=now)
+    _demo_parties(organization, now=now)
 
 
 def _event(organization, location, name, days, **fields) -> None:
@@ -194,15 +197,25 @@ def _event(organization, location, name, days, **fields) -> None:
         )
 
 
-def _demo_events(organization) -> None:
-    main = Location.objects.get(organization=organization, name="Main Street")
-    northside = Location.objects.get(organization=organization, name="Northside")
+SCHOOLS_OUT_CAMP = "School's Out Camp"
+NINJA_CLINIC = "Ninja Clinic"
+BREAK_WEEK_CAMP = "Break Week Camp"
+
+
+def _location_calendar(organization, name: str, now: datetime) -> tuple[Location, DemoCalendar]:
+    location = Location.objects.get(organization=organization, name=name)
+    return location, demo_calendar(now, location.time_zone)
+
+
+def _demo_events(organization, *, now: datetime) -> None:
+    main, main_dates = _location_calendar(organization, "Main Street", now)
+    northside, northside_dates = _location_calendar(organization, "Northside", now)
     nine, three = time(9), time(15)
     _event(
         organization,
         main,
-        "Holiday Camp",
-        [(date(2026, 12, d), nine, three) for d in (21, 22, 23)],
+        SCHOOLS_OUT_CAMP,
+        [(day, nine, three) for day in main_dates.camp_days],
         description="Games, crafts and tumbling while school is out. Bring a lunch.",
         min_age_years=5,
         max_age_years=12,
@@ -214,8 +227,8 @@ def _demo_events(organization) -> None:
     _event(
         organization,
         northside,
-        "Presidents' Day Ninja Clinic",
-        [(date(2027, 2, 15), time(10), time(12))],
+        NINJA_CLINIC,
+        [(northside_dates.clinic_day, time(10), time(12))],
         kind="clinic",
         min_age_years=6,
         max_age_years=14,
@@ -226,9 +239,9 @@ def _demo_events(organization) -> None:
     _event(
         organization,
         main,
-        "Spring Break Camp",
-        [(date(2027, 3, 15) + timedelta(days=n), nine, three) for n in range(5)],
-        description="A week of gymnastics, swimming and games.",
+        BREAK_WEEK_CAMP,
+        [(day, nine, three) for day in main_dates.break_camp_days],
+        description="A week of gymnastics, swimming and games while classes take a break.",
         min_age_years=5,
         max_age_years=12,
         capacity_per_day=30,
@@ -245,7 +258,7 @@ PACKAGES = [
 ADD_ONS = [("Pizza for 10", "45.00"), ("Goody bags (each)", "6.00"), ("Party T-shirt", "18.00")]
 
 
-def _demo_parties(organization) -> None:
+def _demo_parties(organization, *, now: datetime) -> None:
     packages = []
     for index, (name, color, price, included, most, extra, deposit, minutes) in enumerate(PACKAGES):
         package = PartyPackage.objects.filter(organization=organization, name=name).first()
@@ -273,13 +286,9 @@ def _demo_parties(organization) -> None:
                 [PartyAddOn(package=package, name=n, price=Decimal(p)) for n, p in ADD_ONS]
             )
         packages.append(package)
-    main = Location.objects.get(organization=organization, name="Main Street")
+    main, dates = _location_calendar(organization, "Main Street", now)
     zone = zoneinfo.ZoneInfo(main.time_zone)
-    today = timezone.localtime(timezone.now(), zone).date()
-    for offset in range(1, 32):
-        day = today + timedelta(days=offset)
-        if day.weekday() not in (4, 5, 6):
-            continue
+    for day in dates.party_days:
         starts = [time(17, 0)] if day.weekday() == 4 else [time(12), time(14), time(16)]
         for start in starts:
             starts_at = datetime.combine(day, start, tzinfo=zone)
@@ -302,23 +311,14 @@ RIVERSIDE_SWIM = [
 ]
 
 
-def load_riverside_catalog(organization: Organization) -> None:
-    zone = organization.time_zone
+def load_riverside_catalog(organization: Organization, *, now: datetime) -> None:
+    calendar = demo_calendar(now, organization.time_zone)
     programs = {SWIM: _get(Program, organization, name=SWIM)}
     levels = {
         name: _get(Level, organization, name=name, defaults={"position": i})
         for i, name in enumerate(LEVELS)
     }
-    term = _get(
-        Term,
-        organization,
-        name="Winter 2027",
-        defaults={
-            "start_date": date(2027, 1, 9),
-            "end_date": date(2027, 3, 21),
-            "enrollment_opens_at": _aware(date(2026, 11, 15), time(9), zone),
-        },
-    )
+    term = _term(organization, calendar.current_term)
     location = Location.objects.get(organization=organization, name="Riverside Aquatic Center")
     plan = []
     for weekday, times in [

@@ -1,19 +1,21 @@
 """The demo gym, described once, loaded by `manage.py load_demo` (idempotent).
 
-A second run creates, changes and duplicates nothing: rows are found by their natural keys,
-and images are drawn and saved only when their row is created.
+Every date is relative to the `now` the command passes in (`springboard.demo.dates`). A second
+run the same day creates, changes and duplicates nothing: rows are found by their natural
+keys, and images are drawn and saved only when their row is created. A run on a later day
+starts from an empty database instead (`springboard.demo.reset`).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from springboard.content.models import NewsItem, StaffProfile
 from springboard.demo import images
-from springboard.demo.catalog import load_demo_catalog, load_riverside_catalog
+from springboard.demo.catalog import SCHOOLS_OUT_CAMP, load_demo_catalog, load_riverside_catalog
+from springboard.demo.dates import DemoCalendar, day_range, demo_calendar, month_day
 from springboard.tenancy.models import Location, Organization, StaffMembership, StaffRole
 
 
@@ -31,7 +33,7 @@ RIVERSIDE_OWNER = Login("owner@riverside.example", "riverside-owner-2026", "owne
 STAFF_LOGINS = [SUPERUSER, DEMO_OWNER, DEMO_STAFF, RIVERSIDE_OWNER]
 
 WELCOME_HTML = """
-<p>We're so glad you're here! Registration for the <strong>Winter 2027</strong> term is open.</p>
+<p>We're so glad you're here! Registration for the <strong>{term}</strong> term is open.</p>
 <ul>
   <li>New families: create an account, add your students, then pick a class.</li>
   <li>Not sure which level? Use <strong>Find the Right Class</strong>.</li>
@@ -39,50 +41,61 @@ WELCOME_HTML = """
 </ul>
 """
 
-NEWS = [
-    (
-        "Winter 2027 registration is open",
-        True,
-        "#0f766e",
-        "#1e3a8a",
-        "Classes start January 4th. Reserve your spot before classes fill up!",
-        "<p>Recreational gymnastics, swim lessons and ninja classes for ages 18 months to 17 "
-        "years. Current families get priority until December 1st.</p>",
-    ),
-    (
-        "Holiday Camp: December 21–23",
-        True,
-        "#b91c1c",
-        "#7c2d12",
-        "Three days of games, crafts and tumbling while school is out.",
-        "<p>Book the whole camp or single days. Ages 5 to 12. Bring a lunch and a water bottle; "
-        "we provide snacks.</p>",
-    ),
-    (
-        "New: Ninja Warrior classes",
-        True,
-        "#4338ca",
-        "#0f172a",
-        "Climb, swing and run our brand-new obstacle course.",
-        "<p>Our ninja zone opens at the Northside location with classes for ages 6 to 14.</p>",
-    ),
-    (
-        "Parents' viewing area update",
-        False,
-        "#334155",
-        "#0f766e",
-        "The viewing area at Main Street now has live video of every floor.",
-        "<p>Please keep the hallway clear during class changes.</p>",
-    ),
-    (
-        "Closed for Thanksgiving",
-        False,
-        "#92400e",
-        "#1f2937",
-        "No classes Thursday November 26 through Sunday November 29.",
-        "<p>Missed classes can be made up in any class with openings.</p>",
-    ),
-]
+
+def news(calendar: DemoCalendar) -> list[tuple[str, bool, str, str, str, str]]:
+    """(title, on the splash page, gradient start, gradient end, summary, body), newest
+    first, every date in them taken from the demo's calendar."""
+    following = calendar.next_term
+    camp = calendar.camp_days
+    closed_from, closed_until = calendar.break_week
+    return [
+        (
+            f"{following.name} registration is open",
+            True,
+            "#0f766e",
+            "#1e3a8a",
+            f"Classes start {month_day(following.start)}. Reserve your spot before classes "
+            "fill up!",
+            "<p>Recreational gymnastics, swim lessons and ninja classes for ages 18 months to "
+            "17 years. Popular classes fill on the first night: join the waitlist and we "
+            "email you when a place opens.</p>",
+        ),
+        (
+            f"{SCHOOLS_OUT_CAMP}: {day_range(camp[0], camp[-1])}",
+            True,
+            "#b91c1c",
+            "#7c2d12",
+            "Three days of games, crafts and tumbling while school is out.",
+            "<p>Book the whole camp or single days. Ages 5 to 12. Bring a lunch and a water "
+            "bottle; we provide snacks.</p>",
+        ),
+        (
+            "New: Ninja Warrior classes",
+            True,
+            "#4338ca",
+            "#0f172a",
+            "Climb, swing and run our brand-new obstacle course.",
+            "<p>Our ninja zone opens at the Northside location with classes for ages 6 to 14.</p>",
+        ),
+        (
+            "Parents' viewing area update",
+            False,
+            "#334155",
+            "#0f766e",
+            "The viewing area at Main Street now has live video of every floor.",
+            "<p>Please keep the hallway clear during class changes.</p>",
+        ),
+        (
+            "Closed for break week",
+            False,
+            "#92400e",
+            "#1f2937",
+            f"No classes {month_day(closed_from)} through {month_day(closed_until)}.",
+            "<p>Missed classes can be made up in any class with openings. Our Break Week Camp "
+            "runs Monday to Friday.</p>",
+        ),
+    ]
+
 
 STAFF = [
     ("Maria Alvarez", "Owner & Head Coach", "USA Gymnastics certified, coaching since 2008."),
@@ -125,7 +138,7 @@ def _location(organization, name, **fields) -> Location:
     return location
 
 
-def load_demo_gym() -> Organization:
+def load_demo_gym(*, now: datetime) -> Organization:
     organization, created = _organization(
         "demo",
         name="Springboard Gymnastics & Swim",
@@ -145,7 +158,8 @@ def load_demo_gym() -> Organization:
         settings.find_right_class_enabled = settings.live_enabled = True
         settings.live_stream_url = "https://example.com/live/demo.m3u8"
         settings.welcome_title = "Welcome to Springboard Gymnastics & Swim!"
-        settings.welcome_html = WELCOME_HTML
+        calendar = demo_calendar(now, organization.time_zone)
+        settings.welcome_html = WELCOME_HTML.format(term=calendar.next_term.name)
         settings.staff_page_title = "Meet Our Coaches"
         settings.staff_page_html = "<p>Every coach is background-checked and CPR certified.</p>"
         settings.save()
@@ -175,8 +189,8 @@ def load_demo_gym() -> Organization:
         position=1,
         hours="Mon–Thu 4:00pm–8:00pm\nSat 9:00am–1:00pm",
     )
-    now = timezone.now()
-    for index, (title, splash, start, end, summary, body) in enumerate(NEWS):
+    calendar = demo_calendar(now, organization.time_zone)
+    for index, (title, splash, start, end, summary, body) in enumerate(news(calendar)):
         if NewsItem.objects.filter(organization=organization, title=title).exists():
             continue
         item = NewsItem(
@@ -211,7 +225,7 @@ def load_demo_gym() -> Organization:
     return organization
 
 
-def load_riverside() -> Organization:
+def load_riverside(*, now: datetime) -> Organization:
     organization, created = _organization(
         "riverside",
         name="Riverside Swim School",
@@ -239,13 +253,14 @@ def load_riverside() -> Organization:
         hours="Mon–Fri 3:30pm–8:00pm\nSat–Sun 9:00am–12:00pm",
     )
     if not NewsItem.objects.filter(organization=organization).exists():
+        term = demo_calendar(now, organization.time_zone).current_term
         item = NewsItem(
             organization=organization,
-            title="Spring swim lessons",
+            title=f"{term.name} swim lessons",
             summary="Lessons for every age, from parent-and-tot to stroke clinic.",
             body_html="<p>Small classes, warm pool, certified instructors.</p>",
             show_on_splash=True,
-            published_at=timezone.now() - timedelta(days=2),
+            published_at=now - timedelta(days=2),
         )
         item.image.save(
             "riverside-news-1.jpg",
@@ -257,9 +272,11 @@ def load_riverside() -> Organization:
 
 
 @transaction.atomic
-def load() -> dict[str, Organization]:
-    demo = load_demo_gym()
-    riverside = load_riverside()
+def load(*, now: datetime) -> dict[str, Organization]:
+    """Load (or complete) the demo with every date relative to `now`, the moment the caller
+    read the clock (`load_demo` does, once)."""
+    demo = load_demo_gym(now=now)
+    riverside = load_riverside(now=now)
     _login(SUPERUSER, is_staff=True, is_superuser=True, first_name="Site", last_name="Admin")
     _membership(
         _login(DEMO_OWNER, is_staff=True, first_name="Maria", last_name="Alvarez"),
@@ -276,15 +293,15 @@ def load() -> dict[str, Organization]:
         riverside,
         StaffRole.OWNER,
     )
-    load_demo_catalog(demo)
-    load_riverside_catalog(riverside)
+    load_demo_catalog(demo, now=now)
+    load_riverside_catalog(riverside, now=now)
     from springboard.demo.families import load_families  # it imports Login from here
 
-    load_families(demo, riverside)
+    load_families(demo, riverside, now=now)
     from springboard.demo.enrollments import load_demo_enrollments
 
-    load_demo_enrollments(demo)
+    load_demo_enrollments(demo, now=now)
     from springboard.demo.money import load_demo_money
 
-    load_demo_money(demo)
+    load_demo_money(demo, now=now)
     return {"demo": demo, "riverside": riverside}

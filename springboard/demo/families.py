@@ -2,14 +2,17 @@
 
 - family@demo.example: the Rivera family at `demo`, two students, every policy agreed;
 - twogyms@demo.example: the Chen family at both `demo` and `riverside` (Switch organizations).
+
+Students' ages, not birth dates, are fixed: Mia is 9 and Leo 6 (and some months) on the day
+the demo is loaded, whatever that day is.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from springboard.demo.data import Login
+from springboard.demo.dates import born, local_today
 from springboard.families.models import (
     Family,
     Guardian,
@@ -95,7 +98,9 @@ def _user(login: Login, first_name: str, last_name: str):
     return user
 
 
-def _family(organization, user, *, last_name: str, first_name: str, **fields) -> Family:
+def _family(
+    organization, user, *, now: datetime, last_name: str, first_name: str, **fields
+) -> Family:
     existing = Family.objects.filter(organization=organization, guardians__user=user).first()
     if existing is not None:
         return existing
@@ -103,7 +108,7 @@ def _family(organization, user, *, last_name: str, first_name: str, **fields) ->
         organization=organization,
         name=f"The {last_name} Family",
         email=user.email,
-        email_confirmed_at=timezone.now(),
+        email_confirmed_at=now,
         **fields,
     )
     Guardian.objects.create(
@@ -133,7 +138,7 @@ def _student(family: Family, first_name: str, birth_date: date, gender: str) -> 
     )
 
 
-def _agree(family: Family, user, signature: str) -> None:
+def _agree(family: Family, user, signature: str, *, now: datetime) -> None:
     items = pending_items(family)
     if items:
         record_answers(
@@ -142,11 +147,12 @@ def _agree(family: Family, user, signature: str) -> None:
             answers={item.key: True for item in items},
             signature=signature,
             ip_address=None,
-            now=timezone.now(),
+            now=now,
         )
 
 
-def load_families(demo: Organization, riverside: Organization) -> None:
+def load_families(demo: Organization, riverside: Organization, *, now: datetime) -> None:
+    today = local_today(now, demo.time_zone)
     for organization in (demo, riverside):
         _policies(organization)
     for position, name in enumerate(REFERRAL_SOURCES):
@@ -158,26 +164,28 @@ def load_families(demo: Organization, riverside: Organization) -> None:
     family = _family(
         demo,
         rivera,
+        now=now,
         first_name="Ana",
         last_name="Rivera",
         mobile_phone="+12175550147",
         postal_code="62704",
         **address,
     )
-    _student(family, "Mia", date(2017, 3, 14), "female")
-    _student(family, "Leo", date(2020, 9, 2), "male")
-    _agree(family, rivera, "Ana Rivera")
+    _student(family, "Mia", born(today, 9, 262), "female")
+    _student(family, "Leo", born(today, 6, 90), "male")
+    _agree(family, rivera, "Ana Rivera", now=now)
 
     chen = _user(TWO_GYMS_FAMILY, "Wei", "Chen")
     for organization in (demo, riverside):
         family = _family(
             organization,
             chen,
+            now=now,
             first_name="Wei",
             last_name="Chen",
             mobile_phone="+12175550163",
             postal_code="62704",
             **address,
         )
-        _student(family, "Lily", date(2016, 11, 20), "female")
-        _agree(family, chen, "Wei Chen")
+        _student(family, "Lily", born(local_today(now, organization.time_zone), 10, 11), "female")
+        _agree(family, chen, "Wei Chen", now=now)

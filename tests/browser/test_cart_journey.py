@@ -14,6 +14,7 @@ from springboard.booking.models import Enrollment
 from springboard.catalog.availability import course_openings
 from springboard.catalog.models import Course
 from springboard.demo import data
+from springboard.demo.catalog import SCHOOLS_OUT_CAMP
 from springboard.demo.enrollments import NEIGHBOURS
 from springboard.demo.families import DEMO_FAMILY, TWO_GYMS_FAMILY
 from springboard.families.models import Family, Student
@@ -57,7 +58,7 @@ def leave_one_seat(course: Course) -> None:
 
 
 def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser, live_server):
-    data.load()
+    data.load(now=timezone.now())
     page = phone.page
     page.set_default_timeout(10_000)
     page.clock.install(time=START)
@@ -86,7 +87,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     # A camp day for Mia.
     page.goto("/demo/booking/events/")
     phone.check_page()
-    page.get_by_role("link", name="Holiday Camp").click()
+    page.get_by_role("link", name=SCHOOLS_OUT_CAMP).click()
     page.get_by_label("Student").select_option(label="Mia")
     page.get_by_label(re.compile("Mon 21 Dec")).check()
     phone.check_page()
@@ -119,7 +120,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     phone.check_page()
 
     # Remove the camp day.
-    page.get_by_role("button", name="Remove Holiday Camp").click()
+    page.get_by_role("button", name=f"Remove {SCHOOLS_OUT_CAMP}").click()
     expect(page.get_by_test_id("cart-item")).to_have_count(2)
     expect(page.locator("#sb-cart-count")).to_have_text("2")
     phone.check_page()

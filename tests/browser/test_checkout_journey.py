@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from springboard.billing.models import Payment
@@ -62,7 +63,7 @@ def pay_with(phone, number: str) -> None:
 
 @pytest.mark.parametrize("first_card", [VISA, DECLINED])
 def test_a_family_checks_out_two_children_on_a_phone(phone, live_server, first_card):
-    data.load()
+    data.load(now=timezone.now())
     page = phone.page
     page.set_default_timeout(10_000)
     page.clock.install(time=START)

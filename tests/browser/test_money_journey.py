@@ -7,16 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from springboard.billing.models import Charge
 from springboard.booking.models import Enrollment
 from springboard.demo import data
 from springboard.demo.families import DEMO_FAMILY
-from springboard.demo.money import OUTSTANDING
+from springboard.demo.money import outstanding_description
 
 pytestmark = pytest.mark.django_db(transaction=True)
-START = datetime(2027, 1, 5, 18, tzinfo=UTC)  # the winter term has begun
+START = datetime(2027, 1, 5, 18, tzinfo=UTC)  # the demo is loaded on this day
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +27,7 @@ def _january_2027():
 
 
 def test_the_demo_family_settles_up_and_sees_what_is_coming(phone):
-    data.load()
+    data.load(now=timezone.now())
     enrollment = Enrollment.objects.get(
         student__family__email=DEMO_FAMILY.email,
         student__organization__account_name="demo",
@@ -51,7 +52,7 @@ def test_the_demo_family_settles_up_and_sees_what_is_coming(phone):
     expect(page.get_by_test_id("credit")).to_have_text("$25.00")
     phone.check_page()
 
-    outstanding = Charge.objects.get(description=OUTSTANDING)
+    outstanding = Charge.objects.get(description=outstanding_description(START.date()))
     credit_form = page.get_by_test_id("credit-form")
     credit_form.get_by_label("Charge").select_option(value=str(outstanding.pk))
     credit_form.get_by_label("Amount", exact=True).fill("25.00")

@@ -1,6 +1,10 @@
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
+import time_machine
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 
@@ -65,7 +69,7 @@ def test_the_demo_has_full_and_nearly_full_classes_from_enrollments():
     from springboard.catalog.models import Course
     from springboard.demo import data
 
-    data.load()
+    data.load(now=timezone.now())
     courses = with_course_places_taken(
         Course.objects.filter(organization__account_name="demo"), now=timezone.now()
     )
@@ -76,3 +80,66 @@ def test_the_demo_has_full_and_nearly_full_classes_from_enrollments():
         == Enrollment.objects.values("student", "course").distinct().count()
     )
     assert WaitlistEntry.objects.filter(status="waiting").exists()
+
+
+DEMO_APPS = {"tenancy", "families", "content", "catalog", "booking", "billing", "checkout"}
+DEMO_APPS |= {"sandbox_gateway", "auth"}
+
+
+def _counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in DEMO_APPS
+    }
+
+
+def _files(media_root):
+    return sorted(str(path.relative_to(media_root)) for path in media_root.rglob("*.*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_on_a_later_day_starts_the_demo_anew_from_an_empty_database(settings):
+    from springboard.billing import balances
+    from springboard.demo.dates import loaded_on
+    from springboard.families.models import Family
+    from springboard.tenancy.models import Organization
+
+    settings.DEBUG = True  # emptying the database is for the local demo only
+    first_day = timezone.now()
+    with time_machine.travel(first_day, tick=False):
+        call_command("load_demo")
+    counts, files = _counts(), _files(settings.MEDIA_ROOT)
+
+    with time_machine.travel(first_day + timedelta(days=1), tick=False):
+        with pytest.raises(CommandError, match="loaded on"):
+            call_command("load_demo")
+        assert _counts() == counts, "a refused run changes nothing"
+
+        call_command("load_demo", fresh_if_stale=True)
+        demo = Organization.objects.get(account_name="demo")
+        assert loaded_on(demo) == timezone.localdate(timezone=demo_zone(demo))
+        assert _counts() == counts, "as many rows as one load: nothing stale is left"
+        assert _files(settings.MEDIA_ROOT) == files, "the old pictures were removed"
+        rivera = Family.objects.get(organization=demo, email="family@demo.example")
+        assert balances.balance(rivera) == Decimal("60.00")
+
+
+@pytest.mark.django_db
+def test_emptying_a_stale_database_is_refused_without_debug(settings):
+    from springboard.tenancy.models import Organization
+
+    settings.DEBUG = False
+    first_day = timezone.now()
+    with time_machine.travel(first_day, tick=False):
+        call_command("load_demo")
+    later = time_machine.travel(first_day + timedelta(days=3), tick=False)
+    with later, pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("load_demo", fresh_if_stale=True)
+    assert Organization.objects.filter(account_name="demo").exists()
+
+
+def demo_zone(organization):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(organization.time_zone)
