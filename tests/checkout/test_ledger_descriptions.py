@@ -1,0 +1,83 @@
+"""Ledger text is stored as structured fields and put into words when it is read, in the
+reader's language: a charge posted while the family's browser spoke Spanish reads in English
+to an English reader (docs/billing.md, "Descriptions")."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from springboard.billing.models import Charge
+from springboard.checkout.models import Order, OrderLine
+from tests.billing import factories as billing
+from tests.catalog import factories as catalog
+from tests.checkout.helpers import pay_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _checkout_in_spanish(client, org, family, django_capture_on_commit_callbacks):
+    course = catalog.course(org, name="Tumbling", tuition=Decimal("100.00"))
+    client.post("/acme/cart/add/class/", {"course": course.pk, "student": [family[1].pk]}, **ES)
+    response = client.post("/acme/cart/checkout/start/", **ES)
+    assert response.status_code == 302
+    order = Order.objects.latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/acme/cart/checkout/", pay_data(org, order), **ES)
+    return Charge.objects.get(family=family[0])
+
+
+def test_a_charge_posted_in_spanish_reads_in_english_to_an_english_reader(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    charge = _checkout_in_spanish(logged_in, org, family, django_capture_on_commit_callbacks)
+    history = logged_in.get("/acme/account/history/", **EN).content.decode()
+    assert "January 2027" in history
+    assert "enero" not in history
+    spanish = logged_in.get("/acme/account/history/", **ES).content.decode()
+    assert "enero" in spanish and "January" not in spanish
+    with translation.override("en"):
+        assert "January 2027" in charge.render_description()
+        assert charge.render_computation() == "4 of 4 meetings in January 2027 × $100.00/month"
+    with translation.override("es"):
+        assert "enero" in charge.render_description()
+        assert "100,00" in charge.render_computation()
+
+
+def test_the_order_page_and_statement_read_in_the_readers_language(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    charge = _checkout_in_spanish(logged_in, org, family, django_capture_on_commit_callbacks)
+    line = OrderLine.objects.get(charge=charge)
+    order_page = logged_in.get(f"/acme/orders/{line.order_id}/", **EN).content.decode()
+    assert "January 2027" in order_page and "enero" not in order_page
+    statement = logged_in.get("/acme/account/statement/", **EN).content.decode()
+    assert "January 2027" in statement and "enero" not in statement
+    payments = logged_in.get("/acme/account/payments/", **ES)
+    assert payments.status_code == 200
+
+
+def test_the_stored_plain_text_is_in_the_sites_language_whoever_posted_it(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    charge = _checkout_in_spanish(logged_in, org, family, django_capture_on_commit_callbacks)
+    assert "January 2027" in charge.description
+    assert charge.description_key == "tuition_month"
+    assert charge.description_args["month"] == {"date": "2027-01-04", "format": "F Y"}
+
+
+def test_staff_text_and_rows_posted_before_are_shown_as_written(org, family):
+    charge = billing.charge(family[0], "10.00", description="Late fee (cheque bounced)")
+    for language in ("en", "es"):
+        with translation.override(language):
+            assert charge.render_description() == "Late fee (cheque bounced)"
+    assert charge.description_key == ""
+
+
+def test_a_key_no_longer_known_falls_back_to_the_stored_text(org, family):
+    charge = billing.charge(family[0], "10.00", description="Old words")
+    charge.description_key = "no_such_text"
+    charge.description_args = {"x": 1}
+    assert charge.render_description() == "Old words"
