@@ -96,11 +96,11 @@ class Charge(AppendOnlyModel):
     # plain rendering in the site's language, and are all that staff-entered charges (and
     # charges posted before structured text) have.
     description = models.CharField(_("description"), max_length=200)
-    description_key = models.CharField(max_length=60, blank=True, default="")
-    description_args = models.JSONField(blank=True, default=dict)
+    description_key = models.CharField(_("description key"), max_length=60, blank=True, default="")
+    description_args = models.JSONField(_("description arguments"), blank=True, default=dict)
     computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
-    computation_key = models.CharField(max_length=60, blank=True, default="")
-    computation_args = models.JSONField(blank=True, default=dict)
+    computation_key = models.CharField(_("computation key"), max_length=60, blank=True, default="")
+    computation_args = models.JSONField(_("computation arguments"), blank=True, default=dict)
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
     due_date = models.DateField(_("due"))
     subject_type = models.ForeignKey(
@@ -130,6 +130,9 @@ class Charge(AppendOnlyModel):
 
     def render_computation(self) -> str:
         return descriptions.render_or(self.computation_key, self.computation_args, self.computation)
+
+    render_description.short_description = _("description")
+    render_computation.short_description = _("how it was computed")
 
 
 class ChargeVoid(AppendOnlyModel):

@@ -163,11 +163,11 @@ class OrderLine(models.Model):
     # As on the charge it becomes: a key and arguments put into words when read
     # (billing.descriptions), and a plain rendering in the site's language.
     description = models.CharField(_("description"), max_length=200)
-    description_key = models.CharField(max_length=60, blank=True, default="")
-    description_args = models.JSONField(blank=True, default=dict)
+    description_key = models.CharField(_("description key"), max_length=60, blank=True, default="")
+    description_args = models.JSONField(_("description arguments"), blank=True, default=dict)
     computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
-    computation_key = models.CharField(max_length=60, blank=True, default="")
-    computation_args = models.JSONField(blank=True, default=dict)
+    computation_key = models.CharField(_("computation key"), max_length=60, blank=True, default="")
+    computation_args = models.JSONField(_("computation arguments"), blank=True, default=dict)
     quantity = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("1"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     due_date = models.DateField(_("due"))
@@ -190,6 +190,9 @@ class OrderLine(models.Model):
 
     def render_computation(self) -> str:
         return descriptions.render_or(self.computation_key, self.computation_args, self.computation)
+
+    render_description.short_description = _("description")
+    render_computation.short_description = _("how it was computed")
 
     def ledger_fields(self) -> dict:
         """What the charge this line becomes stores of its text (the same six columns)."""
