@@ -6,7 +6,7 @@ English reader, so nothing language-dependent is frozen at write time: month nam
 amounts are stored as values (`day()`, `amount()`), names as they are, smaller phrases as
 nested texts (`text()`), lists as `joined()`. `Text.render()` looks the key up in `TEXTS`
 and translates it then. The row's plain `description` keeps a rendering in the site's
-language (for search, the admin and `__str__`) and is what staff-entered text and rows
+language (for search and exports) and is what staff-entered text and rows
 posted before structured text existed show.
 
 Arguments are JSON values:

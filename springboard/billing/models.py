@@ -122,7 +122,7 @@ class Charge(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description} ({self.amount})"
+        return f"{self.render_description()} ({self.amount})"
 
     def render_description(self) -> str:
         """What the charge is for, in the reader's (the active) language."""

@@ -182,7 +182,7 @@ class OrderLine(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.description
+        return self.render_description()
 
     def render_description(self) -> str:
         """In the reader's (the active) language."""

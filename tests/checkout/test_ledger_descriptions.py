@@ -7,13 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from springboard.billing.models import Charge
 from springboard.catalog.models import PartyAddOn, TuitionPeriod
 from springboard.checkout.models import FeeSchedule, Order, OrderLine
 from springboard.checkout.pricing import CourseItem, EventItem, PartyItem, quote
-from springboard.tenancy.models import Organization
+from springboard.tenancy.models import Organization, StaffRole
+from tests import factories
 from tests.billing import factories as billing
 from tests.catalog import factories as catalog
 from tests.checkout.helpers import pay_data
@@ -71,6 +73,21 @@ def test_the_stored_plain_text_is_in_the_sites_language_whoever_posted_it(
     assert "January 2027" in charge.description
     assert charge.description_key == "tuition_month"
     assert charge.description_args["month"] == {"date": "2027-01-04", "format": "F Y"}
+
+
+def test_staff_read_the_ledger_and_order_lines_in_their_own_language(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    charge = _checkout_in_spanish(logged_in, org, family, django_capture_on_commit_callbacks)
+    line = OrderLine.objects.get(charge=charge)
+    staff = Client()
+    staff.force_login(factories.staff_user(org, StaffRole.STAFF))
+    listing = staff.get("/admin/billing/charge/", **EN).content.decode()
+    assert "January 2027" in listing and "enero" not in listing
+    # The order-line inline is shown to superusers (it has no staff role of its own).
+    staff.force_login(factories.user(is_staff=True, is_superuser=True))
+    order = staff.get(f"/admin/checkout/order/{line.order_id}/change/", **ES).content.decode()
+    assert "enero 2027" in order and "January" not in order
 
 
 def test_staff_text_and_rows_posted_before_are_shown_as_written(org, family):
