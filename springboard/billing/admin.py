@@ -103,7 +103,9 @@ class ChargeForm(PostingForm):
 class ChargeAdmin(LedgerAdmin):
     form = ChargeForm
     add_fields = ["family", "student", "kind", "description", "amount", "due_date"]
-    list_display = ["created_at", "family", "description", "kind", "amount", "due_date", "voided"]
+    list_display = [
+        "created_at", "family", "render_description", "kind", "amount", "due_date", "voided"
+    ]  # fmt: skip
     list_select_related = ["family", "void"]
     search_fields = ["description", "family__name"]
     autocomplete_fields = ["family", "student"]

@@ -11,6 +11,7 @@ page with its running balances, newest first; it runs the same on SQLite (3.25+)
 PostgreSQL.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
+from springboard.billing import descriptions
 from springboard.billing.models import Allocation, Charge, ChargeVoid, Payment, Refund
 
 CENT = Decimal("0.01")
@@ -57,26 +59,28 @@ def _union() -> str:
     return f"""
         SELECT c.created_at AS at, 1 AS ord, 'charge' AS kind, c.id AS id,
                c.amount AS amount, c.amount AS delta, c.description AS label,
-               CAST(c.due_date AS VARCHAR(10)) AS extra, '' AS status, c.kind AS method
+               CAST(c.due_date AS VARCHAR(10)) AS extra, '' AS status, c.kind AS method,
+               c.description_key AS label_key, c.description_args AS label_args
           FROM {t["charge"]} c WHERE c.family_id = %s
         UNION ALL
         SELECT v.created_at, 2, 'void', v.id, c.amount, -c.amount, c.description, v.reason,
-               '', c.kind
+               '', c.kind, c.description_key, c.description_args
           FROM {t["void"]} v JOIN {t["charge"]} c ON c.id = v.charge_id WHERE c.family_id = %s
         UNION ALL
         SELECT p.created_at, 3, 'payment', p.id, p.amount,
                CASE WHEN p.status = 'succeeded' THEN -p.amount ELSE 0 END,
                CASE WHEN p.method = 'credit' THEN p.note ELSE p.brand END, p.last4, p.status,
-               p.method
+               p.method, '', NULL
           FROM {t["payment"]} p WHERE p.family_id = %s
         UNION ALL
         SELECT a.created_at, 4, 'allocation', a.id, a.amount, 0, c.description,
-               CASE WHEN p.method = 'credit' THEN 'credit' ELSE p.last4 END, '', p.method
+               CASE WHEN p.method = 'credit' THEN 'credit' ELSE p.last4 END, '', p.method,
+               c.description_key, c.description_args
           FROM {t["allocation"]} a JOIN {t["charge"]} c ON c.id = a.charge_id
           JOIN {t["payment"]} p ON p.id = a.payment_id WHERE p.family_id = %s
         UNION ALL
         SELECT r.created_at, 5, 'refund', r.id, r.amount, r.amount, r.reason, p.last4, '',
-               p.method
+               p.method, '', NULL
           FROM {t["refund"]} r JOIN {t["payment"]} p ON p.id = r.payment_id
          WHERE p.family_id = %s
     """  # noqa: S608 - table names come from the models, values are parameters
@@ -103,6 +107,14 @@ def _when(value) -> datetime:
     return value
 
 
+def _label(label, key, args) -> str:
+    """A charge's words in the reader's (the active) language (billing.descriptions); other
+    rows' labels (staff's reasons, card brands) as stored."""
+    if isinstance(args, str):
+        args = json.loads(args)
+    return descriptions.render_or(key or "", args, label or "")
+
+
 def _entries(rows) -> list[Entry]:
     return [
         Entry(
@@ -111,13 +123,15 @@ def _entries(rows) -> list[Entry]:
             id=pk,
             amount=_money(amount),
             delta=_money(delta),
-            label=label or "",
+            label=_label(label, key, args),
             extra=extra or "",
             status=status or "",
             method=method or "",
             running=_money(running),
         )
-        for at, _ord, kind, pk, amount, delta, label, extra, status, method, running in rows
+        for at, _ord, kind, pk, amount, delta, label, extra, status, method, key, args, running in (
+            rows
+        )
     ]
 
 

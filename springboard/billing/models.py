@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from springboard.billing import descriptions
 from springboard.families.models import Family, Student
 from springboard.tenancy.models import TenantModel, TenantQuerySet
 
@@ -90,8 +91,16 @@ class Charge(AppendOnlyModel):
         verbose_name=_("student"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ChargeKind.choices)
+    # What the family reads is put into words when it is read (billing.descriptions): a key
+    # and its arguments, written once with the row. `description` and `computation` keep a
+    # plain rendering in the site's language, and are all that staff-entered charges (and
+    # charges posted before structured text) have.
     description = models.CharField(_("description"), max_length=200)
+    description_key = models.CharField(_("description key"), max_length=60, blank=True, default="")
+    description_args = models.JSONField(_("description arguments"), blank=True, default=dict)
     computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
+    computation_key = models.CharField(_("computation key"), max_length=60, blank=True, default="")
+    computation_args = models.JSONField(_("computation arguments"), blank=True, default=dict)
     amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
     due_date = models.DateField(_("due"))
     subject_type = models.ForeignKey(
@@ -113,7 +122,17 @@ class Charge(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description} ({self.amount})"
+        return f"{self.render_description()} ({self.amount})"
+
+    def render_description(self) -> str:
+        """What the charge is for, in the reader's (the active) language."""
+        return descriptions.render_or(self.description_key, self.description_args, self.description)
+
+    def render_computation(self) -> str:
+        return descriptions.render_or(self.computation_key, self.computation_args, self.computation)
+
+    render_description.short_description = _("description")
+    render_computation.short_description = _("how it was computed")
 
 
 class ChargeVoid(AppendOnlyModel):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from springboard.billing import balances
+from springboard.billing import balances, descriptions
 from springboard.billing.errors import (
     AlreadyVoided,
     GatewayUnavailable,
@@ -85,12 +85,20 @@ def post_charge(
     student=None,
     subject=None,
     computation: str = "",
+    description_key: str = "",
+    description_args: dict | None = None,
+    computation_key: str = "",
+    computation_args: dict | None = None,
 ) -> Charge:
+    """`description`/`computation` are plain text (staff's words, or the site-language
+    rendering of `*_key`/`*_args`, which the family reads in its language: descriptions.py)."""
     amount = _amount(amount)
     if kind not in ChargeKind.values:
         raise LedgerError(_("Choose a kind of charge."))
     if not description.strip():
         raise LedgerError(_("Describe the charge."))
+    descriptions.check(description_key, description_args)
+    descriptions.check(computation_key, computation_args)
     if student is not None and student.family_id != family.pk:
         raise WrongFamily()
     with transaction.atomic():
@@ -102,6 +110,10 @@ def post_charge(
             kind=kind,
             description=description.strip()[:200],
             computation=computation[:300],
+            description_key=description_key,
+            description_args=description_args or {},
+            computation_key=computation_key,
+            computation_args=computation_args or {},
             amount=amount,
             due_date=due_date,
             created_at=now,
@@ -242,7 +254,7 @@ def _check_owed(charge: Charge, amount: Decimal) -> None:
     if amount > open_amount:
         raise InvalidAmount(
             _("That is more than is owed on this charge (%(open)s).")
-            % {"open": format_money(open_amount)}
+            % {"open": format_money(open_amount, currency=charge.organization.currency)}
         )
 
 
@@ -257,7 +269,7 @@ def _check_allocation(payment: Payment, charge: Charge, amount: Decimal) -> None
     if amount > unallocated:
         raise InvalidAmount(
             _("That is more than is left of this payment (%(left)s).")
-            % {"left": format_money(unallocated)}
+            % {"left": format_money(unallocated, currency=payment.organization.currency)}
         )
 
 
@@ -298,7 +310,7 @@ def apply_credit(
         if amount > available:
             raise InvalidAmount(
                 _("That is more than your credit (%(credit)s).")
-                % {"credit": format_money(available)}
+                % {"credit": format_money(available, currency=organization.currency)}
             )
         allocations = []
         remaining = amount
@@ -413,7 +425,7 @@ def refund(
                     "Only %(left)s of this payment is unallocated; void the charges it paid "
                     "before refunding more."
                 )
-                % {"left": format_money(unallocated)}
+                % {"left": format_money(unallocated, currency=organization.currency)}
             )
         reference = ""
         if payment.method != PaymentMethodKind.CREDIT_ADJUSTMENT:

@@ -16,7 +16,8 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["description", "computation", "amount", "due_date", "student", "charge"]
+    # In the staff member's language (billing.descriptions), like the family's pages.
+    fields = ["render_description", "render_computation", "amount", "due_date", "student", "charge"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

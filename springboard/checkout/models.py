@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from springboard.billing import descriptions
 from springboard.tenancy.models import TenantModel
 
 PAYMENT_WINDOW_MINUTES = 15
@@ -159,8 +160,14 @@ class OrderLine(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("kind"), max_length=20)
+    # As on the charge it becomes: a key and arguments put into words when read
+    # (billing.descriptions), and a plain rendering in the site's language.
     description = models.CharField(_("description"), max_length=200)
+    description_key = models.CharField(_("description key"), max_length=60, blank=True, default="")
+    description_args = models.JSONField(_("description arguments"), blank=True, default=dict)
     computation = models.CharField(_("how it was computed"), max_length=300, blank=True)
+    computation_key = models.CharField(_("computation key"), max_length=60, blank=True, default="")
+    computation_args = models.JSONField(_("computation arguments"), blank=True, default=dict)
     quantity = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("1"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     due_date = models.DateField(_("due"))
@@ -175,4 +182,22 @@ class OrderLine(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.description
+        return self.render_description()
+
+    def render_description(self) -> str:
+        """In the reader's (the active) language."""
+        return descriptions.render_or(self.description_key, self.description_args, self.description)
+
+    def render_computation(self) -> str:
+        return descriptions.render_or(self.computation_key, self.computation_args, self.computation)
+
+    render_description.short_description = _("description")
+    render_computation.short_description = _("how it was computed")
+
+    def ledger_fields(self) -> dict:
+        """What the charge this line becomes stores of its text (the same six columns)."""
+        return {
+            name: getattr(self, name)
+            for prefix in ("description", "computation")
+            for name in (prefix, f"{prefix}_key", f"{prefix}_args")
+        }

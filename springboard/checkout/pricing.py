@@ -17,10 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from springboard.billing import descriptions
+from springboard.billing.descriptions import Text, amount, joined, text
 from springboard.billing.models import Charge, ChargeKind
 from springboard.catalog import schedule
 from springboard.catalog.models import (
@@ -33,7 +33,7 @@ from springboard.catalog.models import (
     TuitionPeriod,
 )
 from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
-from springboard.core.money import ZERO, format_money, money
+from springboard.core.money import ZERO, money
 
 
 class PricingError(Exception):
@@ -47,13 +47,38 @@ class PricingError(Exception):
 @dataclass(frozen=True)
 class PriceLine:
     kind: str  # the charge kind it becomes (billing.ChargeKind)
-    description: str  # "Level 1 Gymnastics — Maya, January 2027"
+    description: str  # "Level 1 Gymnastics — Maya, January 2027", in the active language
     computation: str  # "3 of 4 meetings in January 2027 × $100.00/month"
     quantity: Decimal
     amount: Decimal
     due_date: date
     student: Any = None
     subject: Any = None  # what the charge is for (course, event, party package, fee schedule)
+    # The same words as data (billing.descriptions), so the order line and the charge read in
+    # each reader's language. A pricer may leave them out and give plain text only.
+    description_text: Text | None = None
+    computation_text: Text | None = None
+
+    def ledger_fields(self) -> dict:
+        """description(_key/_args) and computation(_key/_args), as the order line and the
+        charge store them (plain text in the site's language beside the key)."""
+        fields = {
+            **descriptions.stored("description", self.description_text, self.description),
+            **descriptions.stored("computation", self.computation_text, self.computation),
+        }
+        fields["description"] = fields["description"][:200]
+        fields["computation"] = fields["computation"][:300]
+        return fields
+
+
+def _line(*, description: Text, computation: Text, **fields) -> PriceLine:
+    return PriceLine(
+        description=description.render(),
+        computation=computation.render(),
+        description_text=description,
+        computation_text=computation,
+        **fields,
+    )
 
 
 @dataclass(frozen=True)
@@ -175,23 +200,28 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
     if not remaining:
         raise PricingError(_("%(course)s has no meetings left.") % {"course": course.name})
     rate = course.tuition
+    currency = context.organization.currency
     if course.tuition_period == TuitionPeriod.MONTH:
         first = remaining[0]
         in_month = [day for day in meetings if (day.year, day.month) == (first.year, first.month)]
         left = [day for day in in_month if day >= today]
-        month = formats.date_format(first, "F Y")
+        month = descriptions.day(first, "F Y")
         return [
-            PriceLine(
+            _line(
                 kind=ChargeKind.TUITION,
-                description=_("%(course)s%(who)s, %(month)s tuition")
-                % {"course": course.name, "who": _who(item.student), "month": month},
-                computation=_("%(left)s of %(all)s meetings in %(month)s × %(rate)s/month")
-                % {
-                    "left": len(left),
-                    "all": len(in_month),
-                    "month": month,
-                    "rate": format_money(rate),
-                },
+                description=Text(
+                    "tuition_month",
+                    {"course": course.name, "who": _who(item.student), "month": month},
+                ),
+                computation=Text(
+                    "tuition_month_computation",
+                    {
+                        "left": len(left),
+                        "all": len(in_month),
+                        "month": month,
+                        "rate": amount(rate, currency),
+                    },
+                ),
                 quantity=Decimal(len(left)),
                 amount=_prorated(rate, len(left), len(in_month)),
                 due_date=today,
@@ -201,23 +231,26 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
         ]
     term = course.term.name
     if len(remaining) < len(meetings):
-        computation = _("%(left)s of %(all)s meetings of %(term)s × %(rate)s/term") % {
-            "left": len(remaining),
-            "all": len(meetings),
-            "term": term,
-            "rate": format_money(rate),
-        }
+        computation = Text(
+            "tuition_term_partial_computation",
+            {
+                "left": len(remaining),
+                "all": len(meetings),
+                "term": term,
+                "rate": amount(rate, currency),
+            },
+        )
     else:
-        computation = ngettext(
-            "%(term)s, %(all)s meeting: %(rate)s/term",
-            "%(term)s, %(all)s meetings: %(rate)s/term",
-            len(meetings),
-        ) % {"term": term, "all": len(meetings), "rate": format_money(rate)}
+        computation = Text(
+            "tuition_term_computation",
+            {"term": term, "all": len(meetings), "rate": amount(rate, currency)},
+        )
     return [
-        PriceLine(
+        _line(
             kind=ChargeKind.TUITION,
-            description=_("%(course)s%(who)s, %(term)s tuition")
-            % {"course": course.name, "who": _who(item.student), "term": term},
+            description=Text(
+                "tuition_term", {"course": course.name, "who": _who(item.student), "term": term}
+            ),
             computation=computation,
             quantity=Decimal(len(remaining)),
             amount=_prorated(rate, len(remaining), len(meetings)),
@@ -232,21 +265,19 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
 @pricer(EventItem)
 def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
     event = item.event
+    currency = context.organization.currency
     if item.whole_event:
         if event.price_whole_event is None:
             raise PricingError(_("%(event)s is sold by the day.") % {"event": event.name})
         days = list(event.days.all())
         return [
-            PriceLine(
+            _line(
                 kind=ChargeKind.EVENT,
-                description=_("%(event)s%(who)s, whole event")
-                % {"event": event.name, "who": _who(item.student)},
-                computation=ngettext(
-                    "Whole event, %(count)s day: %(price)s",
-                    "Whole event, %(count)s days: %(price)s",
-                    len(days),
-                )
-                % {"count": len(days), "price": format_money(event.price_whole_event)},
+                description=Text("event_whole", {"event": event.name, "who": _who(item.student)}),
+                computation=Text(
+                    "event_whole_computation",
+                    {"count": len(days), "price": amount(event.price_whole_event, currency)},
+                ),
                 quantity=Decimal(1),
                 amount=money(event.price_whole_event),
                 due_date=context.today,
@@ -263,16 +294,17 @@ def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
         raise PricingError(_("Choose days of this event."))
     if any(day.date < context.today for day in days):
         raise PricingError(_("One of those days has passed."))
-    labels = ", ".join(formats.date_format(day.date, "D j M") for day in days)
+    labels = joined(", ", [descriptions.day(event_day.date, "D j M") for event_day in days])
     return [
-        PriceLine(
+        _line(
             kind=ChargeKind.EVENT,
-            description=_("%(event)s%(who)s: %(days)s")
-            % {"event": event.name, "who": _who(item.student), "days": labels},
-            computation=ngettext(
-                "%(count)s day × %(price)s/day", "%(count)s days × %(price)s/day", len(days)
-            )
-            % {"count": len(days), "price": format_money(event.price_per_day)},
+            description=Text(
+                "event_days", {"event": event.name, "who": _who(item.student), "days": labels}
+            ),
+            computation=Text(
+                "event_days_computation",
+                {"count": len(days), "price": amount(event.price_per_day, currency)},
+            ),
             quantity=Decimal(len(days)),
             amount=money(event.price_per_day * len(days)),
             due_date=context.today,
@@ -292,38 +324,40 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
         raise PricingError(_("Choose between 1 and %(max)s guests.") % {"max": package.max_guests})
     if any(add_on.package_id != package.pk for add_on in item.add_ons):
         raise PricingError(_("Choose add-ons of this package."))
+    currency = context.organization.currency
     extra = max(0, item.guests - package.guests_included)
-    parts = [_("Package %(price)s") % {"price": format_money(package.price)}]
+    parts = [text("party_package_price", price=amount(package.price, currency))]
     total = money(package.price)
     if extra:
         parts.append(
-            ngettext(
-                "%(count)s extra guest × %(price)s",
-                "%(count)s extra guests × %(price)s",
-                extra,
+            text(
+                "party_extra_guests",
+                count=extra,
+                price=amount(package.price_per_extra_guest, currency),
             )
-            % {"count": extra, "price": format_money(package.price_per_extra_guest)}
         )
         total += money(package.price_per_extra_guest * extra)
     for add_on in item.add_ons:
-        parts.append(f"{add_on.name} {format_money(add_on.price)}")
+        parts.append(text("party_add_on", name=add_on.name, price=amount(add_on.price, currency)))
         total += money(add_on.price)
-    breakdown = " + ".join(parts) + f" = {format_money(total)}"
+    breakdown = text("party_breakdown", parts=joined(" + ", parts), total=amount(total, currency))
 
     zone = zoneinfo.ZoneInfo(item.slot.location.time_zone)
     party_date = item.slot.starts_at.astimezone(zone).date()
-    when = formats.date_format(party_date, "D j M Y")
+    when = descriptions.day(party_date, "D j M Y")
     deposit = min(money(package.deposit), total)
     rest = total - deposit
-    name = f"{package.name}{_who(item.student)}, {when}"
+    name = text("party", package=package.name, who=_who(item.student), date=when)
     lines = []
     if deposit > 0:
         lines.append(
-            PriceLine(
+            _line(
                 kind=ChargeKind.PARTY,
-                description=_("%(party)s — deposit") % {"party": name},
-                computation=_("%(breakdown)s; deposit %(deposit)s due now")
-                % {"breakdown": breakdown, "deposit": format_money(deposit)},
+                description=Text("party_deposit", {"party": name}),
+                computation=Text(
+                    "party_deposit_computation",
+                    {"breakdown": breakdown, "deposit": amount(deposit, currency)},
+                ),
                 quantity=Decimal(1),
                 amount=deposit,
                 due_date=context.today,
@@ -333,11 +367,13 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
         )
     if rest > 0:
         lines.append(
-            PriceLine(
+            _line(
                 kind=ChargeKind.PARTY,
-                description=_("%(party)s — balance") % {"party": name},
-                computation=_("%(breakdown)s, less the deposit %(deposit)s; due on %(date)s")
-                % {"breakdown": breakdown, "deposit": format_money(deposit), "date": when},
+                description=Text("party_balance", {"party": name}),
+                computation=Text(
+                    "party_balance_computation",
+                    {"breakdown": breakdown, "deposit": amount(deposit, currency), "date": when},
+                ),
                 quantity=Decimal(1),
                 amount=rest,
                 due_date=max(party_date, context.today),
@@ -379,13 +415,20 @@ def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> lis
         for student in targets:
             if not fee_is_due(row, family=context.family, student=student, now=context.now):
                 continue
-            how = _("every 12 months") if row.frequency == FeeFrequency.YEARLY else _("once")
-            per = _("per student") if student is not None else _("per family")
+            how = "every_12_months" if row.frequency == FeeFrequency.YEARLY else "once"
+            per = "per_student" if student is not None else "per_family"
             lines.append(
-                PriceLine(
+                _line(
                     kind=ChargeKind.REGISTRATION_FEE,
-                    description=f"{row.name}{_who(student)}",
-                    computation=f"{format_money(row.amount)} {per}, {how}",
+                    description=Text("fee", {"name": row.name, "who": _who(student)}),
+                    computation=Text(
+                        "fee_computation",
+                        {
+                            "amount": amount(row.amount, context.organization.currency),
+                            "per": text(per),
+                            "how": text(how),
+                        },
+                    ),
                     quantity=Decimal(1),
                     amount=money(row.amount),
                     due_date=context.today,

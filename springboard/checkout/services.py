@@ -225,8 +225,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
                 item=order_items[cart_item.pk] if cart_item else None,
                 position=position,
                 kind=line.kind,
-                description=line.description[:200],
-                computation=line.computation[:300],
+                **line.ledger_fields(),
                 quantity=line.quantity,
                 amount=line.amount,
                 due_date=line.due_date,
@@ -428,14 +427,13 @@ def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user
                 organization=organization,
                 family=family,
                 amount=line.amount,
-                description=line.description,
                 kind=line.kind,
                 due_date=line.due_date,
                 now=now,
                 actor=actor,
                 student=line.student,
                 subject=subject,
-                computation=line.computation,
+                **line.ledger_fields(),
             )
             OrderLine.objects.filter(pk=line.pk).update(charge=charge)
             if line.due_date <= order.priced_on:

@@ -3,6 +3,10 @@ goes through. One helper for the whole project, so a cent is rounded the same wa
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -47,8 +51,24 @@ def parse_amount(value: Decimal | int | str | None) -> Decimal:
     return amount.quantize(CENT)
 
 
-def format_money(amount: Decimal) -> str:
-    """$1,234.50 style; the currency symbol is added by templates once currencies differ."""
-    amount = money(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
+def babel_locale(language: str | None = None) -> str:
+    """The Babel locale of a Django language code ("es", "en-us"), the active one by default;
+    the site's language when Babel does not know it."""
+    for code in (language or translation.get_language(), settings.LANGUAGE_CODE, "en"):
+        if not code:
+            continue
+        try:
+            return str(Locale.parse(translation.to_locale(code)))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return "en"
+
+
+def format_money(amount: Decimal | int | str, *, currency: str, locale: str | None = None) -> str:
+    """An amount in a currency, as the reader's language writes it (Babel, CLDR data):
+    USD for an English reader "$1,234.50", EUR for a Spanish reader "1.234,50 €".
+
+    The one way money becomes text (template tag, emails, messages, ledger descriptions).
+    `currency` is an ISO 4217 code (the organization's); `locale` defaults to the active
+    language. Rounded half-up to cents first, like every amount."""
+    return format_currency(money(amount), currency, locale=babel_locale(locale))

@@ -37,7 +37,7 @@ def test_bad_amounts(value):
 def test_good_amounts():
     assert parse_amount("1,234.5") == Decimal("1234.50")
     assert parse_amount(Decimal("7")) == Decimal("7.00")
-    assert format_money(Decimal("1234.5")) == "$1,234.50"
+    assert format_money(Decimal("1234.5"), currency="USD", locale="en") == "$1,234.50"
 
 
 @pytest.mark.parametrize(

@@ -1,22 +1,27 @@
-from decimal import Decimal
-
 from django import template
 
 from springboard.catalog.availability import Openings
+from springboard.core.money import format_money
 
 register = template.Library()
 
-SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "GBP": "£", "EUR": "€"}
+
+def _currency(context) -> str:
+    """The organization's currency: the page's (request.organization) or, in an email
+    rendered without a request, the `organization` in its context."""
+    organization = context.get("organization")
+    if organization is None:
+        organization = context["request"].organization
+    return organization.currency
 
 
 @register.simple_tag(takes_context=True)
 def money(context, amount) -> str:
-    """{% money course.tuition %}: the organization's currency, two decimals."""
-    if amount is None:
+    """{% money course.tuition %}: in the organization's currency, written the way the
+    reader's language writes money (core.money.format_money: "$1,234.50", "1.234,50 €")."""
+    if amount is None or amount == "":
         return ""
-    currency = context["request"].organization.currency
-    value = Decimal(amount).quantize(Decimal("0.01"))
-    return f"{SYMBOLS.get(currency, currency + ' ')}{value:,}"
+    return format_money(amount, currency=_currency(context))
 
 
 @register.simple_tag(takes_context=True)

@@ -216,7 +216,7 @@ def pay(request):
                 request,
                 status=400,
                 pay_error=_("That is more than the selected charges (%(owed)s).")
-                % {"owed": format_money(owed)},
+                % {"owed": format_money(owed, currency=organization.currency)},
             )
     token = _token(request, family)
     now = request.now
@@ -249,7 +249,7 @@ def pay(request):
     messages.success(
         request,
         _("Thank you! We received %(amount)s; a receipt is on its way by email.")
-        % {"amount": format_money(amount)},
+        % {"amount": format_money(amount, currency=organization.currency)},
     )
     return _redirect(request, "payments")
 
@@ -275,7 +275,10 @@ def apply_credit(request):
     messages.success(
         request,
         _("Applied %(amount)s of your credit to %(charge)s.")
-        % {"amount": format_money(parse_amount(raw)), "charge": charge.description},
+        % {
+            "amount": format_money(parse_amount(raw), currency=request.organization.currency),
+            "charge": charge.render_description(),
+        },
     )
     return _redirect(request, "payments")
 
