@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from springboard.booking import waitlist
 from springboard.core.clock import local_today
+from springboard.families import ratelimits
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.models import EmergencyContact, Guardian, Student
@@ -38,6 +39,7 @@ from springboard.portal.account_forms import (
     StudentForm,
 )
 from springboard.portal.money_context import enrollments_by_student
+from springboard.portal.views.accounts import too_many_requests
 from springboard.portal.views.family_access import family_required, portal_url, with_next
 
 NEW_EMAIL_KEY = "new-email"
@@ -87,6 +89,9 @@ def edit_contact(request):
 def change_email(request):
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = ratelimits.wait_seconds(request, "code", email=form.cleaned_data["new_email"])
+        if wait is not None:
+            return too_many_requests(request, wait)
         try:
             request_email_change(
                 organization=request.organization,
@@ -180,6 +185,10 @@ def guardian_add(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         invite = data.pop("invite")
+        if invite and data.get("email"):
+            wait = ratelimits.wait_seconds(request, "invite", email=data["email"])
+            if wait is not None:
+                return too_many_requests(request, wait)
         add_guardian(
             family=request.family,
             invite_url_for=(lambda g: invite_url(request, g)) if invite else None,
