@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from springboard.families.codes import CodeError, issue_code, use_code
-from springboard.families.mail import send_after_commit
+from springboard.families.mail import send_code_after_commit
 from springboard.families.models import CodePurpose, Family, normalize_email_address
 from springboard.tenancy.models import Organization
 
@@ -21,15 +21,9 @@ def request_password_reset(*, organization: Organization, email: str, now: datet
     email = normalize_email_address(email)
     with transaction.atomic():
         user = get_user_model().objects.filter(email=email, is_active=True).first()
-        code = issue_code(purpose=CodePurpose.RESET, email=email, user=user, now=now)
-        if code is not None and user is not None:
-            send_after_commit(
-                "code",
-                to=email,
-                subject=_("Your code to reset your password: %(code)s · %(name)s")
-                % {"code": code, "name": organization.name},
-                context={"code": code, "organization": organization, "purpose": "reset"},
-            )
+        record = issue_code(purpose=CodePurpose.RESET, email=email, user=user, now=now)
+        if record is not None and user is not None:
+            send_code_after_commit(record, organization=organization)
 
 
 def reset_password(*, email: str, code: str, password: str, now: datetime):
@@ -62,15 +56,9 @@ def request_email_change(
         if User.objects.filter(email=new_email).exclude(pk=user.pk).exists():
             # Saying so reveals only what the owner of this login may know anyway.
             raise EmailChangeError(_("Another login uses that email."))
-        code = issue_code(purpose=CodePurpose.EMAIL_CHANGE, email=new_email, user=user, now=now)
-        if code is not None:
-            send_after_commit(
-                "code",
-                to=new_email,
-                subject=_("Your code to confirm your new email: %(code)s · %(name)s")
-                % {"code": code, "name": organization.name},
-                context={"code": code, "organization": organization, "purpose": "email_change"},
-            )
+        record = issue_code(purpose=CodePurpose.EMAIL_CHANGE, email=new_email, user=user, now=now)
+        if record is not None:
+            send_code_after_commit(record, organization=organization)
 
 
 def confirm_email_change(*, user, new_email: str, code: str, now: datetime):

@@ -16,6 +16,7 @@ from springboard.core.clock import local_today
 from springboard.families import ratelimits
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
+from springboard.families.mail import INVITE_SALT
 from springboard.families.models import EmergencyContact, Guardian, Student
 from springboard.families.passwords import (
     EmailChangeError,
@@ -43,7 +44,6 @@ from springboard.portal.views.accounts import too_many_requests
 from springboard.portal.views.family_access import family_required, portal_url, with_next
 
 NEW_EMAIL_KEY = "new-email"
-INVITE_SALT = "springboard.guardian-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
 
 
@@ -173,11 +173,6 @@ def student_edit(request, student_id: int):
     return _student_page(request, form, _("Update %(name)s") % {"name": student.full_name})
 
 
-def invite_url(request, guardian: Guardian) -> str:
-    token = signing.dumps({"g": guardian.pk, "e": guardian.email}, salt=INVITE_SALT)
-    return request.build_absolute_uri(portal_url(request, "join_family") + f"?token={token}")
-
-
 @require_http_methods(["GET", "POST"])
 @family_required
 def guardian_add(request):
@@ -189,11 +184,8 @@ def guardian_add(request):
             wait = ratelimits.wait_seconds(request, "invite", email=data["email"])
             if wait is not None:
                 return too_many_requests(request, wait)
-        add_guardian(
-            family=request.family,
-            invite_url_for=(lambda g: invite_url(request, g)) if invite else None,
-            **data,
-        )
+        join_url = request.build_absolute_uri(portal_url(request, "join_family"))
+        add_guardian(family=request.family, join_url=join_url if invite else None, **data)
         return _account(request)
     return _form_page(request, form, _("Add a guardian"))
 
@@ -246,7 +238,7 @@ def join_family(request):
     """An invited guardian takes up their place in the family with their own login."""
     token = request.GET.get("token", "")[:500]
     try:
-        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)  # families.mail
         guardian = Guardian.objects.for_organization(request.organization).get(
             pk=int(data["g"]), email=str(data["e"]), user__isnull=True
         )
