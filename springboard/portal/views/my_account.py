@@ -2,7 +2,7 @@
 invitation to their own login), emergency contacts. Every id is looked up through the family,
 so another family's or organization's id is a 404."""
 
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +20,7 @@ from springboard.families.mail import INVITE_SALT
 from springboard.families.models import EmergencyContact, Guardian, Student
 from springboard.families.passwords import (
     EmailChangeError,
+    change_password,
     confirm_email_change,
     request_email_change,
 )
@@ -37,11 +38,17 @@ from springboard.portal.account_forms import (
     EmergencyContactForm,
     GuardianForm,
     JoinFamilyForm,
+    PasswordChangeForm,
     StudentForm,
 )
 from springboard.portal.money_context import enrollments_by_student
 from springboard.portal.views.accounts import too_many_requests
-from springboard.portal.views.family_access import family_required, portal_url, with_next
+from springboard.portal.views.family_access import (
+    client_ip,
+    family_required,
+    portal_url,
+    with_next,
+)
 
 NEW_EMAIL_KEY = "new-email"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -99,6 +106,7 @@ def change_email(request):
                 password=form.cleaned_data["password"],
                 new_email=form.cleaned_data["new_email"],
                 now=request.now,
+                ip=client_ip(request),
             )
         except EmailChangeError as error:
             form.add_error(None, str(error))
@@ -118,6 +126,7 @@ def confirm_new_email(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = confirm_email_change(
+                organization=request.organization,
                 user=request.user,
                 new_email=new_email,
                 code=form.cleaned_data["code"],
@@ -127,7 +136,7 @@ def confirm_new_email(request):
             form.add_error("code", str(error))
         else:
             request.session.pop(NEW_EMAIL_KEY, None)
-            login(request, user, backend=BACKEND)
+            update_session_auth_hash(request, user)  # other sessions end; this one stays
             return _account(request)
     return _form_page(
         request,
@@ -135,6 +144,28 @@ def confirm_new_email(request):
         _("Confirm your new email"),
         intro=_("We sent a 6-digit code to %(email)s.") % {"email": new_email},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def password_change(request):
+    """A logged-in family's new password: other sessions end, this one stays."""
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = change_password(
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["password"],
+                ip=client_ip(request),
+                now=request.now,
+            )
+        except EmailChangeError as error:
+            form.add_error("current_password", str(error))
+        else:
+            update_session_auth_hash(request, user)
+            return HttpResponseRedirect(portal_url(request, "account") + "?password=changed")
+    return _form_page(request, form, _("Change your password"))
 
 
 def _student_page(request, form, title):
@@ -249,6 +280,9 @@ def join_family(request):
     if request.user.is_authenticated:
         if request.user.email != guardian.email or request.family is not None:
             return render(request, "portal/accounts/join_invalid.html", status=403)
+        if request.method != "POST":
+            # A link opened (or prefetched) changes nothing: the family confirms with a button.
+            return render(request, "portal/accounts/join_confirm.html", {"guardian": guardian})
         with transaction.atomic():
             guardian.user = request.user
             guardian.save(update_fields=["user"])
