@@ -5,8 +5,7 @@ taken up by a POST, never by opening the link."""
 import re
 
 import pytest
-from django.core import mail
-from django.core import signing
+from django.core import mail, signing
 from django.test import Client
 
 from springboard.families.mail import INVITE_SALT
