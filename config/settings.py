@@ -158,6 +158,8 @@ for _proxy in TRUSTED_PROXIES:
 # django-ratelimit counts per client address as springboard.families.throttle finds it.
 RATELIMIT_IP_META_KEY = "springboard.families.ratelimits.limited_address"
 RATELIMIT_USE_CACHE = "default"
+# A cache that does not answer skips the limits (logged); the database limits still hold.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

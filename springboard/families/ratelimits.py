@@ -6,14 +6,20 @@ only when CACHE_URL names a Redis. A window is fixed (an hour from a point that 
 key), so at most twice a limit can pass around the turn of a window. Email keys are hashed by
 django-ratelimit before they reach the cache. The login has its own table-backed throttle
 (throttle.py). A limited request changes nothing: the caller answers 429 before any work.
+When the cache cannot be reached the limits are skipped and the error logged (fail open): the
+database's own limits (3 codes an hour per email, the login throttle) still hold.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from springboard.families.models import normalize_email_address
 from springboard.families.throttle import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,11 @@ def wait_seconds(request, action: str, *, email: str | None = None) -> int | Non
         checks.append((f"{action}:email", lambda _group, _request: normalized, limit.per_email))
     waits = []
     for group, key, rate in checks:
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        try:
+            usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        except (RedisError, OSError):
+            logger.exception("Rate limits skipped: the cache did not answer")
+            continue
         if usage is not None and usage["should_limit"]:
             waits.append(max(1, usage["time_left"]))
     return max(waits) if waits else None

@@ -49,3 +49,30 @@ def test_rate_limits_count_in_the_shared_redis_across_workers(redis_cache, org):
     response = Client().post("/acme/password/forgot/", {"email": family.email})
     assert response.status_code == 429
     assert EmailCode.objects.count() == codes
+
+
+def test_a_cache_that_does_not_answer_skips_the_limits_instead_of_failing(settings, org, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    family = family_factories.family(org)
+    response = Client().post("/acme/password/forgot/", {"email": family.email})
+    assert response.status_code == 302
+    assert "Rate limits skipped" in caplog.text
+
+
+def test_deploy_checks_warn_about_a_local_cache_and_a_proxy_without_trusted_proxies(settings):
+    from springboard.families import checks
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [w.id for w in checks.rate_limits_need_a_shared_cache(None)] == ["springboard.W001"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert checks.rate_limits_need_a_shared_cache(None) == []
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    assert [w.id for w in checks.a_proxy_needs_trusted_proxies(None)] == ["springboard.W002"]
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    assert checks.a_proxy_needs_trusted_proxies(None) == []
