@@ -116,11 +116,25 @@ def confirm_email_change(
 
 
 def change_password(
-    *, user, current_password: str, new_password: str, ip: str | None, now: datetime
+    *,
+    organization: Organization,
+    user,
+    current_password: str,
+    new_password: str,
+    ip: str | None,
+    now: datetime,
 ):
     """A logged-in family's new password (Django's validators ran in the form). Every other
-    session of the login ends; the caller keeps its own (update_session_auth_hash)."""
+    session of the login ends; the caller keeps its own (update_session_auth_hash). The login's
+    address is told, in case it was not them."""
     _check_current_password(user, current_password, ip=ip, now=now)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        send_after_commit(
+            "password_changed",
+            to=user.email,
+            subject=_("Your password was changed · %(name)s") % {"name": organization.name},
+            context={"organization": organization},
+        )
     return user

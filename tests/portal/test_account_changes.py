@@ -54,13 +54,18 @@ def test_an_email_change_tells_the_old_address_and_ends_other_sessions(
     assert not is_logged_in(laptop)
 
 
-def test_a_family_changes_its_password_and_its_other_sessions_end(user, family):
+def test_a_family_changes_its_password_and_its_other_sessions_end(
+    user, family, django_capture_on_commit_callbacks
+):
     phone, laptop = logged_in(user), logged_in(user)
     page = phone.get("/acme/account/")
     assert b'href="/acme/account/password/"' in page.content
-    response = phone.post(
-        "/acme/account/password/", {"current_password": PASSWORD, "password": NEW_PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(
+            "/acme/account/password/", {"current_password": PASSWORD, "password": NEW_PASSWORD}
+        )
+    (notice,) = mail.outbox
+    assert notice.to == [user.email] and "password of your login was changed" in notice.body
     assert response["Location"] == "/acme/account/?password=changed"
     assert b"other devices were logged out" in phone.get(response["Location"]).content
     assert not is_logged_in(laptop)

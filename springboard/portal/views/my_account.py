@@ -154,6 +154,7 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = change_password(
+                organization=request.organization,
                 user=request.user,
                 current_password=form.cleaned_data["current_password"],
                 new_password=form.cleaned_data["password"],
