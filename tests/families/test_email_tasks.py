@@ -54,7 +54,10 @@ def prune_finished_tasks(now):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    """django_tasks_db's worker, in batch mode, inside the test's transaction (it would close
+    the connection between tasks, which ends the test's transaction on PostgreSQL)."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def test_sign_up_hashes_the_password_whether_or_not_the_email_has_a_login(
