@@ -3,6 +3,7 @@
 `make demo` sets DEBUG=1; the tests use config.test_settings. See README "Configuration".
 """
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -128,6 +129,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Cache, client address and rate limits (docs/accounts.md) -------------------------------
+# CACHE_URL (redis://host:6379/0) makes the cache shared by every worker: rate limits count
+# across processes only then. Unset: each process has its own local memory (the demo).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "springboard",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Addresses or networks of our reverse proxies: only from them is X-Forwarded-For believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES holds {_proxy!r}, which is not an IP address or network"
+        ) from None
+# django-ratelimit counts per client address as springboard.families.throttle finds it.
+RATELIMIT_IP_META_KEY = "springboard.families.ratelimits.limited_address"
+RATELIMIT_USE_CACHE = "default"
+# A cache that does not answer skips the limits (logged); the database limits still hold.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

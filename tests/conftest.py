@@ -74,4 +74,12 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters do not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 os.environ.setdefault("SPRINGBOARD_TESTING", "1")

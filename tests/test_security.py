@@ -22,6 +22,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         ALLOWED_HOSTS="portal.example.com",
         SECRET_KEY="k" * 20 + "-production-secret-" + "z9" * 20,
         SPRINGBOARD_VAR_DIR=str(tmp_path),
+        CACHE_URL="redis://127.0.0.1:6379/0",  # production shares its cache (rate limits)
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

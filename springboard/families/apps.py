@@ -6,4 +6,4 @@ class FamiliesConfig(AppConfig):
     label = "families"
 
     def ready(self) -> None:
-        from springboard.families import housekeeping  # noqa: F401  (registers its job)
+        from springboard.families import checks, housekeeping  # noqa: F401  (register)

@@ -1,12 +1,13 @@
 """6-digit codes sent by email: confirm an email at sign-up, reset a password, change an email.
 
-A code comes from `secrets`, only its keyed hash (HMAC with SECRET_KEY) is stored, it lives
-10 minutes, works once, and dies after 5 wrong tries. At most 3 codes per email and purpose
-are issued per hour; past that the request looks the same but nothing is sent.
+A code is derived from its row (id, purpose, email, time of issue) and SECRET_KEY (`code_for`,
+an HMAC), so the task that sends it carries only the row's id and the worker computes the
+code: the code itself is written nowhere but in the email. Only its keyed hash is stored; it
+lives 10 minutes, works once, and dies after 5 wrong tries. At most 3 codes per email and
+purpose are issued per hour; past that the request looks the same but nothing is sent.
 """
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -32,26 +33,41 @@ def _hash(purpose: str, email: str, code: str) -> str:
     ).hexdigest()
 
 
-def issue_code(*, purpose: str, email: str, user=None, now: datetime) -> str | None:
-    """A new code for email, or None when this email has had MAX_CODES_PER_HOUR this hour."""
+def code_for(record: EmailCode) -> str:
+    """The 6 digits of this code row: an HMAC (SECRET_KEY) of the row, computed where the email
+    is rendered. Reading it needs the secret key and the row, as brute-forcing the stored hash
+    would; a retried task sends the same code."""
+    issued = record.created_at.astimezone(UTC).isoformat()
+    digest = salted_hmac(
+        "springboard.email-code.value",
+        f"{record.pk}:{record.purpose}:{record.email}:{issued}",
+        algorithm="sha256",
+    ).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def issue_code(*, purpose: str, email: str, user=None, now: datetime) -> EmailCode | None:
+    """A new code row for email (`code_for` gives its digits), or None when this email has had
+    MAX_CODES_PER_HOUR this hour."""
     email = normalize_email_address(email)
     recent = EmailCode.objects.filter(
         purpose=purpose, email=email, created_at__gt=now - timedelta(hours=1)
     ).count()
     if recent >= MAX_CODES_PER_HOUR:
         return None
-    code = f"{secrets.randbelow(1_000_000):06d}"
     # A new code replaces the earlier ones: only the latest works.
     EmailCode.objects.filter(purpose=purpose, email=email, used_at__isnull=True).update(used_at=now)
-    EmailCode.objects.create(
+    record = EmailCode.objects.create(
         purpose=purpose,
         email=email,
         user=user,
-        code_hash=_hash(purpose, email, code),
+        code_hash="",
         created_at=now,
         expires_at=now + CODE_LIFETIME,
     )
-    return code
+    record.code_hash = _hash(purpose, email, code_for(record))
+    record.save(update_fields=["code_hash"])
+    return record
 
 
 def use_code(*, purpose: str, email: str, code: str, now: datetime) -> EmailCode:

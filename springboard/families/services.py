@@ -7,12 +7,17 @@ transaction; email goes out after commit. Failures a family can fix raise Accoun
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from springboard.families.codes import CodeError, issue_code, use_code
-from springboard.families.mail import send_after_commit
+from springboard.families.mail import (
+    send_after_commit,
+    send_code_after_commit,
+    send_guardian_invite_after_commit,
+)
 from springboard.families.models import (
     CodePurpose,
     EmergencyContact,
@@ -66,20 +71,10 @@ def _family_name(last_name: str) -> str:
 
 
 def _send_code(*, organization, purpose: str, email: str, user, now: datetime) -> None:
-    code = issue_code(purpose=purpose, email=email, user=user, now=now)
-    if code is None:
+    record = issue_code(purpose=purpose, email=email, user=user, now=now)
+    if record is None:
         return  # three this hour already; the page looks the same
-    subjects = {
-        CodePurpose.SIGNUP: _("Your code to confirm your email"),
-        CodePurpose.RESET: _("Your code to reset your password"),
-        CodePurpose.EMAIL_CHANGE: _("Your code to confirm your new email"),
-    }
-    send_after_commit(
-        "code",
-        to=email,
-        subject=f"{subjects[purpose]}: {code} · {organization.name}",
-        context={"code": code, "organization": organization, "purpose": purpose},
-    )
+    send_code_after_commit(record, organization=organization)
 
 
 def create_account(
@@ -101,6 +96,8 @@ def create_account(
     if not organization.portal_settings.visitors_may_create_accounts:
         raise AccountError(_("This organization creates accounts at the front desk."))
     User = get_user_model()
+    # Both paths hash the password once, so the time taken does not tell a known email.
+    encoded = make_password(password)
     with transaction.atomic():
         if User.objects.filter(email=email).exists():
             # The same code path as a new email (a code row, the hourly limit), but the code
@@ -114,7 +111,9 @@ def create_account(
                 context={"organization": organization},
             )
             return None
-        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+        user = User.objects.create_user(email, None, first_name=first_name, last_name=last_name)
+        user.password = encoded
+        user.save(update_fields=["password"])
         family = Family.objects.create(
             organization=organization,
             name=_family_name(last_name),
@@ -253,25 +252,15 @@ def update_contact(*, family: Family, **fields) -> Family:
     return family
 
 
-def add_guardian(*, family: Family, invite_url_for=None, **fields) -> Guardian:
-    """A second guardian; with an email and `invite_url_for`, they are invited to a login."""
+def add_guardian(*, family: Family, join_url: str | None = None, **fields) -> Guardian:
+    """A second guardian; with an email and `join_url` (the absolute URL of the join page),
+    they are emailed a signed link to take up their own login (made in the worker)."""
     with transaction.atomic():
         guardian = Guardian.objects.create(
             organization_id=family.organization_id, family=family, **fields
         )
-        if guardian.email and invite_url_for is not None:
-            send_after_commit(
-                "guardian_invite",
-                to=guardian.email,
-                subject=_("You are invited to %(family)s at %(name)s")
-                % {"family": family.name, "name": family.organization.name},
-                context={
-                    "guardian": guardian,
-                    "family": family,
-                    "organization": family.organization,
-                    "url": invite_url_for(guardian),
-                },
-            )
+        if guardian.email and join_url is not None:
+            send_guardian_invite_after_commit(guardian, join_url=join_url)
     return guardian
 
 

@@ -277,6 +277,32 @@ class EmailChangeForm(PortalFormMixin, forms.Form):
     )
 
 
+class PasswordChangeForm(NewPasswordMixin, PortalFormMixin, forms.Form):
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password = forms.CharField(
+        label=_("New password"),
+        max_length=128,
+        strip=False,
+        help_text=_("At least 10 characters; not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        self.cleaned_data.setdefault("email", self.user.email)
+        self.cleaned_data.setdefault("first_name", self.user.first_name)
+        self.cleaned_data.setdefault("last_name", self.user.last_name)
+        return super().clean_password()
+
+
 class JoinFamilyForm(NewPasswordMixin, PortalFormMixin, forms.Form):
     password = forms.CharField(
         label=_("Choose a password"),

@@ -70,6 +70,7 @@ urlpatterns += [
     path("account/contact/", my_account.edit_contact, name="edit_contact"),
     path("account/email/", my_account.change_email, name="change_email"),
     path("account/email/confirm/", my_account.confirm_new_email, name="confirm_new_email"),
+    path("account/password/", my_account.password_change, name="change_password"),
     path("account/students/add/", my_account.student_add, name="student_add"),
     path("account/students/<int:student_id>/", my_account.student_edit, name="student_edit"),
     path("account/guardians/add/", my_account.guardian_add, name="guardian_add"),

@@ -236,6 +236,7 @@ def test_an_invited_guardian_with_a_login_logs_in_and_joins(
         "/acme/login/", {"email": luis.email, "password": PASSWORD, "next": join}
     )
     assert response["Location"] == join
-    assert browser.get(join)["Location"] == "/acme/dashboard/"
+    assert b'data-testid="join-confirm"' in browser.get(join).content  # joined by POST only
+    assert browser.post(join)["Location"] == "/acme/dashboard/"
     assert browser.get("/acme/dashboard/").context["family"] == family
     assert User.objects.filter(email=luis.email).count() == 1

@@ -305,7 +305,7 @@ def test_a_duplicate_sign_up_cannot_confirm_or_log_in(
     client, org, django_capture_on_commit_callbacks, monkeypatch
 ):
     family_factories.family(org, user=family_factories.login("ana.rivera@example.com"))
-    monkeypatch.setattr("springboard.families.codes.secrets.randbelow", lambda n: 424242)
+    monkeypatch.setattr("springboard.families.codes.code_for", lambda record: "424242")
     sign_up(client, django_capture_on_commit_callbacks)
     # Even someone who guessed the code gets nowhere: it belongs to no login.
     response = client.post("/acme/register/confirm/", {"code": "424242"})

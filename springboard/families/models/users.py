@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from springboard.core.emails import normalize_email_address
@@ -59,3 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's session hash covers the password; ours covers the email too, so changing
+        either ends every other session of this login (the caller keeps its own with
+        update_session_auth_hash)."""
+        return salted_hmac(
+            "springboard.families.User.session_auth_hash",
+            f"{self.password}\x00{self.email}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.core.clock import local_today
-from springboard.families import throttle
+from springboard.families import ratelimits, throttle
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.services import (
@@ -42,6 +42,12 @@ from springboard.portal.views.family_access import (
 )
 
 SIGNUP_EMAIL_KEY = "signup-email"
+
+
+def too_many_requests(request, seconds: int):
+    """A rate-limited request (families/ratelimits.py): 429 in the portal's look, nothing done."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return render(request, "portal/accounts/too_many.html", {"minutes": minutes}, status=429)
 
 
 def _after_login(request) -> HttpResponseRedirect:
@@ -110,6 +116,9 @@ def register(request):
     form = RegisterForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        wait = ratelimits.wait_seconds(request, "signup", email=data["email"])
+        if wait is not None:
+            return too_many_requests(request, wait)
         try:
             create_account(organization=organization, now=request.now, **data)
         except AccountError as error:
@@ -151,6 +160,9 @@ def resend_code(request):
     if email is None and request.user.is_authenticated:
         email = request.user.email
     if email:
+        wait = ratelimits.wait_seconds(request, "resend", email=email)
+        if wait is not None:
+            return too_many_requests(request, wait)
         send_signup_code(organization=request.organization, email=email, now=request.now)
     return HttpResponseRedirect(portal_url(request, "confirm_email") + "?sent=1")
 

@@ -2,7 +2,7 @@
 invitation to their own login), emergency contacts. Every id is looked up through the family,
 so another family's or organization's id is a 404."""
 
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,11 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from springboard.booking import waitlist
 from springboard.core.clock import local_today
+from springboard.families import ratelimits
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
+from springboard.families.mail import INVITE_SALT
 from springboard.families.models import EmergencyContact, Guardian, Student
 from springboard.families.passwords import (
     EmailChangeError,
+    change_password,
     confirm_email_change,
     request_email_change,
 )
@@ -35,13 +38,19 @@ from springboard.portal.account_forms import (
     EmergencyContactForm,
     GuardianForm,
     JoinFamilyForm,
+    PasswordChangeForm,
     StudentForm,
 )
 from springboard.portal.money_context import enrollments_by_student
-from springboard.portal.views.family_access import family_required, portal_url, with_next
+from springboard.portal.views.accounts import too_many_requests
+from springboard.portal.views.family_access import (
+    client_ip,
+    family_required,
+    portal_url,
+    with_next,
+)
 
 NEW_EMAIL_KEY = "new-email"
-INVITE_SALT = "springboard.guardian-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
 
 
@@ -87,6 +96,9 @@ def edit_contact(request):
 def change_email(request):
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = ratelimits.wait_seconds(request, "code", email=form.cleaned_data["new_email"])
+        if wait is not None:
+            return too_many_requests(request, wait)
         try:
             request_email_change(
                 organization=request.organization,
@@ -94,6 +106,7 @@ def change_email(request):
                 password=form.cleaned_data["password"],
                 new_email=form.cleaned_data["new_email"],
                 now=request.now,
+                ip=client_ip(request),
             )
         except EmailChangeError as error:
             form.add_error(None, str(error))
@@ -113,6 +126,7 @@ def confirm_new_email(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = confirm_email_change(
+                organization=request.organization,
                 user=request.user,
                 new_email=new_email,
                 code=form.cleaned_data["code"],
@@ -122,7 +136,7 @@ def confirm_new_email(request):
             form.add_error("code", str(error))
         else:
             request.session.pop(NEW_EMAIL_KEY, None)
-            login(request, user, backend=BACKEND)
+            update_session_auth_hash(request, user)  # other sessions end; this one stays
             return _account(request)
     return _form_page(
         request,
@@ -130,6 +144,29 @@ def confirm_new_email(request):
         _("Confirm your new email"),
         intro=_("We sent a 6-digit code to %(email)s.") % {"email": new_email},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def password_change(request):
+    """A logged-in family's new password: other sessions end, this one stays."""
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = change_password(
+                organization=request.organization,
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["password"],
+                ip=client_ip(request),
+                now=request.now,
+            )
+        except EmailChangeError as error:
+            form.add_error("current_password", str(error))
+        else:
+            update_session_auth_hash(request, user)
+            return HttpResponseRedirect(portal_url(request, "account") + "?password=changed")
+    return _form_page(request, form, _("Change your password"))
 
 
 def _student_page(request, form, title):
@@ -168,11 +205,6 @@ def student_edit(request, student_id: int):
     return _student_page(request, form, _("Update %(name)s") % {"name": student.full_name})
 
 
-def invite_url(request, guardian: Guardian) -> str:
-    token = signing.dumps({"g": guardian.pk, "e": guardian.email}, salt=INVITE_SALT)
-    return request.build_absolute_uri(portal_url(request, "join_family") + f"?token={token}")
-
-
 @require_http_methods(["GET", "POST"])
 @family_required
 def guardian_add(request):
@@ -180,11 +212,12 @@ def guardian_add(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         invite = data.pop("invite")
-        add_guardian(
-            family=request.family,
-            invite_url_for=(lambda g: invite_url(request, g)) if invite else None,
-            **data,
-        )
+        if invite and data.get("email"):
+            wait = ratelimits.wait_seconds(request, "invite", email=data["email"])
+            if wait is not None:
+                return too_many_requests(request, wait)
+        join_url = request.build_absolute_uri(portal_url(request, "join_family"))
+        add_guardian(family=request.family, join_url=join_url if invite else None, **data)
         return _account(request)
     return _form_page(request, form, _("Add a guardian"))
 
@@ -237,7 +270,7 @@ def join_family(request):
     """An invited guardian takes up their place in the family with their own login."""
     token = request.GET.get("token", "")[:500]
     try:
-        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)  # families.mail
         guardian = Guardian.objects.for_organization(request.organization).get(
             pk=int(data["g"]), email=str(data["e"]), user__isnull=True
         )
@@ -248,6 +281,9 @@ def join_family(request):
     if request.user.is_authenticated:
         if request.user.email != guardian.email or request.family is not None:
             return render(request, "portal/accounts/join_invalid.html", status=403)
+        if request.method != "POST":
+            # A link opened (or prefetched) changes nothing: the family confirms with a button.
+            return render(request, "portal/accounts/join_confirm.html", {"guardian": guardian})
         with transaction.atomic():
             guardian.user = request.user
             guardian.save(update_fields=["user"])

@@ -8,11 +8,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from springboard.families import ratelimits
 from springboard.families.backends import BACKEND
 from springboard.families.codes import CodeError
 from springboard.families.passwords import request_password_reset, reset_password
 from springboard.families.services import family_for
 from springboard.portal.account_forms import ForgotPasswordForm, ResetPasswordForm
+from springboard.portal.views.accounts import too_many_requests
 from springboard.portal.views.family_access import portal_url
 
 RESET_EMAIL_KEY = "reset-email"
@@ -23,6 +25,9 @@ def forgot_password(request):
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
+        wait = ratelimits.wait_seconds(request, "code", email=email)
+        if wait is not None:
+            return too_many_requests(request, wait)
         request_password_reset(organization=request.organization, email=email, now=request.now)
         request.session[RESET_EMAIL_KEY] = email
         return HttpResponseRedirect(portal_url(request, "reset_password"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from springboard.billing.gateways.base import TokeniseError
 from springboard.billing.gateways.sandbox.gateway import SandboxGateway
 from springboard.core.clock import today_in
+from springboard.families import ratelimits
 from springboard.tenancy.models import Organization
 
 SECRET_FIELDS = ("number", "cvc", "exp_month", "exp_year", "routing_number", "account_number")
@@ -25,6 +26,9 @@ SECRET_FIELDS = ("number", "cvc", "exp_month", "exp_year", "routing_number", "ac
 @sensitive_post_parameters(*SECRET_FIELDS)
 @sensitive_variables("fields")
 def tokens(request):
+    if ratelimits.wait_seconds(request, "tokenise") is not None:
+        message = _("Too many attempts from here. Please wait a while and try again.")
+        return JsonResponse({"errors": {"general": message}}, status=429)
     merchant = request.POST.get("merchant", "")[:50]
     organization = Organization.objects.filter(account_name=merchant, is_active=True).first()
     if organization is None:
