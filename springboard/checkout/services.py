@@ -421,6 +421,8 @@ def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
         charges_due_now = []
         for line in order.lines.select_related("student").order_by("position", "id"):
+            if line.amount <= 0:
+                continue  # a free line (a class with no tuition) is sold but posts no charge
             subject = subjects.get(line.item_id)
             if line.kind == ChargeKind.REGISTRATION_FEE or subject is None:
                 subject = None
