@@ -65,10 +65,19 @@ def ensure_own_student(family, student) -> None:
 
 
 def course_conflicts(student, course, now) -> str | None:
+    """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
     if Enrollment.objects.filter(student=student, course=course, status="active").exists():
         return _("%(name)s is already enrolled in %(course)s.")
-    if CartItem.objects.filter(student=student, course=course).holding(now).exists():
+    kept = (
+        CartItem.objects.filter(student=student, course=course)
+        .keeping(now)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if kept == HoldStatus.ACTIVE:
         return _("%(name)s already has %(course)s in the cart.")
+    if kept is not None:
+        return _("%(name)s already has %(course)s in an order waiting for payment.")
     return None
 
 
@@ -186,12 +195,11 @@ def add_event(
             _("This event is for %(gender)s only.") % {"gender": event.get_gender_display()}
         )
     with locked(EventDay, chosen, lock=lock):
+        # Already booked? Held, waiting in a pending order, or registered.
         held = set(
             CartItemDay.objects.filter(
                 event_day__in=chosen,
-                cart_item__student=student,
-                cart_item__status=HoldStatus.ACTIVE,
-                cart_item__expires_at__gt=now,
+                cart_item__in=CartItem.objects.filter(student=student).keeping(now),
             ).values_list("event_day", flat=True)
         ) | set(
             EventRegistration.objects.filter(

@@ -15,7 +15,6 @@ from springboard.booking import mail
 from springboard.booking.locking import BookingBusy, BookingError, locked
 from springboard.booking.models import (
     CartItem,
-    Enrollment,
     ItemKind,
     WaitlistEntry,
     WaitlistStatus,
@@ -48,12 +47,9 @@ def join(*, family, student, course: Course, now: datetime) -> WaitlistEntry:
             raise BookingError(
                 _("%(name)s is already on the waitlist.") % {"name": student.first_name}
             )
-        if Enrollment.objects.filter(student=student, course=course, status="active").exists():
-            raise BookingError(_("%(name)s is already enrolled.") % {"name": student.first_name})
-        if CartItem.objects.filter(student=student, course=course).holding(now).exists():
-            raise BookingError(
-                _("%(name)s already has this class in the cart.") % {"name": student.first_name}
-            )
+        conflict = course_conflicts(student, course, now)
+        if conflict:
+            raise BookingError(conflict % {"name": student.first_name, "course": course})
         verdict = check_student(
             course,
             student,

@@ -167,6 +167,32 @@ def _check_openings(courses, days, slots, *, now: datetime) -> None:
             raise CheckoutError(_("That party time is taken."))
 
 
+def _check_not_booked(items) -> None:
+    """Already booked? No student is enrolled in a class of the order or registered for one
+    of its camp days (staff may have booked it meanwhile). The party slot: _check_openings."""
+    for item in items:
+        if item.kind == ItemKind.COURSE:
+            booked = Enrollment.objects.filter(
+                student=item.student, course=item.course, status="active"
+            ).exists()
+            if booked:
+                raise CheckoutError(
+                    _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
+                    % {"name": item.student.first_name, "course": item.course}
+                )
+        elif item.kind == ItemKind.EVENT:
+            booked = EventRegistration.objects.filter(
+                student=item.student,
+                event_day__in=[d.event_day_id for d in item.days.all()],
+                status="active",
+            ).exists()
+            if booked:
+                raise CheckoutError(
+                    _("%(name)s is already booked on a day of %(event)s; remove it from the cart.")
+                    % {"name": item.student.first_name, "event": item.event}
+                )
+
+
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
     if not family.can_book:
@@ -192,17 +218,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         still = CartItem.objects.filter(pk__in=ids).holding(now).count()
         if still != len(ids):
             raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
-        for item in items:
-            if (
-                item.kind == ItemKind.COURSE
-                and Enrollment.objects.filter(
-                    student=item.student, course=item.course, status="active"
-                ).exists()
-            ):
-                raise CheckoutError(
-                    _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
-                    % {"name": item.student.first_name, "course": item.course}
-                )
+        _check_not_booked(items)
         _check_openings(courses, days, slots, now=now)
         total = sum((line.amount for _i, line in pairs), ZERO)
         due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
