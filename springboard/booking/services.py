@@ -26,9 +26,10 @@ from springboard.booking.models import (
     EventRegistration,
     HoldStatus,
     ItemKind,
-    WaitlistEntry,
 )
 from springboard.catalog.availability import (
+    Openings,
+    course_openings,
     with_course_places_taken,
     with_event_day_places_taken,
     with_party_slot_bookings,
@@ -81,15 +82,12 @@ def course_conflicts(student, course, now) -> str | None:
     return None
 
 
-def course_places_left(course_id: int, *, now: datetime) -> int:
-    row = with_course_places_taken(Course.objects.filter(pk=course_id), now=now).values(
-        "places_left"
+def openings_now(course_id: int, *, now: datetime) -> Openings:
+    """The course's openings read from the database at `now` (under its lock, never from a
+    row annotated earlier): catalog.availability's one rule, waiting families included."""
+    return course_openings(
+        with_course_places_taken(Course.objects.filter(pk=course_id), now=now).get(), now=now
     )
-    return row.get()["places_left"]
-
-
-def waiting_count(course_id: int) -> int:
-    return WaitlistEntry.objects.filter(course_id=course_id, status="waiting").count()
 
 
 def add_course(
@@ -122,8 +120,8 @@ def add_course(
             verdict = check_student(course, student, today=today, now=now, closures=closures)
             if not verdict.eligible:
                 raise BookingError(" ".join(verdict.reasons))
-        # Families on the waitlist come first: a freed seat is theirs to be offered.
-        left = course_places_left(course.pk, now=now) - waiting_count(course.pk)
+        # The openings rule (families on the waitlist come first) is availability's.
+        left = openings_now(course.pk, now=now).left
         if after_read:
             after_read()
         if left < len(students):

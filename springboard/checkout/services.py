@@ -38,6 +38,7 @@ from springboard.booking.models import (
     PartyBooking,
 )
 from springboard.catalog.availability import (
+    course_openings,
     with_course_places_taken,
     with_event_day_places_taken,
     with_party_slot_bookings,
@@ -157,7 +158,7 @@ def _check_openings(courses, days, slots, *, now: datetime) -> None:
     """Under the locks: nothing is oversold (our own holds are among the places taken, so a
     place is ours while places_left >= 0, and a party slot while it is booked once)."""
     for row in with_course_places_taken(Course.objects.filter(pk__in=courses), now=now):
-        if row.places_left < 0:
+        if course_openings(row, now=now).oversold:
             raise CheckoutError(_("%(course)s is full.") % {"course": row})
     for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days), now=now):
         if row.places_left < 0:
