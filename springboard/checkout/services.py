@@ -15,20 +15,23 @@ A decline moves the order to the next attempt and leaves it pending (seats kept 
 window ends). `expire_orders` is the housekeeping sweep; reads never depend on it.
 """
 
+import logging
 import zoneinfo
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from springboard.billing import balances
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError, PaymentDeclined
-from springboard.billing.models import ChargeKind
-from springboard.booking.locking import BookingError, locked_many
+from springboard.billing.models import ChargeKind, Payment, PaymentStatus
+from springboard.booking.locking import BookingBusy, BookingError, locked_many
 from springboard.booking.models import (
     CartItem,
     Enrollment,
@@ -66,6 +69,20 @@ class PaymentRefused(CheckoutError):
     """The card or bank declined; the order stays pending for another try."""
 
     status = 402
+
+
+class NotBookable(CheckoutError):
+    """Under the locks, confirm found the order cannot be booked (its window passed and its
+    places were taken meanwhile, or a student was booked meanwhile): nothing was posted."""
+
+
+class PaymentKept(CheckoutError):
+    """The money was taken but the order could not be booked: the payment stays on the
+    family's account as credit, and the message says so."""
+
+
+logger = logging.getLogger(__name__)
+Hook = Callable[[], None] | None
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -311,14 +328,43 @@ def check_open(order: Order, now: datetime) -> None:
     )
 
 
-def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None) -> Order:
-    """Take the money for a pending order and confirm it; idempotent per (order, attempt)."""
+def _payment_taken(order: Order, attempt: int) -> bool:
+    """This attempt's money was already taken (a retry after a busy or late confirmation)."""
+    return Payment.objects.filter(
+        organization=order.organization,
+        idempotency_key=order.idempotency_key(attempt),
+        status=PaymentStatus.SUCCEEDED,
+    ).exists()
+
+
+def pay(
+    *,
+    order: Order,
+    request: PayRequest,
+    user,
+    now: datetime,
+    gateway=None,
+    clock: Callable[[], datetime] | None = None,
+    lock: bool = True,
+    after_read: Hook = None,
+) -> Order:
+    """Take the money for a pending order and confirm it; idempotent per (order, attempt).
+
+    `now` is the request's moment; `clock` (the view passes springboard.core.clock.now) is
+    read again once the gateway has answered, and `confirm` judges the window at that moment.
+    `lock=False` and `after_read` exist for the race tests (as in booking.services)."""
     family = order.family
     organization = order.organization
     order.refresh_from_db()
     if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
         return order  # a double submit of the form that paid: the same result
-    check_open(order, now)
+    retry_of_taken_payment = (
+        order.status != OrderStatus.CONFIRMED
+        and request.attempt == order.attempt
+        and _payment_taken(order, request.attempt)
+    )
+    if not retry_of_taken_payment:  # else confirm decides, by the late-payment rule
+        check_open(order, now)
     if request.attempt != order.attempt:
         raise CheckoutError(
             _("This payment form was already used. Look at the order and try again.")
@@ -360,20 +406,45 @@ def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None)
             raise CheckoutError(error.message) from None
     elif request.token:
         raise CheckoutError(_("Nothing is left to pay by card; your credit covers it."))
+    answered_at = clock() if clock else now  # the gateway may have taken its time
     try:
         return confirm(
-            order=order, payment=payment, credit=credit, request=request, user=user, now=now
+            order=order,
+            payment=payment,
+            credit=credit,
+            request=request,
+            user=user,
+            now=answered_at,
+            lock=lock,
+            after_read=after_read,
         )
-    except LedgerError as error:
-        # E.g. the credit was spent meanwhile by another tab: nothing of the order was posted;
-        # a card payment already taken stays on the account as credit for the next try.
-        kept = ""
-        if payment:
-            kept = _(" Your payment is kept as credit on your account.")
-            Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
-                attempt=request.attempt + 1
+    except BookingBusy:
+        if payment is None:
+            raise
+        # The same form again uses the same key: the gateway is not charged twice.
+        raise BookingBusy(
+            _(
+                "Many families are booking right now — please try again. Your payment was "
+                "received: trying again will not charge you twice."
             )
-        raise CheckoutError(error.message + kept) from None
+        ) from None
+    except (LedgerError, NotBookable, DatabaseError) as error:
+        # E.g. the credit was spent meanwhile by another tab, the window passed and the seat
+        # was taken, or the database refused: nothing of the order was posted; a card
+        # payment already taken stays on the account as credit (never a 500 after paying).
+        if isinstance(error, DatabaseError):
+            logger.exception("Confirming order %s failed after payment", order.pk)
+            message = _("Your order could not be completed.")
+        else:
+            message = error.message
+        if payment is None:
+            raise CheckoutError(message) from None
+        Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
+            attempt=request.attempt + 1
+        )
+        raise PaymentKept(
+            message + " " + _("Your payment is kept as credit on your account.")
+        ) from None
 
 
 # --- 3. confirming ----------------------------------------------------------------------------
@@ -410,31 +481,76 @@ def _book(item: CartItem, order: Order, now: datetime):
 
 
 def lock_order(organization, family, order_pk: int) -> Order:
-    """The family's ledger lock, then the order's row lock (always in that order). A test
-    replaces it to show the race it prevents."""
+    """The family's ledger lock, then the order's row lock (always in that order; NO KEY
+    UPDATE: its lines and items can still be inserted). A test replaces it to show the race
+    it prevents."""
     ledger.lock_family(organization, family)
-    return Order.objects.select_for_update().get(pk=order_pk)
+    return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
 
 
-def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user, now: datetime):
+def _check_still_free(cart_items, courses, days, slots, *, now: datetime) -> None:
+    """The window passed while the payment was being taken, so the order's places were
+    released: book them only if they are still openings for a newcomer (the one openings
+    rule: families waiting come first), never oversell."""
+    taken = NotBookable(
+        _(
+            "The time to pay for this order ran out before the payment arrived, and its "
+            "places were taken meanwhile."
+        )
+    )
+    wanted = Counter(courses)
+    for row in with_course_places_taken(Course.objects.filter(pk__in=wanted), now=now):
+        if course_openings(row, now=now).left < wanted[row.pk]:
+            raise taken
+    wanted = Counter(days)
+    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=wanted), now=now):
+        if row.places_left < wanted[row.pk]:
+            raise taken
+    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots), now=now):
+        if row.bookings:
+            raise taken
+
+
+def confirm(
+    *,
+    order: Order,
+    payment,
+    credit: Decimal,
+    request: PayRequest,
+    user,
+    now: datetime,
+    lock: bool = True,
+    after_read: Hook = None,
+):
+    """Book and post a paid order. `now` is the moment the payment answered. The locks are
+    the hold rule's: what is sold (courses, event days, party slots, by id), then the
+    family's ledger, then the order; a lock not granted in time is BookingBusy (409)."""
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
-    with transaction.atomic():
+    order_items = list(
+        order.items.select_related(
+            "cart_item__student", "cart_item__course", "cart_item__event"
+        ).prefetch_related("cart_item__days")
+    )
+    cart_items = [order_item.cart_item for order_item in order_items]
+    courses, days, slots = _sold_rows(cart_items)
+    with locked_many([(Course, courses), (EventDay, days), (PartySlot, slots)], lock=lock):
         order = lock_order(organization, family, order.pk)
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
-        if not order.is_open(now) or not order.can_become(OrderStatus.CONFIRMED):
-            raise CheckoutError(
-                _(
-                    "The time to pay for this order ran out before the payment arrived; "
-                    "the money is kept as credit on your account."
-                )
-            )
+        if not order.can_become(OrderStatus.CONFIRMED):
+            raise NotBookable(_("This order was cancelled before the payment arrived."))
+        try:
+            _check_not_booked(cart_items)
+        except CheckoutError as error:
+            raise NotBookable(error.message) from None
+        if not order.is_open(now):
+            _check_still_free(cart_items, courses, days, slots, now=now)
+        if after_read:
+            after_read()
         subjects = {}
-        for order_item in order.items.select_related(
-            "cart_item__student", "cart_item__course", "cart_item__event"
-        ):
+        for order_item in order_items:
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
         charges_due_now = []
         for line in order.lines.select_related("student").order_by("position", "id"):
@@ -525,7 +641,7 @@ def send_receipt(order: Order) -> None:
 
 def cancel_order(*, order: Order, now: datetime) -> None:
     """The family gives up a pending order: its seats are freed at once."""
-    with transaction.atomic():
+    with locked_many([]):  # the lock timeout: a busy family lock is a 409, not a wait
         order = lock_order(order.organization, order.family, order.pk)
         if order.status != OrderStatus.PENDING or not order.can_become(OrderStatus.CANCELLED):
             raise CheckoutError(_("This order can no longer be cancelled."))
