@@ -7,17 +7,21 @@
 2. `pay`: checks the order is still open and the form's attempt is the current one, takes the
    card or bank payment through the gateway with the key `order-<id>-attempt-<n>`
    (billing.record_payment: the same key never charges twice), then
-3. `confirm`: one transaction, under the family's ledger lock and the order's row lock: the
-   order becomes confirmed, its items active enrollments / event registrations / party
-   bookings, its lines charges; credit and the payment are allocated to the lines due now; the
-   agreements are recorded; the receipt is sent after commit.
+3. `confirm` (at the moment the gateway answered: the view's `clock` is read again): one
+   transaction under the hold rule's locks — what is sold, then the family's ledger, then the
+   order (NO KEY UPDATE, one lock timeout → 409) — re-checks (checkout.seats) that no student
+   was booked meanwhile and, if the window passed during the payment, that its places are
+   still openings; then the order becomes confirmed, its items active enrollments / event
+   registrations / party bookings, its priced lines charges (a free line posts none); credit
+   and the payment are allocated to the lines due now; the agreements are recorded; the
+   receipt is sent after commit. A payment taken for an order that cannot be booked is kept
+   as credit (PaymentKept), never a 500.
 A decline moves the order to the next attempt and leaves it pending (seats kept until the
 window ends). `expire_orders` is the housekeeping sweep; reads never depend on it.
 """
 
 import logging
 import zoneinfo
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +35,7 @@ from springboard.billing import balances
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError, PaymentDeclined
 from springboard.billing.models import ChargeKind, Payment, PaymentStatus
-from springboard.booking.locking import BookingBusy, BookingError, locked_many
+from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
     CartItem,
     Enrollment,
@@ -40,14 +44,9 @@ from springboard.booking.models import (
     ItemKind,
     PartyBooking,
 )
-from springboard.catalog.availability import (
-    course_openings,
-    with_course_places_taken,
-    with_event_day_places_taken,
-    with_party_slot_bookings,
-)
-from springboard.catalog.models import Course, EventDay, PartySlot, TuitionPeriod
-from springboard.checkout import pricing
+from springboard.catalog.models import Course, EventDay, PartySlot
+from springboard.checkout import pricing, seats
+from springboard.checkout.errors import CheckoutError, NotBookable, PaymentKept, PaymentRefused
 from springboard.checkout.models import (
     PAYMENT_WINDOW_MINUTES,
     Order,
@@ -55,31 +54,12 @@ from springboard.checkout.models import (
     OrderLine,
     OrderStatus,
 )
+from springboard.checkout.policies import (
+    record_agreements,
+    transaction_policies,
+)
 from springboard.core.money import ZERO, AmountError, parse_amount
 from springboard.families.mail import send_after_commit
-from springboard.families.models import Policy, PolicyAgreement
-from springboard.families.models.policies import PolicyKind
-
-
-class CheckoutError(BookingError):
-    """A refusal a family can read; nothing was charged or posted."""
-
-
-class PaymentRefused(CheckoutError):
-    """The card or bank declined; the order stays pending for another try."""
-
-    status = 402
-
-
-class NotBookable(CheckoutError):
-    """Under the locks, confirm found the order cannot be booked (its window passed and its
-    places were taken meanwhile, or a student was booked meanwhile): nothing was posted."""
-
-
-class PaymentKept(CheckoutError):
-    """The money was taken but the order could not be booked: the payment stays on the
-    family's account as credit, and the message says so."""
-
 
 logger = logging.getLogger(__name__)
 Hook = Callable[[], None] | None
@@ -171,46 +151,6 @@ def _sold_rows(cart_items):
     return courses, days, slots
 
 
-def _check_openings(courses, days, slots, *, now: datetime) -> None:
-    """Under the locks: nothing is oversold (our own holds are among the places taken, so a
-    place is ours while places_left >= 0, and a party slot while it is booked once)."""
-    for row in with_course_places_taken(Course.objects.filter(pk__in=courses), now=now):
-        if course_openings(row, now=now).oversold:
-            raise CheckoutError(_("%(course)s is full.") % {"course": row})
-    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days), now=now):
-        if row.places_left < 0:
-            raise CheckoutError(_("A camp day in your cart is full."))
-    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots), now=now):
-        if row.bookings > 1:
-            raise CheckoutError(_("That party time is taken."))
-
-
-def _check_not_booked(items) -> None:
-    """Already booked? No student is enrolled in a class of the order or registered for one
-    of its camp days (staff may have booked it meanwhile). The party slot: _check_openings."""
-    for item in items:
-        if item.kind == ItemKind.COURSE:
-            booked = Enrollment.objects.filter(
-                student=item.student, course=item.course, status="active"
-            ).exists()
-            if booked:
-                raise CheckoutError(
-                    _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
-                    % {"name": item.student.first_name, "course": item.course}
-                )
-        elif item.kind == ItemKind.EVENT:
-            booked = EventRegistration.objects.filter(
-                student=item.student,
-                event_day__in=[d.event_day_id for d in item.days.all()],
-                status="active",
-            ).exists()
-            if booked:
-                raise CheckoutError(
-                    _("%(name)s is already booked on a day of %(event)s; remove it from the cart.")
-                    % {"name": item.student.first_name, "event": item.event}
-                )
-
-
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
     if not family.can_book:
@@ -236,8 +176,11 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         still = CartItem.objects.filter(pk__in=ids).holding(now).count()
         if still != len(ids):
             raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
-        _check_not_booked(items)
-        _check_openings(courses, days, slots, now=now)
+        try:
+            seats.check_not_booked(items)
+        except CheckoutError as error:
+            raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
+        seats.check_not_oversold(courses, days, slots, now=now)
         total = sum((line.amount for _i, line in pairs), ZERO)
         due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
         order = Order.objects.create(
@@ -271,31 +214,6 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         # The order keeps the seats now (its own registry entries); the holds are converted.
         CartItem.objects.filter(pk__in=ids).update(status=HoldStatus.CONVERTED)
         return order
-
-
-# --- policies ---------------------------------------------------------------------------------
-def buys_monthly_tuition(order: Order) -> bool:
-    return order.items.filter(
-        cart_item__course__tuition_period=TuitionPeriod.MONTH,
-        cart_item__kind=ItemKind.COURSE,
-    ).exists()
-
-
-def transaction_policies(order: Order) -> list[Policy]:
-    """The organization's active transaction policies shown at checkout. A policy about
-    recurring or monthly billing is shown only when the order buys monthly tuition."""
-    policies = list(
-        Policy.objects.for_organization(order.organization).filter(
-            kind=PolicyKind.TRANSACTION, is_active=True
-        )
-    )
-    monthly = buys_monthly_tuition(order)
-
-    def applies(policy):
-        title = policy.title.lower()
-        return monthly or not ("recurring" in title or "monthly" in title)
-
-    return [policy for policy in policies if applies(policy)]
 
 
 # --- 2. paying --------------------------------------------------------------------------------
@@ -488,29 +406,6 @@ def lock_order(organization, family, order_pk: int) -> Order:
     return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
 
 
-def _check_still_free(cart_items, courses, days, slots, *, now: datetime) -> None:
-    """The window passed while the payment was being taken, so the order's places were
-    released: book them only if they are still openings for a newcomer (the one openings
-    rule: families waiting come first), never oversell."""
-    taken = NotBookable(
-        _(
-            "The time to pay for this order ran out before the payment arrived, and its "
-            "places were taken meanwhile."
-        )
-    )
-    wanted = Counter(courses)
-    for row in with_course_places_taken(Course.objects.filter(pk__in=wanted), now=now):
-        if course_openings(row, now=now).left < wanted[row.pk]:
-            raise taken
-    wanted = Counter(days)
-    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=wanted), now=now):
-        if row.places_left < wanted[row.pk]:
-            raise taken
-    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots), now=now):
-        if row.bookings:
-            raise taken
-
-
 def confirm(
     *,
     order: Order,
@@ -542,11 +437,11 @@ def confirm(
         if not order.can_become(OrderStatus.CONFIRMED):
             raise NotBookable(_("This order was cancelled before the payment arrived."))
         try:
-            _check_not_booked(cart_items)
+            seats.check_not_booked(cart_items)
         except CheckoutError as error:
             raise NotBookable(error.message) from None
         if not order.is_open(now):
-            _check_still_free(cart_items, courses, days, slots, now=now)
+            seats.check_still_free(courses, days, slots, now=now)
         if after_read:
             after_read()
         subjects = {}
@@ -603,29 +498,9 @@ def confirm(
         order.payment = payment
         order.credit_used = credit
         order.save(update_fields=["status", "confirmed_at", "payment", "credit_used"])
-        _record_agreements(order, request, user, now)
+        record_agreements(order, request.agreed, request.ip_address, user, now)
         send_receipt(order)
         return order
-
-
-def _record_agreements(order: Order, request: PayRequest, user, now: datetime) -> None:
-    signature = (user.get_full_name() or user.get_username()) if user else ""
-    for policy in transaction_policies(order):
-        if policy.pk not in request.agreed:
-            continue
-        version = policy.current_version
-        if version is None:
-            continue
-        PolicyAgreement.objects.create(
-            organization=order.organization,
-            family=order.family,
-            version=version,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            signature=(signature or order.family.name)[:160],
-            accepted=True,
-            agreed_at=now,
-            ip_address=request.ip_address,
-        )
 
 
 def send_receipt(order: Order) -> None:

@@ -137,7 +137,11 @@ def checkout(request):
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
     except services.PaymentKept as error:
-        # Paid but not booked (e.g. the window passed and the seat was taken meanwhile).
+        # Paid but not booked: the money is credit. Still open (e.g. the credit was spent in
+        # another tab): the form again; the window passed meanwhile: back to the cart.
+        posted.refresh_from_db()
+        if posted.is_open(clock.now()):
+            return _refuse(request, posted, error.message)
         messages.warning(request, error.message)
         return HttpResponseRedirect(portal_url(request, "cart"))
     except services.PaymentRefused as error:
