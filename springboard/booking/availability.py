@@ -2,6 +2,7 @@
 
 Each function returns a Subquery counting, for `OuterRef("pk")`, the places taken now:
 - courses: unexpired holds + active enrollments + outstanding (unexpired) waitlist offers;
+  and, promised rather than taken, the families waiting (COURSE_PLACES_PROMISED);
 - event days: unexpired holds of the day + active registrations;
 - party slots: unexpired holds + active bookings.
 Each takes the caller's `now` (one clock), so an expired hold stops counting the moment it
@@ -52,6 +53,14 @@ def course_offers(now: datetime):
     )
 
 
+def course_waiting(now: datetime):
+    """Families waiting: seats promised to them, not openings for newcomers."""
+    return _count(
+        WaitlistEntry.objects.filter(course=OuterRef("pk"), status=WaitlistStatus.WAITING),
+        "course",
+    )
+
+
 def event_day_holds(now: datetime):
     return _count(
         CartItemDay.objects.filter(
@@ -81,6 +90,7 @@ def register() -> None:
     availability.COURSE_PLACES_TAKEN["booking.holds"] = course_holds
     availability.COURSE_PLACES_TAKEN["booking.enrollments"] = course_enrollments
     availability.COURSE_PLACES_TAKEN["booking.waitlist_offers"] = course_offers
+    availability.COURSE_PLACES_PROMISED["booking.waiting"] = course_waiting
     availability.EVENT_DAY_PLACES_TAKEN["booking.holds"] = event_day_holds
     availability.EVENT_DAY_PLACES_TAKEN["booking.registrations"] = event_day_registrations
     availability.PARTY_SLOT_BOOKED["booking.holds"] = party_slot_holds

@@ -6,6 +6,9 @@ Rules (docs/booking.md):
   the same rows queue in the same order and never deadlock;
 - with `SET LOCAL lock_timeout` (PostgreSQL), so a crowd waits at most LOCK_TIMEOUT and then
   gets a polite "try again" (BookingBusy → HTTP 409) instead of piling up;
+- as NO KEY UPDATE locks: the rows are locked to change what is sold, not to delete them,
+  so inserting rows that point at them (holds, enrollments, waitlist entries, order lines)
+  is not blocked by the foreign-key check (FOR KEY SHARE);
 - then recompute availability and write the hold, and commit at once.
 On SQLite `select_for_update` is a no-op; the database's IMMEDIATE transactions serialise
 writers instead.
@@ -50,7 +53,7 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 list(
-                    model._default_manager.select_for_update()
+                    model._default_manager.select_for_update(no_key=True)
                     .filter(pk__in=ordered)
                     .order_by("pk")
                     .values_list("pk", flat=True)
@@ -76,7 +79,7 @@ def locked_many(groups, *, lock: bool = True):
                     ordered = sorted(set(pks))
                     if ordered:
                         list(
-                            model._default_manager.select_for_update()
+                            model._default_manager.select_for_update(no_key=True)
                             .filter(pk__in=ordered)
                             .order_by("pk")
                             .values_list("pk", flat=True)

@@ -7,6 +7,8 @@ and registrations, party bookings and outstanding waitlist offers.
 """
 
 import secrets
+from collections.abc import Callable
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,12 @@ class HoldStatus(models.TextChoices):
     CONVERTED = "converted", _("Checked out")
 
 
+# name -> function of `now` returning a Q on CartItem: items that are no longer held but still
+# keep their seat for their student. Checkout registers "converted into an order that is
+# pending inside its payment window" (an explicit registry: booking does not import checkout).
+STILL_KEEPING: dict[str, Callable[[datetime], models.Q]] = {}
+
+
 class CartItemQuerySet(models.QuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
@@ -44,6 +52,15 @@ class CartItemQuerySet(models.QuerySet):
         """Items whose seat is still theirs: active *and* not past their time (checked on
         every read, so correctness never waits for the sweep)."""
         return self.filter(status=HoldStatus.ACTIVE, expires_at__gt=now)
+
+    def keeping(self, now):
+        """Items that still take their student's seat at `now`: unexpired holds and items of
+        a pending order inside its window. Every "already booked?" check asks this (plus the
+        booking rows), so a seat waiting for payment cannot be booked a second time."""
+        condition = models.Q(status=HoldStatus.ACTIVE, expires_at__gt=now)
+        for make in STILL_KEEPING.values():
+            condition |= make(now)
+        return self.filter(condition)
 
 
 class CartItem(TenantModel):
@@ -173,6 +190,13 @@ class EventRegistration(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("event registration")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "event_day"],
+                condition=models.Q(status="active"),
+                name="one_active_registration_per_student_and_day",
+            )
+        ]
 
 
 class PartyBooking(TenantModel):
@@ -189,6 +213,13 @@ class PartyBooking(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("party booking")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=models.Q(status="active"),
+                name="one_active_booking_per_party_slot",
+            )
+        ]
 
 
 class WaitlistStatus(models.TextChoices):

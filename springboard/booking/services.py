@@ -26,9 +26,10 @@ from springboard.booking.models import (
     EventRegistration,
     HoldStatus,
     ItemKind,
-    WaitlistEntry,
 )
 from springboard.catalog.availability import (
+    Openings,
+    course_openings,
     with_course_places_taken,
     with_event_day_places_taken,
     with_party_slot_bookings,
@@ -65,22 +66,28 @@ def ensure_own_student(family, student) -> None:
 
 
 def course_conflicts(student, course, now) -> str | None:
+    """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
     if Enrollment.objects.filter(student=student, course=course, status="active").exists():
         return _("%(name)s is already enrolled in %(course)s.")
-    if CartItem.objects.filter(student=student, course=course).holding(now).exists():
+    kept = (
+        CartItem.objects.filter(student=student, course=course)
+        .keeping(now)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if kept == HoldStatus.ACTIVE:
         return _("%(name)s already has %(course)s in the cart.")
+    if kept is not None:
+        return _("%(name)s already has %(course)s in an order waiting for payment.")
     return None
 
 
-def course_places_left(course_id: int, *, now: datetime) -> int:
-    row = with_course_places_taken(Course.objects.filter(pk=course_id), now=now).values(
-        "places_left"
+def openings_now(course_id: int, *, now: datetime) -> Openings:
+    """The course's openings read from the database at `now` (under its lock, never from a
+    row annotated earlier): catalog.availability's one rule, waiting families included."""
+    return course_openings(
+        with_course_places_taken(Course.objects.filter(pk=course_id), now=now).get(), now=now
     )
-    return row.get()["places_left"]
-
-
-def waiting_count(course_id: int) -> int:
-    return WaitlistEntry.objects.filter(course_id=course_id, status="waiting").count()
 
 
 def add_course(
@@ -113,8 +120,8 @@ def add_course(
             verdict = check_student(course, student, today=today, now=now, closures=closures)
             if not verdict.eligible:
                 raise BookingError(" ".join(verdict.reasons))
-        # Families on the waitlist come first: a freed seat is theirs to be offered.
-        left = course_places_left(course.pk, now=now) - waiting_count(course.pk)
+        # The openings rule (families on the waitlist come first) is availability's.
+        left = openings_now(course.pk, now=now).left
         if after_read:
             after_read()
         if left < len(students):
@@ -186,12 +193,11 @@ def add_event(
             _("This event is for %(gender)s only.") % {"gender": event.get_gender_display()}
         )
     with locked(EventDay, chosen, lock=lock):
+        # Already booked? Held, waiting in a pending order, or registered.
         held = set(
             CartItemDay.objects.filter(
                 event_day__in=chosen,
-                cart_item__student=student,
-                cart_item__status=HoldStatus.ACTIVE,
-                cart_item__expires_at__gt=now,
+                cart_item__in=CartItem.objects.filter(student=student).keeping(now),
             ).values_list("event_day", flat=True)
         ) | set(
             EventRegistration.objects.filter(

@@ -15,17 +15,16 @@ from springboard.booking import mail
 from springboard.booking.locking import BookingBusy, BookingError, locked
 from springboard.booking.models import (
     CartItem,
-    Enrollment,
     ItemKind,
     WaitlistEntry,
     WaitlistStatus,
 )
 from springboard.booking.services import (
     course_conflicts,
-    course_places_left,
     ensure_can_book,
     ensure_own_student,
     local_today,
+    openings_now,
 )
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course
@@ -48,12 +47,9 @@ def join(*, family, student, course: Course, now: datetime) -> WaitlistEntry:
             raise BookingError(
                 _("%(name)s is already on the waitlist.") % {"name": student.first_name}
             )
-        if Enrollment.objects.filter(student=student, course=course, status="active").exists():
-            raise BookingError(_("%(name)s is already enrolled.") % {"name": student.first_name})
-        if CartItem.objects.filter(student=student, course=course).holding(now).exists():
-            raise BookingError(
-                _("%(name)s already has this class in the cart.") % {"name": student.first_name}
-            )
+        conflict = course_conflicts(student, course, now)
+        if conflict:
+            raise BookingError(conflict % {"name": student.first_name, "course": course})
         verdict = check_student(
             course,
             student,
@@ -63,7 +59,7 @@ def join(*, family, student, course: Course, now: datetime) -> WaitlistEntry:
         )
         if not verdict.eligible:
             raise BookingError(" ".join(verdict.reasons))
-        if course_places_left(course.pk, now=now) > 0 and not waiting(course).exists():
+        if openings_now(course.pk, now=now).left > 0:
             raise BookingError(_("This class has openings: add it to your cart instead."))
         return WaitlistEntry.objects.create(
             organization=family.organization,
@@ -98,7 +94,7 @@ def offer_seats(course: Course, *, now: datetime) -> list[WaitlistEntry]:
     """Offer every free seat of the course to the next waiting families, in order."""
     offered = []
     with locked(Course, [course.pk]):
-        left = course_places_left(course.pk, now=now)
+        left = openings_now(course.pk, now=now).unheld  # offered to those waiting
         if left <= 0:
             return []
         hours = offer_hours(course.organization)

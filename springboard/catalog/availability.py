@@ -4,6 +4,11 @@ Places are taken by things later issues add (active enrollments, unexpired cart 
 pending orders). Each registers here an expression counting its places for `OuterRef("pk")`
 of a course (or event day); the catalogue sums them in the same query that lists the courses,
 so a page of courses costs no extra queries however many courses there are.
+
+The openings rule lives here and only here (docs/booking.md): a course's openings — what a
+newcomer may book — are capacity − places taken − families waiting (COURSE_PLACES_PROMISED:
+a seat that frees up is theirs first). `Openings.left` is that number; the classes list, the
+"only with openings" filter, the detail badge, the add to cart and the waitlist all read it.
 """
 
 from collections.abc import Callable
@@ -23,6 +28,9 @@ PlacesTaken = Callable[[datetime], Expression]
 COURSE_PLACES_TAKEN: dict[str, PlacesTaken] = {}
 EVENT_DAY_PLACES_TAKEN: dict[str, PlacesTaken] = {}
 PARTY_SLOT_BOOKED: dict[str, PlacesTaken] = {}
+# Seats of a course promised to families waiting (the waitlist): not taken by anyone yet,
+# but not an opening for a newcomer either.
+COURSE_PLACES_PROMISED: dict[str, PlacesTaken] = {}
 
 
 def _total(registry: dict[str, PlacesTaken], now: datetime) -> Expression:
@@ -33,14 +41,22 @@ def _total(registry: dict[str, PlacesTaken], now: datetime) -> Expression:
 
 
 def with_course_places_taken(queryset: QuerySet, *, now: datetime) -> QuerySet:
-    """Courses annotated with `places_taken` (and `places_left`) at `now`."""
-    return queryset.annotate(places_taken=_total(COURSE_PLACES_TAKEN, now)).annotate(
-        places_left=F("capacity") - F("places_taken")
+    """Courses annotated at `now` with `places_taken` (held, booked, in a pending order,
+    offered), `places_waiting` (families on the waitlist), `places_left` (capacity − taken:
+    the seats nobody holds, which the waitlist is offered) and `openings_left` (places_left −
+    waiting: what a newcomer may book, the number `course_openings` reports). One query."""
+    return (
+        queryset.annotate(
+            places_taken=_total(COURSE_PLACES_TAKEN, now),
+            places_waiting=_total(COURSE_PLACES_PROMISED, now),
+        )
+        .annotate(places_left=F("capacity") - F("places_taken"))
+        .annotate(openings_left=F("places_left") - F("places_waiting"))
     )
 
 
 def only_with_openings(queryset: QuerySet, *, now: datetime) -> QuerySet:
-    return with_course_places_taken(queryset, now=now).filter(places_left__gt=0)
+    return with_course_places_taken(queryset, now=now).filter(openings_left__gt=0)
 
 
 def with_event_day_places_taken(queryset: QuerySet, *, now: datetime) -> QuerySet:
@@ -55,13 +71,27 @@ def with_party_slot_bookings(queryset: QuerySet, *, now: datetime) -> QuerySet:
 
 @dataclass(frozen=True)
 class Openings:
+    """The one answer to "how many openings?" (see the module's docstring)."""
+
     capacity: int
     taken: int
     waitlist_allowed: bool = False
+    waiting: int = 0  # families on the waitlist: a seat that frees up is theirs first
 
     @property
     def left(self) -> int:
+        """What a newcomer may book: capacity − taken − families waiting."""
+        return max(self.capacity - self.taken - self.waiting, 0)
+
+    @property
+    def unheld(self) -> int:
+        """Seats nobody holds (capacity − taken): what the waitlist is offered."""
         return max(self.capacity - self.taken, 0)
+
+    @property
+    def oversold(self) -> bool:
+        """More places taken than there are (the checks under the locks refuse this)."""
+        return self.taken > self.capacity
 
     @property
     def full(self) -> bool:
@@ -76,12 +106,13 @@ class Openings:
 
 
 def course_openings(course, *, now: datetime) -> Openings:
-    """Openings of a course annotated by with_course_places_taken (or of a bare course, for
-    which it asks the database at `now`)."""
+    """THE openings of a course: from the annotations of with_course_places_taken (no query),
+    or, for a bare course, asked of the database at `now` (one query)."""
     taken = getattr(course, "places_taken", None)
-    if taken is None:
+    waiting = getattr(course, "places_waiting", None)
+    if taken is None or waiting is None:
         annotated = with_course_places_taken(
             type(course)._default_manager.filter(pk=course.pk), now=now
         )
-        taken = annotated.values_list("places_taken", flat=True).first() or 0
-    return Openings(course.capacity, taken, course.waitlist_allowed)
+        taken, waiting = annotated.values_list("places_taken", "places_waiting").first() or (0, 0)
+    return Openings(course.capacity, taken, course.waitlist_allowed, waiting)

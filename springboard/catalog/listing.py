@@ -109,7 +109,7 @@ def filter_courses(queryset: QuerySet, filters: dict) -> QuerySet:
     if filters.get("instructor"):
         queryset = queryset.filter(instructors=filters["instructor"])
     if filters.get("openings"):
-        queryset = queryset.filter(places_left__gt=0)
+        queryset = queryset.filter(openings_left__gt=0)  # availability's openings rule
     if filters.get("q"):
         words = filters["q"]
         queryset = queryset.filter(

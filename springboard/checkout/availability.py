@@ -8,9 +8,10 @@ has run.
 
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
-from springboard.booking.models import CartItem, CartItemDay
+from springboard.booking import models as booking_models
+from springboard.booking.models import CartItem, CartItemDay, HoldStatus
 from springboard.catalog import availability
 from springboard.checkout.models import OrderStatus
 
@@ -46,7 +47,13 @@ def party_slot_pending(now: datetime):
     )
 
 
+def in_pending_order(now: datetime) -> Q:
+    """Cart items converted into an order still inside its window: they keep their seat."""
+    return Q(status=HoldStatus.CONVERTED, **_pending("", now))
+
+
 def register() -> None:
+    booking_models.STILL_KEEPING["checkout.pending_orders"] = in_pending_order
     availability.COURSE_PLACES_TAKEN["checkout.pending_orders"] = course_pending
     availability.EVENT_DAY_PLACES_TAKEN["checkout.pending_orders"] = event_day_pending
     availability.PARTY_SLOT_BOOKED["checkout.pending_orders"] = party_slot_pending

@@ -67,13 +67,16 @@ class OrderStatus(models.TextChoices):
 
 
 # The one transition table: a pending order is paid (confirmed), or cancelled, or expires.
+# An expired order is confirmed only by a payment that was taken inside the window but
+# answered after it, when its places are still free (checkout.services.confirm); whether the
+# sweep marked it expired meanwhile makes no difference.
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PENDING: frozenset(
         {OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.EXPIRED}
     ),
     OrderStatus.CONFIRMED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
-    OrderStatus.EXPIRED: frozenset(),
+    OrderStatus.EXPIRED: frozenset({OrderStatus.CONFIRMED}),
 }
 
 

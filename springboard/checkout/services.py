@@ -7,28 +7,35 @@
 2. `pay`: checks the order is still open and the form's attempt is the current one, takes the
    card or bank payment through the gateway with the key `order-<id>-attempt-<n>`
    (billing.record_payment: the same key never charges twice), then
-3. `confirm`: one transaction, under the family's ledger lock and the order's row lock: the
-   order becomes confirmed, its items active enrollments / event registrations / party
-   bookings, its lines charges; credit and the payment are allocated to the lines due now; the
-   agreements are recorded; the receipt is sent after commit.
+3. `confirm` (at the moment the gateway answered: the view's `clock` is read again): one
+   transaction under the hold rule's locks — what is sold, then the family's ledger, then the
+   order (NO KEY UPDATE, one lock timeout → 409) — re-checks (checkout.seats) that no student
+   was booked meanwhile and, if the window passed during the payment, that its places are
+   still openings; then the order becomes confirmed, its items active enrollments / event
+   registrations / party bookings, its priced lines charges (a free line posts none); credit
+   and the payment are allocated to the lines due now; the agreements are recorded; the
+   receipt is sent after commit. A payment taken for an order that cannot be booked is kept
+   as credit (PaymentKept), never a 500.
 A decline moves the order to the next attempt and leaves it pending (seats kept until the
 window ends). `expire_orders` is the housekeeping sweep; reads never depend on it.
 """
 
+import logging
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from springboard.billing import balances
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError, PaymentDeclined
-from springboard.billing.models import ChargeKind
-from springboard.booking.locking import BookingError, locked_many
+from springboard.billing.models import ChargeKind, Payment, PaymentStatus
+from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
     CartItem,
     Enrollment,
@@ -37,13 +44,9 @@ from springboard.booking.models import (
     ItemKind,
     PartyBooking,
 )
-from springboard.catalog.availability import (
-    with_course_places_taken,
-    with_event_day_places_taken,
-    with_party_slot_bookings,
-)
-from springboard.catalog.models import Course, EventDay, PartySlot, TuitionPeriod
-from springboard.checkout import pricing
+from springboard.catalog.models import Course, EventDay, PartySlot
+from springboard.checkout import pricing, seats
+from springboard.checkout.errors import CheckoutError, NotBookable, PaymentKept, PaymentRefused
 from springboard.checkout.models import (
     PAYMENT_WINDOW_MINUTES,
     Order,
@@ -51,20 +54,15 @@ from springboard.checkout.models import (
     OrderLine,
     OrderStatus,
 )
+from springboard.checkout.policies import (
+    record_agreements,
+    transaction_policies,
+)
 from springboard.core.money import ZERO, AmountError, parse_amount
 from springboard.families.mail import send_after_commit
-from springboard.families.models import Policy, PolicyAgreement
-from springboard.families.models.policies import PolicyKind
 
-
-class CheckoutError(BookingError):
-    """A refusal a family can read; nothing was charged or posted."""
-
-
-class PaymentRefused(CheckoutError):
-    """The card or bank declined; the order stays pending for another try."""
-
-    status = 402
+logger = logging.getLogger(__name__)
+Hook = Callable[[], None] | None
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -153,20 +151,6 @@ def _sold_rows(cart_items):
     return courses, days, slots
 
 
-def _check_openings(courses, days, slots, *, now: datetime) -> None:
-    """Under the locks: nothing is oversold (our own holds are among the places taken, so a
-    place is ours while places_left >= 0, and a party slot while it is booked once)."""
-    for row in with_course_places_taken(Course.objects.filter(pk__in=courses), now=now):
-        if row.places_left < 0:
-            raise CheckoutError(_("%(course)s is full.") % {"course": row})
-    for row in with_event_day_places_taken(EventDay.objects.filter(pk__in=days), now=now):
-        if row.places_left < 0:
-            raise CheckoutError(_("A camp day in your cart is full."))
-    for row in with_party_slot_bookings(PartySlot.objects.filter(pk__in=slots), now=now):
-        if row.bookings > 1:
-            raise CheckoutError(_("That party time is taken."))
-
-
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
     if not family.can_book:
@@ -192,18 +176,11 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         still = CartItem.objects.filter(pk__in=ids).holding(now).count()
         if still != len(ids):
             raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
-        for item in items:
-            if (
-                item.kind == ItemKind.COURSE
-                and Enrollment.objects.filter(
-                    student=item.student, course=item.course, status="active"
-                ).exists()
-            ):
-                raise CheckoutError(
-                    _("%(name)s is already enrolled in %(course)s; remove it from the cart.")
-                    % {"name": item.student.first_name, "course": item.course}
-                )
-        _check_openings(courses, days, slots, now=now)
+        try:
+            seats.check_not_booked(items)
+        except CheckoutError as error:
+            raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
+        seats.check_not_oversold(courses, days, slots, now=now)
         total = sum((line.amount for _i, line in pairs), ZERO)
         due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
         order = Order.objects.create(
@@ -238,31 +215,6 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         return order
 
 
-# --- policies ---------------------------------------------------------------------------------
-def buys_monthly_tuition(order: Order) -> bool:
-    return order.items.filter(
-        cart_item__course__tuition_period=TuitionPeriod.MONTH,
-        cart_item__kind=ItemKind.COURSE,
-    ).exists()
-
-
-def transaction_policies(order: Order) -> list[Policy]:
-    """The organization's active transaction policies shown at checkout. A policy about
-    recurring or monthly billing is shown only when the order buys monthly tuition."""
-    policies = list(
-        Policy.objects.for_organization(order.organization).filter(
-            kind=PolicyKind.TRANSACTION, is_active=True
-        )
-    )
-    monthly = buys_monthly_tuition(order)
-
-    def applies(policy):
-        title = policy.title.lower()
-        return monthly or not ("recurring" in title or "monthly" in title)
-
-    return [policy for policy in policies if applies(policy)]
-
-
 # --- 2. paying --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PayRequest:
@@ -293,14 +245,43 @@ def check_open(order: Order, now: datetime) -> None:
     )
 
 
-def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None) -> Order:
-    """Take the money for a pending order and confirm it; idempotent per (order, attempt)."""
+def _payment_taken(order: Order, attempt: int) -> bool:
+    """This attempt's money was already taken (a retry after a busy or late confirmation)."""
+    return Payment.objects.filter(
+        organization=order.organization,
+        idempotency_key=order.idempotency_key(attempt),
+        status=PaymentStatus.SUCCEEDED,
+    ).exists()
+
+
+def pay(
+    *,
+    order: Order,
+    request: PayRequest,
+    user,
+    now: datetime,
+    gateway=None,
+    clock: Callable[[], datetime] | None = None,
+    lock: bool = True,
+    after_read: Hook = None,
+) -> Order:
+    """Take the money for a pending order and confirm it; idempotent per (order, attempt).
+
+    `now` is the request's moment; `clock` (the view passes springboard.core.clock.now) is
+    read again once the gateway has answered, and `confirm` judges the window at that moment.
+    `lock=False` and `after_read` exist for the race tests (as in booking.services)."""
     family = order.family
     organization = order.organization
     order.refresh_from_db()
     if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
         return order  # a double submit of the form that paid: the same result
-    check_open(order, now)
+    retry_of_taken_payment = (
+        order.status != OrderStatus.CONFIRMED
+        and request.attempt == order.attempt
+        and _payment_taken(order, request.attempt)
+    )
+    if not retry_of_taken_payment:  # else confirm decides, by the late-payment rule
+        check_open(order, now)
     if request.attempt != order.attempt:
         raise CheckoutError(
             _("This payment form was already used. Look at the order and try again.")
@@ -342,20 +323,45 @@ def pay(*, order: Order, request: PayRequest, user, now: datetime, gateway=None)
             raise CheckoutError(error.message) from None
     elif request.token:
         raise CheckoutError(_("Nothing is left to pay by card; your credit covers it."))
+    answered_at = clock() if clock else now  # the gateway may have taken its time
     try:
         return confirm(
-            order=order, payment=payment, credit=credit, request=request, user=user, now=now
+            order=order,
+            payment=payment,
+            credit=credit,
+            request=request,
+            user=user,
+            now=answered_at,
+            lock=lock,
+            after_read=after_read,
         )
-    except LedgerError as error:
-        # E.g. the credit was spent meanwhile by another tab: nothing of the order was posted;
-        # a card payment already taken stays on the account as credit for the next try.
-        kept = ""
-        if payment:
-            kept = _(" Your payment is kept as credit on your account.")
-            Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
-                attempt=request.attempt + 1
+    except BookingBusy:
+        if payment is None:
+            raise
+        # The same form again uses the same key: the gateway is not charged twice.
+        raise BookingBusy(
+            _(
+                "Many families are booking right now — please try again. Your payment was "
+                "received: trying again will not charge you twice."
             )
-        raise CheckoutError(error.message + kept) from None
+        ) from None
+    except (LedgerError, NotBookable, DatabaseError) as error:
+        # E.g. the credit was spent meanwhile by another tab, the window passed and the seat
+        # was taken, or the database refused: nothing of the order was posted; a card
+        # payment already taken stays on the account as credit (never a 500 after paying).
+        if isinstance(error, DatabaseError):
+            logger.exception("Confirming order %s failed after payment", order.pk)
+            message = _("Your order could not be completed.")
+        else:
+            message = error.message
+        if payment is None:
+            raise CheckoutError(message) from None
+        Order.objects.filter(pk=order.pk, attempt=request.attempt).update(
+            attempt=request.attempt + 1
+        )
+        raise PaymentKept(
+            message + " " + _("Your payment is kept as credit on your account.")
+        ) from None
 
 
 # --- 3. confirming ----------------------------------------------------------------------------
@@ -392,34 +398,58 @@ def _book(item: CartItem, order: Order, now: datetime):
 
 
 def lock_order(organization, family, order_pk: int) -> Order:
-    """The family's ledger lock, then the order's row lock (always in that order). A test
-    replaces it to show the race it prevents."""
+    """The family's ledger lock, then the order's row lock (always in that order; NO KEY
+    UPDATE: its lines and items can still be inserted). A test replaces it to show the race
+    it prevents."""
     ledger.lock_family(organization, family)
-    return Order.objects.select_for_update().get(pk=order_pk)
+    return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
 
 
-def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user, now: datetime):
+def confirm(
+    *,
+    order: Order,
+    payment,
+    credit: Decimal,
+    request: PayRequest,
+    user,
+    now: datetime,
+    lock: bool = True,
+    after_read: Hook = None,
+):
+    """Book and post a paid order. `now` is the moment the payment answered. The locks are
+    the hold rule's: what is sold (courses, event days, party slots, by id), then the
+    family's ledger, then the order; a lock not granted in time is BookingBusy (409)."""
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
-    with transaction.atomic():
+    order_items = list(
+        order.items.select_related(
+            "cart_item__student", "cart_item__course", "cart_item__event"
+        ).prefetch_related("cart_item__days")
+    )
+    cart_items = [order_item.cart_item for order_item in order_items]
+    courses, days, slots = _sold_rows(cart_items)
+    with locked_many([(Course, courses), (EventDay, days), (PartySlot, slots)], lock=lock):
         order = lock_order(organization, family, order.pk)
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
-        if not order.is_open(now) or not order.can_become(OrderStatus.CONFIRMED):
-            raise CheckoutError(
-                _(
-                    "The time to pay for this order ran out before the payment arrived; "
-                    "the money is kept as credit on your account."
-                )
-            )
+        if not order.can_become(OrderStatus.CONFIRMED):
+            raise NotBookable(_("This order was cancelled before the payment arrived."))
+        try:
+            seats.check_not_booked(cart_items)
+        except CheckoutError as error:
+            raise NotBookable(error.message) from None
+        if not order.is_open(now):
+            seats.check_still_free(courses, days, slots, now=now)
+        if after_read:
+            after_read()
         subjects = {}
-        for order_item in order.items.select_related(
-            "cart_item__student", "cart_item__course", "cart_item__event"
-        ):
+        for order_item in order_items:
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
         charges_due_now = []
         for line in order.lines.select_related("student").order_by("position", "id"):
+            if line.amount <= 0:
+                continue  # a free line (a class with no tuition) is sold but posts no charge
             subject = subjects.get(line.item_id)
             if line.kind == ChargeKind.REGISTRATION_FEE or subject is None:
                 subject = None
@@ -466,29 +496,9 @@ def confirm(*, order: Order, payment, credit: Decimal, request: PayRequest, user
         order.payment = payment
         order.credit_used = credit
         order.save(update_fields=["status", "confirmed_at", "payment", "credit_used"])
-        _record_agreements(order, request, user, now)
+        record_agreements(order, request.agreed, request.ip_address, user, now)
         send_receipt(order)
         return order
-
-
-def _record_agreements(order: Order, request: PayRequest, user, now: datetime) -> None:
-    signature = (user.get_full_name() or user.get_username()) if user else ""
-    for policy in transaction_policies(order):
-        if policy.pk not in request.agreed:
-            continue
-        version = policy.current_version
-        if version is None:
-            continue
-        PolicyAgreement.objects.create(
-            organization=order.organization,
-            family=order.family,
-            version=version,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            signature=(signature or order.family.name)[:160],
-            accepted=True,
-            agreed_at=now,
-            ip_address=request.ip_address,
-        )
 
 
 def send_receipt(order: Order) -> None:
@@ -504,7 +514,7 @@ def send_receipt(order: Order) -> None:
 
 def cancel_order(*, order: Order, now: datetime) -> None:
     """The family gives up a pending order: its seats are freed at once."""
-    with transaction.atomic():
+    with locked_many([]):  # the lock timeout: a busy family lock is a 409, not a wait
         order = lock_order(order.organization, order.family, order.pk)
         if order.status != OrderStatus.PENDING or not order.can_become(OrderStatus.CANCELLED):
             raise CheckoutError(_("This order can no longer be cancelled."))

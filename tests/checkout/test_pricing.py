@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from springboard.billing import services
 from springboard.billing.models import ChargeKind
@@ -22,7 +21,6 @@ from springboard.checkout.pricing import (
     quote,
 )
 from tests import family_factories
-from tests.billing import factories as billing
 from tests.catalog import factories as catalog
 
 pytestmark = pytest.mark.django_db
@@ -312,37 +310,6 @@ def test_line_kinds_are_pluggable(org, family, monkeypatch):
     assert result.total == D("25.00")
     with pytest.raises(PricingError):
         price(org, family, [object()], date(2027, 1, 5))
-
-
-def test_a_quote_becomes_charges_and_a_payment_settles_what_is_due_now(org, family, maya):
-    from springboard.billing import balances
-    from springboard.checkout.charging import charges_due_now, post_quote
-
-    fee(org)
-    package, pizza, slot = party(org)
-    today = date(2027, 1, 5)
-    free = catalog.course(org, name="Free trial", tuition=D("0"))
-    result = price(
-        org,
-        family,
-        [
-            CourseItem(monthly(org), maya),
-            CourseItem(free, maya),
-            PartyItem(package, slot, 12, (pizza,), maya),
-        ],
-        today,
-    )
-    charges = post_quote(organization=org, family=family, quote=result, now=timezone.now())
-    assert len(charges) == len(result.lines) - 1  # the free class posts nothing
-    assert balances.balance(family) == result.total
-    assert charges[0].computation == "3 of 4 meetings in January 2027 × $100.00/month"
-    assert charges[0].subject.name == "Tumbling"
-    payment = billing.payment(family, result.due_now, key="order-1-attempt-1")
-    services.allocate_oldest_first(
-        organization=org, payment=payment, charges=charges_due_now(charges, result), now=NOW
-    )
-    assert balances.balance(family) == result.due_later == D("205.00")  # 305 - 100 deposit
-    assert balances.credit(family) == D("0.00")
 
 
 def test_another_familys_student_or_organizations_course_is_refused(org, other_org, family, maya):

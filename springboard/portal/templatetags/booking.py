@@ -1,6 +1,6 @@
 from django import template
 
-from springboard.catalog.availability import Openings
+from springboard.catalog.availability import Openings, course_openings
 from springboard.core.money import format_money
 
 register = template.Library()
@@ -29,3 +29,16 @@ def openings(context, capacity, taken, waitlist_allowed=False) -> str:
     """Openings as the organization shows them: a number, or OPEN/FULL."""
     display = context["request"].organization.portal_settings.openings_display
     return Openings(capacity, taken or 0, waitlist_allowed).label(display)
+
+
+@register.simple_tag(takes_context=True)
+def course_openings_of(context, course) -> Openings:
+    """{% course_openings_of course as openings %}: the course's openings by the one rule
+    (waiting families included), from the list's annotations: no query."""
+    return course_openings(course, now=context["request"].now)
+
+
+@register.simple_tag(takes_context=True)
+def openings_label(context, openings: Openings) -> str:
+    """{% openings_label openings %}: a number, or OPEN/FULL, as the organization shows them."""
+    return openings.label(context["request"].organization.portal_settings.openings_display)

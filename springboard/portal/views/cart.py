@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from springboard.booking import services, waitlist
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import CartItem, WaitlistEntry
-from springboard.catalog.availability import with_party_slot_bookings
+from springboard.catalog.availability import course_openings, with_party_slot_bookings
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
 from springboard.checkout.services import open_order
@@ -312,19 +312,17 @@ def claim_offer(request, token: str):
 def course_booking_context(request, course, *, today, closures) -> dict:
     """For the course page: the family's students with the eligibility verdict of each."""
     family = getattr(request, "family", None)
+    # The one openings rule (families waiting come first), as the badge and the cart apply it.
+    full = course_openings(course, now=request.now).full
     if family is None:
-        return {"booking_students": [], "booking_full": getattr(course, "places_left", 0) <= 0}
+        return {"booking_students": [], "booking_full": full}
     rows = [
         (student, check_student(course, student, today=today, now=request.now, closures=closures))
         for student in family.students.filter(is_active=True)
     ]
-    # Families waiting come first (services.add_course): a seat freed but not yet offered to
-    # them is not for sale, so the page offers the waitlist too.
-    left = getattr(course, "places_left", 0)
-    waiting = waitlist.waiting(course).count() if left > 0 else 0
     return {
         "booking_students": rows,
-        "booking_full": left - waiting <= 0,
+        "booking_full": full,
         # Arriving from Find the Right Class for one student: that student is ticked.
         "booking_preselected": request.GET.get("first_name", "")[:80],
     }

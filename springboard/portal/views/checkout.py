@@ -22,6 +22,7 @@ from springboard.billing.payment_methods import save_payment_method
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.checkout import services
 from springboard.checkout.models import Order
+from springboard.core import clock
 from springboard.portal.views.cart import booking_family_required, parse_id
 from springboard.portal.views.family_access import client_ip, portal_url
 
@@ -130,9 +131,19 @@ def checkout(request):
             services.check_open(posted, now)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
-        order = services.pay(order=posted, request=pay_request, user=request.user, now=now)
+        order = services.pay(
+            order=posted, request=pay_request, user=request.user, now=now, clock=clock.now
+        )
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except services.PaymentKept as error:
+        # Paid but not booked: the money is credit. Still open (e.g. the credit was spent in
+        # another tab): the form again; the window passed meanwhile: back to the cart.
+        posted.refresh_from_db()
+        if posted.is_open(clock.now()):
+            return _refuse(request, posted, error.message)
+        messages.warning(request, error.message)
+        return HttpResponseRedirect(portal_url(request, "cart"))
     except services.PaymentRefused as error:
         posted.refresh_from_db()
         return _refuse(request, posted, error.message, status=402)

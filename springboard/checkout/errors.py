@@ -1,0 +1,23 @@
+"""The refusals of checkout (a family reads each message; the view picks the page)."""
+
+from springboard.booking.locking import BookingError
+
+
+class CheckoutError(BookingError):
+    """A refusal a family can read; nothing was charged or posted."""
+
+
+class PaymentRefused(CheckoutError):
+    """The card or bank declined; the order stays pending for another try."""
+
+    status = 402
+
+
+class NotBookable(CheckoutError):
+    """Under the locks, confirm found the order cannot be booked (its window passed and its
+    places were taken meanwhile, or a student was booked meanwhile): nothing was posted."""
+
+
+class PaymentKept(CheckoutError):
+    """The money was taken but the order could not be booked: the payment stays on the
+    family's account as credit, and the message says so."""

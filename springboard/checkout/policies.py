@@ -1,0 +1,57 @@
+"""The checkout's transaction policies: which are shown for an order, and recording the
+agreements ticked on the pay form when the order is confirmed (docs/checkout.md)."""
+
+from datetime import datetime
+
+from springboard.booking.models import ItemKind
+from springboard.catalog.models import TuitionPeriod
+from springboard.checkout.models import Order
+from springboard.families.models import Policy, PolicyAgreement
+from springboard.families.models.policies import PolicyKind
+
+__all__ = ["buys_monthly_tuition", "record_agreements", "transaction_policies"]
+
+
+def buys_monthly_tuition(order: Order) -> bool:
+    return order.items.filter(
+        cart_item__course__tuition_period=TuitionPeriod.MONTH,
+        cart_item__kind=ItemKind.COURSE,
+    ).exists()
+
+
+def transaction_policies(order: Order) -> list[Policy]:
+    """The organization's active transaction policies shown at checkout. A policy about
+    recurring or monthly billing is shown only when the order buys monthly tuition."""
+    policies = list(
+        Policy.objects.for_organization(order.organization).filter(
+            kind=PolicyKind.TRANSACTION, is_active=True
+        )
+    )
+    monthly = buys_monthly_tuition(order)
+
+    def applies(policy):
+        title = policy.title.lower()
+        return monthly or not ("recurring" in title or "monthly" in title)
+
+    return [policy for policy in policies if applies(policy)]
+
+
+def record_agreements(order: Order, agreed, ip_address, user, now: datetime) -> None:
+    """The agreements ticked on the pay form, recorded when the order is confirmed."""
+    signature = (user.get_full_name() or user.get_username()) if user else ""
+    for policy in transaction_policies(order):
+        if policy.pk not in agreed:
+            continue
+        version = policy.current_version
+        if version is None:
+            continue
+        PolicyAgreement.objects.create(
+            organization=order.organization,
+            family=order.family,
+            version=version,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            signature=(signature or order.family.name)[:160],
+            accepted=True,
+            agreed_at=now,
+            ip_address=ip_address,
+        )
