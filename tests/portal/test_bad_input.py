@@ -3,8 +3,12 @@
 import pytest
 from django.test import Client
 
+from springboard.billing.gateways.sandbox.models import SandboxToken
+from springboard.booking.models import CartItem
 from springboard.families.models import PolicyAgreement, Student, User
 from tests import family_factories
+from tests.booking.conftest import clock  # noqa: F401
+from tests.catalog import factories as catalog_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def logged_in(client, org):
     family = family_factories.family(org)
     client.force_login(family.guardians.get().user)
+    client.family = family
     return client
 
 
@@ -50,3 +55,72 @@ def test_nul_bytes_and_huge_values_are_form_errors(logged_in, org):
     response = visitor.post("/acme/register/", {"email": "x" * 100_000, "first_name": "\x00"})
     assert response.status_code == 200
     assert User.objects.count() == 1
+
+
+# --- Numbers: ASCII digits only (springboard/core/parsing.py) -------------------------------
+# "²" and "①" pass str.isdigit() but int() refuses them; "٣" is a digit int() accepts; then
+# huge, negative, empty and overlong values.
+BAD_NUMBERS = ["²", "①", "٣", "9" * 40, "-1", "", "7" * 5000]
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_a_bad_term_in_the_classes_query_shows_the_current_term(client, org, clock, value):
+    course = catalog_factories.course(org)
+    response = client.get("/acme/booking/classes/", {"term": value})
+    assert response.status_code == 200
+    assert course.name in response.content.decode()
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_a_bad_course_or_student_posted_to_the_cart_is_a_404(logged_in, org, value):
+    course = catalog_factories.course(org)
+    student = family_factories.student(logged_in.family)
+    for data in ({"course": value, "student": student.pk}, {"course": course.pk, "student": value}):
+        assert logged_in.post("/acme/cart/add/class/", data).status_code == 404
+    assert not CartItem.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "9" * 40, "-1", "", "1" * 30])
+def test_a_bad_expiry_month_at_the_sandbox_tokeniser_is_a_field_error(client, org, value):
+    response = client.post(
+        "/sandbox/gateway/tokens",
+        {
+            "merchant": org.account_name,
+            "kind": "card",
+            "number": "4242424242424242",
+            "exp_month": value,
+            "exp_year": "31",
+            "cvc": "123",
+        },
+    )
+    assert response.status_code == 400
+    assert "expiry" in response.json()["errors"]
+    assert not SandboxToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("number", "424242424242424²"),
+        ("number", "٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢"),
+        ("cvc", "①②③"),
+        ("routing_number", "11000000²"),
+        ("account_number", "①②③④⑤"),
+    ],
+)
+def test_unicode_digits_in_card_or_bank_fields_are_a_field_error(client, org, field, value):
+    kind = "echeck" if field in ("routing_number", "account_number") else "card"
+    data = {
+        "merchant": org.account_name,
+        "kind": kind,
+        "number": "4242424242424242",
+        "exp_month": "04",
+        "exp_year": "31",
+        "cvc": "123",
+        "routing_number": "110000000",
+        "account_number": "000123456789",
+        field: value,
+    }
+    response = client.post("/sandbox/gateway/tokens", data)
+    assert response.status_code == 400, response.content
+    assert not SandboxToken.objects.exists()
