@@ -9,8 +9,8 @@ remembering to add it.
 
 import ast
 import copy
-import importlib
 import inspect
+import textwrap
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -21,6 +21,8 @@ from django.db import transaction
 # that it is not a 500. Every other field (hidden, select, radio, number) is chosen from
 # the page, and a value the page did not offer must change nothing.
 TYPED = {"text", "email", "tel", "password", "search", "url", "date", "textarea"}
+# Which button was pressed, or whether a box is ticked: any value means yes.
+PRESSED = {"submit", "checkbox"}
 TYPED_DEFAULTS = {
     "email": "sweep@example.com",
     "tel": "+12175550100",
@@ -31,7 +33,6 @@ TYPED_DEFAULTS = {
     "search": "",
 }
 # Where the browser goes next, not data: a bad one is ignored (safe_next), by design.
-COUNTS = {}
 NOT_DATA = {"next", "csrfmiddlewaretoken"}
 
 
@@ -91,7 +92,7 @@ class FormParser(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button", "reset", "image", "file"):
                 if kind == "submit" and name:
-                    self._add(name, "choice", a.get("value", ""), checked=False)
+                    self._add(name, "submit", a.get("value", ""), checked=False)
                 return
             value = a.get("value") or ""
             if kind in TYPED and not value:
@@ -103,7 +104,7 @@ class FormParser(HTMLParser):
             else:
                 self._add(name, kind, value, required=required)
         elif tag == "button" and a.get("type", "submit") == "submit":
-            self._add(name, "choice", a.get("value", ""), checked=False)
+            self._add(name, "submit", a.get("value", ""), checked=False)
         elif tag == "select":
             self._select = Field(name, "select", required=required)
             self._form.fields[name] = self._select
@@ -132,36 +133,71 @@ def forms_of(page_url: str, html: str) -> list[Form]:
     return parser.forms
 
 
-def params_read(module_name: str) -> dict[str, set[str]]:
-    """The names a view module reads from request.GET and request.POST, from its source."""
-    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
-    found: dict[str, set[str]] = {"GET": set(), "POST": set()}
+def _query_dict(node) -> str | None:
+    """'GET' or 'POST' when node is request.GET / request.POST."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr in ("GET", "POST")
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "request"
+    ):
+        return node.attr
+    return None
 
-    def query_dict(node) -> str | None:
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in found
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "request"
-        ):
-            return node.attr
-        return None
 
+def _read_here(tree) -> list[tuple[str, str]]:
+    found = []
     for node in ast.walk(tree):
-        name = None
+        name = which = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-            if node.func.attr in ("get", "getlist") and (which := query_dict(node.func.value)):
+            if node.func.attr in ("get", "getlist") and (which := _query_dict(node.func.value)):
                 name = node.args[0]
-        elif isinstance(node, ast.Subscript) and (which := query_dict(node.value)):
+        elif isinstance(node, ast.Subscript) and (which := _query_dict(node.value)):
             name = node.slice
         elif (
             isinstance(node, ast.Compare)
             and isinstance(node.ops[0], ast.In)
-            and (which := query_dict(node.comparators[0]))
+            and (which := _query_dict(node.comparators[0]))
         ):
             name = node.left
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
-            found[which].add(name.value)
+            found.append((which, name.value))
+    return found
+
+
+def _called(function, tree) -> list:
+    """Our own functions this one calls: f(...) and module.f(...), through its globals."""
+    names = function.__globals__
+    called = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        target = None
+        if isinstance(node.func, ast.Name):
+            target = names.get(node.func.id)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            owner = names.get(node.func.value.id)
+            if inspect.ismodule(owner):
+                target = getattr(owner, node.func.attr, None)
+        if inspect.isfunction(target) and target.__module__.startswith("springboard."):
+            called.append(inspect.unwrap(target))
+    return called
+
+
+def params_read(view) -> dict[str, set[str]]:
+    """The names a view reads from request.GET and request.POST, from its source and the
+    source of the functions of ours it calls (not its decorators: they read only `next`)."""
+    found: dict[str, set[str]] = {"GET": set(), "POST": set()}
+    todo, seen = [inspect.unwrap(view)], set()
+    while todo:
+        function = todo.pop()
+        if function in seen:
+            continue
+        seen.add(function)
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        for which, name in _read_here(tree):
+            found[which].add(name)
+        todo.extend(_called(function, tree))
     return found
 
 
@@ -184,7 +220,6 @@ def send(client, method: str, url: str, data: dict, *, check_rows: bool):
     """One request inside a savepoint that is rolled back, cookies restored after, so every
     try starts from the same world. Returns (status, tables changed)."""
     cookies = copy.deepcopy(client.cookies)
-    COUNTS[f"{method} {url.split('?')[0]}"] = COUNTS.get(f"{method} {url.split('?')[0]}", 0) + 1
     try:
         with transaction.atomic():
             before = snapshot() if check_rows else None
