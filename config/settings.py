@@ -12,18 +12,19 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_url_ok
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SPRINGBOARD_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("SPRINGBOARD_TESTING", False)
+# True only in config.test_settings: no environment variable can switch it on here.
+TESTING = False
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        # Only for the demo and the tests; production must set SECRET_KEY.
+    if DEBUG:
+        # Only for the demo; production must set SECRET_KEY (the tests set their own).
         SECRET_KEY = "insecure-demo-key-" + "x" * 40  # noqa: S105
     else:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a local demo).")
@@ -163,8 +164,14 @@ RATELIMIT_FAIL_OPEN = True
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Links in email sent without a request (waitlist offers from housekeeping).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
+# Links in email sent without a request (waitlist offers from housekeeping): required in
+# production, where a localhost link would send families nowhere.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000" if DEBUG else "")
+if not env_url_ok(PORTAL_BASE_URL):
+    raise ImproperlyConfigured(
+        "Set PORTAL_BASE_URL to the portal's address, e.g. https://portal.example.com "
+        f"(or DEBUG=1 for a local demo); not {PORTAL_BASE_URL!r}."
+    )
 
 # The classes page caches its filter form and results this long (0: off); docs/performance.md.
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)

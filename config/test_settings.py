@@ -1,14 +1,30 @@
-"""Settings for the test suite: the production settings with fast, local, deterministic parts."""
+"""Settings for the test suite: the production settings with fast, local, deterministic parts.
+
+Test-only switches live here and only here (TESTING, the test secret key): config/settings.py
+reads nothing from the environment that could turn them on in production.
+"""
 
 import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("SPRINGBOARD_TESTING", "1")
-os.environ.setdefault("HTTPS", "0")
+# What the production settings require from the environment, given only while they load
+# (so a manage.py run from a test, e.g. tests/test_security.py, does not inherit it).
+_TEST_ENVIRONMENT = {
+    "HTTPS": "0",
+    "SECRET_KEY": "insecure-test-key-" + "x" * 40,
+    "PORTAL_BASE_URL": "http://localhost:8000",
+}
+_added = {k: v for k, v in _TEST_ENVIRONMENT.items() if k not in os.environ}
+os.environ.update(_added)
+try:
+    from config.settings import *  # noqa: F403
+finally:
+    for _name in _added:
+        del os.environ[_name]
 
-from config.settings import *  # noqa: E402,F403
-
+TESTING = True
+LOGGING["loggers"]["django.server"]["level"] = "WARNING"  # noqa: F405
 # A fast hasher: Argon2 is deliberately slow, and the suite creates many logins.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

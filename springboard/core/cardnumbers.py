@@ -5,11 +5,13 @@ numbers and order numbers are left alone."""
 
 import re
 
+from springboard.core.parsing import ascii_digits
+
 _CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
 
 
 def luhn_ok(number: str) -> bool:
-    if not number.isdigit():
+    if not ascii_digits(number):
         return False
     total = 0
     for index, char in enumerate(reversed(number)):

@@ -1,7 +1,8 @@
-"""Uploaded images: checked for type and size, then shrunk to what the pages show.
+"""Uploaded images: checked for type and size, then re-encoded and shrunk to what the pages show.
 
 Staff upload logos, news backgrounds and staff photos straight from a phone camera; a 12 MP
-photo would make the splash page slow on a phone, so every image is resized on upload.
+photo would make the splash page slow on a phone, so every image is resized on upload, and
+every image is re-encoded so the camera's EXIF (GPS position included) is never published.
 """
 
 from io import BytesIO
@@ -49,32 +50,39 @@ def validate_image_upload(file) -> None:
         )
 
 
-def shrink_image(file, max_dimension: int) -> ContentFile | None:
-    """A copy no larger than max_dimension on its longest side, or None if it already fits."""
+def shrink_image(file, max_dimension: int) -> ContentFile:
+    """A fresh copy no larger than max_dimension on its longest side.
+
+    Always re-encoded, even when the image already fits: what a camera wrote beside the
+    pixels (EXIF with GPS position, camera serial, XMP, comments) is not copied. Only the
+    orientation is applied to the pixels and the colour profile kept. An animated GIF keeps
+    its first frame.
+    """
     file.seek(0)
     with Image.open(file) as opened:
         image_format = opened.format or "PNG"
+        icc_profile = opened.info.get("icc_profile")
         image = ImageOps.exif_transpose(opened)
-        if max(image.size) <= max_dimension:
-            file.seek(0)
-            return None
-        image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
+        if max(image.size) > max_dimension:
+            image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         buffer = BytesIO()
         save_format = image_format if image_format in ALLOWED_FORMATS else "PNG"
-        image.save(buffer, format=save_format, quality=85, optimize=True)
+        # Pillow writes metadata only when asked (exif=, xmp=, pnginfo=): none is asked for.
+        options = {"icc_profile": icc_profile} if icc_profile else {}
+        image.save(buffer, format=save_format, quality=85, optimize=True, **options)
+    file.seek(0)
     name = PurePath(getattr(file, "name", "image")).stem + "." + ALLOWED_FORMATS[save_format]
     return ContentFile(buffer.getvalue(), name=name)
 
 
 class ResizedImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        # Every way a file reaches storage (admin upload, .save() in code) passes here.
-        smaller = shrink_image(content, self.field.max_dimension)
-        if smaller is not None:
-            name, content = smaller.name, smaller
-        super().save(name, content, save)
+        # Every way a file reaches storage (admin upload, .save() in code) passes here: what
+        # is stored is always our own re-encoding, never the uploaded bytes.
+        clean = shrink_image(content, self.field.max_dimension)
+        super().save(clean.name, clean, save)
 
 
 class ResizedImageField(models.ImageField):

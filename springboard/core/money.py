@@ -44,10 +44,10 @@ def parse_amount(value: Decimal | int | str | None) -> Decimal:
         raise AmountError(_("Enter an amount, e.g. 25.00."))
     if amount <= 0:
         raise AmountError(_("Enter an amount greater than zero."))
+    if amount >= Decimal("1e10"):  # before quantize(), which cannot hold 40 digits
+        raise AmountError(_("That amount is too large."))
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(_("Use at most two decimals (cents)."))
-    if amount >= Decimal("1e10"):
-        raise AmountError(_("That amount is too large."))
     return amount.quantize(CENT)
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from springboard.core.parsing import ascii_digits
 from springboard.families.models import EmailCode, normalize_email_address
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -83,7 +84,7 @@ def use_code(*, purpose: str, email: str, code: str, now: datetime) -> EmailCode
         )
         if record is None or record.attempts >= MAX_ATTEMPTS:
             matched = False
-        elif (len(code) == 6 and code.isdigit()) and constant_time_compare(
+        elif (len(code) == 6 and ascii_digits(code)) and constant_time_compare(
             record.code_hash, _hash(purpose, email, code)
         ):
             matched = True

@@ -4,7 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import ExifTags, Image
 
 from springboard.content.models import NewsItem, StaffProfile
 from springboard.tenancy.models import StaffRole
@@ -104,3 +104,38 @@ def test_brand_colours_must_be_hex(client, org, color):
         assert "six hex digits" in str(errors["brand_color"])
     org.refresh_from_db()
     assert org.brand_color != color
+
+
+def _photo_with_gps(name="phone.jpg", size=(64, 48)):
+    """A small JPEG as a phone writes it: camera make and the GPS position in its EXIF."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
+    buffer = BytesIO()
+    Image.new("RGB", size, "red").save(buffer, format="JPEG", exif=exif)
+    with Image.open(BytesIO(buffer.getvalue())) as check:  # the upload does carry it
+        assert check.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_small_phone_photo_is_stored_without_its_gps_position(staff_client, org):
+    response = _post_news(staff_client, org, _photo_with_gps())
+    assert response.status_code == 302, response.content
+    stored = NewsItem.objects.get().image
+    with Image.open(stored.path) as image:
+        assert image.size == (64, 48)  # small enough: not resized, still re-encoded
+        exif = image.getexif()
+        assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+        assert not exif
+    assert b"PhoneMaker" not in stored.read()
+
+
+def test_a_large_phone_photo_loses_its_gps_position_too(org):
+    profile = StaffProfile(organization=org, name="Coach")
+    upload = _photo_with_gps("coach.jpg", (2400, 1200))
+    profile.photo.save(upload.name, upload, save=False)
+    with Image.open(profile.photo.path) as image:
+        assert image.size == (600, 300)
+        assert not image.getexif()

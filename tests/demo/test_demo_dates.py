@@ -91,7 +91,7 @@ def _assert_coming_up_a_valid_card_and_money_owed(client, rivera, now, today):
 @pytest.mark.parametrize("days_ahead", DAYS_AHEAD, ids=[f"today+{d}" for d in DAYS_AHEAD])
 def test_the_demo_loaded_on_any_day_is_live_bookable_and_owed(client, days_ahead):
     with time_machine.travel(timezone.now() + timedelta(days=days_ahead), tick=False):
-        call_command("load_demo")
+        call_command("load_demo", i_know_this_is_not_production=True)
         now = timezone.now()
         demo = Organization.objects.get(account_name="demo")
         today = local_today(now, demo.time_zone)

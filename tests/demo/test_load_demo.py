@@ -27,11 +27,11 @@ def _snapshot(media_root):
 
 @pytest.mark.django_db
 def test_load_demo_twice_changes_nothing_the_second_time(settings):
-    call_command("load_demo")
+    call_command("load_demo", i_know_this_is_not_production=True)
     first = _snapshot(settings.MEDIA_ROOT)
     assert first[0]["tenancy.Organization"], "the first run loads organizations"
     assert len(first[1]) >= 5, "the first run draws images"
-    call_command("load_demo")
+    call_command("load_demo", i_know_this_is_not_production=True)
     assert _snapshot(settings.MEDIA_ROOT) == first
 
 
@@ -40,7 +40,7 @@ def test_the_demo_has_what_the_readme_promises(settings):
     from springboard.content.models import NewsItem, StaffProfile
     from springboard.tenancy.models import Organization
 
-    call_command("load_demo")
+    call_command("load_demo", i_know_this_is_not_production=True)
     demo = Organization.objects.get(account_name="demo")
     assert demo.location_set.count() == 2
     assert NewsItem.objects.filter(organization=demo).count() == 5

@@ -32,6 +32,7 @@ from springboard.catalog.eligibility import check_course
 from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.core.clock import today_in
+from springboard.core.parsing import optional_id
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
@@ -75,10 +76,10 @@ def booking(request):
 
 def _chosen_term(request, terms):
     """?term=<id> picks a listed term; not a number → ignored; not this organization's → 404."""
-    raw = request.GET.get("term", "")
-    if raw.isdigit() and len(raw) < 10:
+    wanted = optional_id(request.GET.get("term"))
+    if wanted is not None:
         for term in terms:
-            if term.pk == int(raw):
+            if term.pk == wanted:
                 return term
         raise Http404("No such term")
     return terms[0] if terms else None

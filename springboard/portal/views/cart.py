@@ -21,18 +21,9 @@ from springboard.catalog.availability import course_openings, with_party_slot_bo
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
 from springboard.checkout.services import open_order
+from springboard.core.parsing import parse_id, whole_number
 from springboard.families.models import Student
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
-
-MAX_ID_DIGITS = 9
-
-
-def parse_id(value) -> int:
-    """A posted id: digits only (not too many), else 404 — a crafted value changes nothing."""
-    value = (value or "").strip()
-    if not value.isdigit() or len(value) > MAX_ID_DIGITS:
-        raise Http404("Not an id")
-    return int(value)
 
 
 def booking_family_required(view):
@@ -167,9 +158,7 @@ def _quantity(raw: str, *, allow_blank: bool) -> int | None:
     raw = (raw or "").strip()
     if raw == "" and allow_blank:
         return 0
-    if raw.lstrip("-").isdigit() and len(raw) <= 6:
-        return int(raw)
-    return None
+    return whole_number(raw, minimum=-999_999, maximum=999_999)
 
 
 def _party_choice(request, slot, package) -> services.PartyChoice:

@@ -23,7 +23,8 @@ from springboard.booking.locking import BookingBusy, BookingError
 from springboard.checkout import services
 from springboard.checkout.models import Order
 from springboard.core import clock
-from springboard.portal.views.cart import booking_family_required, parse_id
+from springboard.core.parsing import parse_id, whole_number
+from springboard.portal.views.cart import booking_family_required
 from springboard.portal.views.family_access import client_ip, portal_url
 
 MAX_TOKEN = 100
@@ -115,13 +116,13 @@ def checkout(request):
     ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
     if any(contains_card_number(value) for value in ours):
         return _refuse(request, posted, str(CARD_NUMBER_MESSAGE))
-    raw_attempt = request.POST.get("attempt", "")
-    if not raw_attempt.isdigit() or len(raw_attempt) > 6:
+    attempt = whole_number(request.POST.get("attempt"), maximum=999_999)
+    if attempt is None:
         return _refuse(request, posted, _("This payment form has expired; reload the page."))
     try:
         agreed = frozenset(parse_id(value) for value in request.POST.getlist("policy"))
         pay_request = services.PayRequest(
-            attempt=int(raw_attempt),
+            attempt=attempt,
             credit=services.parse_credit(request.POST.get("credit", "")),
             token="",
             agreed=agreed,

@@ -25,6 +25,7 @@ from springboard.billing.errors import LedgerError
 from springboard.billing.gateways import get_gateway
 from springboard.billing.models import Charge, Payment, SavedPaymentMethod
 from springboard.core.money import AmountError, format_money, parse_amount
+from springboard.core.parsing import parse_id
 from springboard.families.mail import send_after_commit
 from springboard.portal.views.family_access import family_required, portal_url
 
@@ -115,9 +116,7 @@ def payment_key(family, charge_ids, nonce: str) -> str:
 def _ids(values) -> list[int]:
     ids = []
     for value in values:
-        if not value.isdigit() or len(value) > 18:
-            raise Http404("Not a charge")
-        ids.append(int(value))
+        ids.append(parse_id(value))
     return ids
 
 
@@ -156,9 +155,7 @@ def payments(request):
 def _token(request, family) -> str:
     chosen = request.POST.get("saved_method", "")
     if chosen:
-        if not chosen.isdigit() or len(chosen) > 18:
-            raise Http404("Not a payment method")
-        return get_object_or_404(SavedPaymentMethod, pk=int(chosen), family=family).token
+        return get_object_or_404(SavedPaymentMethod, pk=parse_id(chosen), family=family).token
     return request.POST.get("payment_token", "")[:100]
 
 

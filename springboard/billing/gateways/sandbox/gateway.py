@@ -28,6 +28,7 @@ from springboard.billing.gateways.base import (
     TokeniseError,
 )
 from springboard.billing.gateways.sandbox.models import SandboxCharge, SandboxRefund, SandboxToken
+from springboard.core.parsing import ascii_digits, whole_number
 
 CARD_OUTCOMES = {
     "4000000000000002": Outcome.DECLINED,
@@ -49,7 +50,7 @@ def digits_only(value: str) -> str:
 
 def aba_routing_ok(routing: str) -> bool:
     """The ABA checksum: 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) is a multiple of 10."""
-    if len(routing) != 9 or not routing.isdigit():
+    if len(routing) != 9 or not ascii_digits(routing):
         return False
     d = [int(c) for c in routing]
     return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
@@ -71,12 +72,12 @@ def check_card(fields: dict[str, str], today: date) -> tuple[TokenisedMethod, st
     """Validate card fields; returns the shown part and the outcome, or TokeniseError."""
     errors: dict[str, str] = {}
     number = digits_only(fields.get("number", ""))
-    if not number.isdigit() or not 12 <= len(number) <= 19 or not luhn_ok(number):
+    if not ascii_digits(number) or not 12 <= len(number) <= 19 or not luhn_ok(number):
         errors["number"] = _("Check the card number.")
     month_text = (fields.get("exp_month") or "").strip()
     year_text = (fields.get("exp_year") or "").strip()
-    month = int(month_text) if month_text.isdigit() else 0
-    year = int(year_text) if year_text.isdigit() else 0
+    month = whole_number(month_text, maximum=99) or 0
+    year = whole_number(year_text, maximum=9999) or 0
     if 0 < year < 100:
         year += 2000
     if not 1 <= month <= 12 or not 2000 <= year <= 2099:
@@ -84,7 +85,7 @@ def check_card(fields: dict[str, str], today: date) -> tuple[TokenisedMethod, st
     elif (year, month) < (today.year, today.month):
         errors["expiry"] = _("This card has expired.")
     cvc = (fields.get("cvc") or "").strip()
-    if not (cvc.isdigit() and 3 <= len(cvc) <= 4):
+    if not (ascii_digits(cvc) and 3 <= len(cvc) <= 4):
         errors["cvc"] = _("Enter the 3 or 4 digit security code.")
     if errors:
         raise TokeniseError(errors)
@@ -105,7 +106,7 @@ def check_bank_account(fields: dict[str, str]) -> tuple[TokenisedMethod, str]:
     account = digits_only(fields.get("account_number", ""))
     if not aba_routing_ok(routing):
         errors["routing_number"] = _("Check the 9-digit routing number.")
-    if not (account.isdigit() and 4 <= len(account) <= 17):
+    if not (ascii_digits(account) and 4 <= len(account) <= 17):
         errors["account_number"] = _("Check the account number (4 to 17 digits).")
     if errors:
         raise TokeniseError(errors)

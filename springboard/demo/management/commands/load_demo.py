@@ -21,8 +21,19 @@ class Command(BaseCommand):
                 "first (DEBUG=1 only), so the demo's dates follow today. `make demo` does this."
             ),
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            help="load the demo although DEBUG is off (a staging copy, never production)",
+        )
 
     def handle(self, *args, fresh_if_stale: bool = False, **options):
+        # The demo's logins have published passwords: never into a production database.
+        if not (settings.DEBUG or options["i_know_this_is_not_production"]):
+            raise CommandError(
+                "load_demo adds logins with published passwords, so it runs only with DEBUG=1 "
+                "(or --i-know-this-is-not-production on a copy that is not production)."
+            )
         now = clock.now()  # the one clock reading: every demo date derives from it
         loaded_on = stale_demo(now)
         if loaded_on is not None:
