@@ -139,6 +139,33 @@ def record_payment(
     a double click, a retried request or 20 concurrent submits charge once and return the same
     Payment. A decline is recorded and raised as PaymentDeclined (same key → same answer).
     """
+    return record_payment_once(
+        organization=organization,
+        family=family,
+        amount=amount,
+        token=token,
+        idempotency_key=idempotency_key,
+        now=now,
+        actor=actor,
+        gateway=gateway,
+        description=description,
+    )[0]
+
+
+def record_payment_once(
+    *,
+    organization,
+    family,
+    amount,
+    token: str,
+    idempotency_key: str,
+    now: datetime,
+    actor=None,
+    gateway: Gateway | None = None,
+    description: str = "",
+) -> tuple[Payment, bool]:
+    """record_payment, also saying whether this call recorded the payment (True) or found
+    it recorded already under the key (False: a double submit, another tab)."""
     _check_family(organization, family)
     amount = _amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
@@ -147,7 +174,7 @@ def record_payment(
         organization=organization, idempotency_key=idempotency_key
     ).first()
     if existing:
-        return _replay(existing, family=family, amount=amount)
+        return _replay(existing, family=family, amount=amount), False
 
     gateway = gateway or get_gateway(organization)
     method = gateway.describe(token) if token else None
@@ -194,10 +221,10 @@ def record_payment(
                     organization=organization, idempotency_key=idempotency_key
                 )
     if existing is not None:
-        return _replay(existing, family=family, amount=amount)
+        return _replay(existing, family=family, amount=amount), False
     if not payment.succeeded:
         raise PaymentDeclined(payment.message, payment=payment)
-    return payment
+    return payment, True
 
 
 def post_credit(
