@@ -148,16 +148,17 @@ def pay_charges(
             gateway=gateway,
             description=description or _("Payment of outstanding charges"),
         )
-    except GatewayUnavailable:
-        # The gateway refuses a key it is charging for another tab with another token
-        # (a card typed twice): that tab's payment, once recorded, is this form's answer.
+    except GatewayUnavailable as error:
+        # The gateway also refuses a key it is charging for another tab with another token
+        # (a card typed in both): that tab's payment, once recorded, is this form's answer.
         other = Payment.objects.filter(organization=organization, idempotency_key=key).first()
         if other is None or not other.succeeded:
-            raise ChargesChanged(
+            raise GatewayUnavailable(
                 _(
-                    "These charges are being paid from another page right now; reload in a "
-                    "moment to see the payment."
+                    "The payment did not go through (%(reason)s). If these charges are being "
+                    "paid from another page too, reload in a moment to see that payment."
                 )
+                % {"reason": error.message}
             ) from None
         payment, recorded = other, False
     # Not recorded by this call: the other tab that shared this key a moment ago did.
