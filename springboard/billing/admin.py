@@ -3,13 +3,22 @@ the services (a charge, a credit, an allocation, a void, a refund). Nothing post
 changed or deleted here: corrections are new rows.
 
 The add form calls the service in clean(): a LedgerError becomes a form error, and since the
-admin's add view runs in one transaction, nothing is half-posted.
+admin's add view runs in one transaction, nothing is half-posted. The refund admin's add view
+does NOT run in that transaction: the refund service calls the gateway and must do so
+outside any transaction (it posts its rows in short transactions of its own).
+
+Forms whose double submit would post twice (charge, credit, refund) carry a one-time key
+generated with the form; the service posts once per key, and the second submit of the same
+form posts nothing and says so.
 """
 
 import uuid
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from springboard.billing import services
@@ -19,6 +28,7 @@ from springboard.billing.models import (
     Charge,
     ChargeVoid,
     Payment,
+    PaymentMethodKind,
     Refund,
     SavedPaymentMethod,
 )
@@ -31,15 +41,20 @@ class PostingForm(TenantAdminForm):
 
     request = None
     posted = None
+    replayed = False  # the key had posted already: this submit posted nothing
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        now = request_now(self.request)
         try:
-            self.posted = self.post(cleaned, actor=self.request.user, now=request_now(self.request))
+            self.posted = self.post(cleaned, actor=self.request.user, now=now)
         except LedgerError as error:
             raise forms.ValidationError(error.message) from None
+        # The services stamp a row with the caller's `now`: a row for this key stamped with
+        # another request's `now` was posted by the form's first submit.
+        self.replayed = self.posted.created_at != now
         return cleaned
 
     def post(self, cleaned, *, actor, now):
@@ -75,7 +90,27 @@ class LedgerAdmin(OrganizationScopedAdmin):
         return False
 
     def save_form(self, request, form, change):
+        request.ledger_replayed = form.replayed
         return form.posted
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "ledger_replayed", False):
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not getattr(request, "ledger_replayed", False):
+            return super().response_add(request, obj, post_url_continue)
+        messages.warning(
+            request,
+            gettext(
+                "This form was already submitted and posted “%(row)s”; nothing more was "
+                "posted. Open a new form to post another."
+            )
+            % {"row": obj},
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
     def save_model(self, request, obj, form, change):
         pass  # the service already saved it
@@ -84,9 +119,23 @@ class LedgerAdmin(OrganizationScopedAdmin):
         pass
 
 
-class ChargeForm(PostingForm):
+class OneTimeKeyForm(PostingForm):
+    """A fresh key per form shown: a double-submitted form posts once."""
+
+    key_prefix = "admin"
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].initial = f"{self.key_prefix}:{uuid.uuid4()}"
+
+
+class ChargeForm(OneTimeKeyForm):
+    key_prefix = "admin-charge"
+
     def post(self, cleaned, *, actor, now):
         return services.post_charge(
+            idempotency_key=cleaned["key"],
             organization=cleaned["organization"],
             family=cleaned["family"],
             student=cleaned.get("student"),
@@ -115,11 +164,13 @@ class ChargeAdmin(LedgerAdmin):
         return hasattr(obj, "void")
 
 
-class CreditForm(PostingForm):
+class CreditForm(OneTimeKeyForm):
+    key_prefix = "admin-credit"
     amount = forms.DecimalField(max_digits=12, decimal_places=2, label=_("credit amount"))
 
     def post(self, cleaned, *, actor, now):
         return services.post_credit(
+            idempotency_key=cleaned["key"],
             organization=cleaned["organization"],
             family=cleaned["family"],
             amount=cleaned["amount"],
@@ -187,13 +238,8 @@ class ChargeVoidAdmin(LedgerAdmin):
     raw_id_fields = ["charge"]
 
 
-class RefundForm(PostingForm):
-    # A fresh key per form shown: a double-submitted form refunds once.
-    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["key"].initial = f"admin-refund:{uuid.uuid4()}"
+class RefundForm(OneTimeKeyForm):
+    key_prefix = "admin-refund"
 
     def post(self, cleaned, *, actor, now):
         return services.refund(
@@ -211,10 +257,28 @@ class RefundForm(PostingForm):
 class RefundAdmin(LedgerAdmin):
     form = RefundForm
     add_fields = ["payment", "amount", "reason"]
-    list_display = ["created_at", "payment", "amount", "reason"]
-    list_select_related = ["payment"]
+    list_display = ["created_at", "payment", "amount", "reason", "gateway_answer"]
+    list_select_related = ["payment", "outcome"]
     raw_id_fields = ["payment"]
     exclude = ["idempotency_key"]
+
+    @admin.display(description=_("gateway"))
+    def gateway_answer(self, obj):
+        outcome = getattr(obj, "outcome", None)
+        if outcome is None:
+            return (
+                "—"
+                if obj.payment.method == PaymentMethodKind.CREDIT_ADJUSTMENT
+                else _("awaiting the gateway")
+            )
+        if outcome.succeeded:
+            return _("refunded")
+        return _("refused: %(message)s") % {"message": outcome.message}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Not inside the admin's transaction.atomic(): the refund service calls the gateway
+        # and posts its rows in short transactions of its own (save_model etc. are no-ops).
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(SavedPaymentMethod)

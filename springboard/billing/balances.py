@@ -3,7 +3,9 @@
 Definitions (docs/billing.md):
 - a charge counts unless it is voided;
 - an allocation counts when its charge counts (a void frees it back into credit);
-- a payment counts when it succeeded.
+- a payment counts when it succeeded;
+- a refund counts unless the gateway refused it (a refund awaiting the gateway's answer
+  keeps its money reserved).
 balance = counting charges − counting allocations
 credit  = counting payments − counting allocations − refunds
 """
@@ -11,7 +13,7 @@ credit  = counting payments − counting allocations − refunds
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
 from springboard.billing.models import Allocation, Charge, Payment, PaymentStatus, Refund
@@ -36,6 +38,10 @@ def counting_allocations():
     return Allocation.objects.filter(charge__void__isnull=True)
 
 
+def counting_refunds():
+    return Refund.objects.filter(Q(outcome__isnull=True) | Q(outcome__succeeded=True))
+
+
 @dataclass(frozen=True)
 class FamilyTotals:
     charged: Decimal
@@ -57,7 +63,7 @@ def family_totals(family) -> FamilyTotals:
         charged=_sum(Charge.objects.filter(family=family, void__isnull=True)),
         allocated=_sum(counting_allocations().filter(charge__family=family)),
         paid=_sum(Payment.objects.filter(family=family, status=PaymentStatus.SUCCEEDED)),
-        refunded=_sum(Refund.objects.filter(payment__family=family)),
+        refunded=_sum(counting_refunds().filter(payment__family=family)),
     )
 
 
@@ -81,7 +87,7 @@ def payment_unallocated_amount(payment) -> Decimal:
     if payment.status != PaymentStatus.SUCCEEDED:
         return ZERO
     allocated = _sum(counting_allocations().filter(payment=payment))
-    refunded = _sum(Refund.objects.filter(payment=payment))
+    refunded = _sum(counting_refunds().filter(payment=payment))
     return payment.amount - allocated - refunded
 
 
@@ -120,7 +126,8 @@ def with_unallocated_amount(payments):
         .values("total")
     )
     refunded = (
-        Refund.objects.filter(payment=OuterRef("pk"))
+        counting_refunds()
+        .filter(payment=OuterRef("pk"))
         .order_by()
         .values("payment")
         .annotate(total=Sum("amount"))

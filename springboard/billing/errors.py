@@ -39,8 +39,8 @@ class PaymentDeclined(LedgerError):
 class IdempotencyKeyReused(LedgerError):
     """The key was used before for a different family or amount: a forged or stale submit."""
 
-    def __init__(self) -> None:
-        super().__init__(_("This payment was already submitted with different details."))
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("This payment was already submitted with different details."))
 
 
 class GatewayUnavailable(LedgerError):

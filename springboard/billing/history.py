@@ -3,8 +3,9 @@ allocation and refund, with a running balance — in a constant number of querie
 
 The running balance is what the family owes net of credit (positive: owed; negative: in
 credit): charges add, voids and succeeded payments (credit adjustments included) subtract,
-refunds add back, allocations and declined attempts move nothing (they are shown for the
-record). It equals `balances.balance(family) - balances.credit(family)`.
+refunds add back (one the gateway refused is left out), allocations and declined attempts
+move nothing (they are shown for the record). It equals
+`balances.balance(family) - balances.credit(family)`.
 
 One SQL statement (a UNION ALL of the five ledger tables with a window SUM over it) gives a
 page with its running balances, newest first; it runs the same on SQLite (3.25+) and
@@ -20,7 +21,14 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from springboard.billing import descriptions
-from springboard.billing.models import Allocation, Charge, ChargeVoid, Payment, Refund
+from springboard.billing.models import (
+    Allocation,
+    Charge,
+    ChargeVoid,
+    Payment,
+    Refund,
+    RefundOutcome,
+)
 
 CENT = Decimal("0.01")
 
@@ -51,6 +59,7 @@ def _tables() -> dict[str, str]:
         "payment": quote(Payment._meta.db_table),
         "allocation": quote(Allocation._meta.db_table),
         "refund": quote(Refund._meta.db_table),
+        "outcome": quote(RefundOutcome._meta.db_table),
     }
 
 
@@ -82,7 +91,8 @@ def _union() -> str:
         SELECT r.created_at, 5, 'refund', r.id, r.amount, r.amount, r.reason, p.last4, '',
                p.method, '', NULL
           FROM {t["refund"]} r JOIN {t["payment"]} p ON p.id = r.payment_id
-         WHERE p.family_id = %s
+          LEFT JOIN {t["outcome"]} o ON o.refund_id = r.id
+         WHERE p.family_id = %s AND (o.id IS NULL OR o.succeeded)
     """  # noqa: S608 - table names come from the models, values are parameters
 
 

@@ -108,6 +108,8 @@ class Charge(AppendOnlyModel):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
+    # Set by forms that may be submitted twice (the staff admin): the same key posts once.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -119,6 +121,11 @@ class Charge(AppendOnlyModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="charge_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="charge_idempotency_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +263,27 @@ class Refund(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Refund {self.amount} of payment {self.payment_id}"
+
+
+class RefundOutcome(AppendOnlyModel):
+    """What the gateway answered for a refund. The Refund row is posted first (it reserves
+    the money under the ledger lock); the gateway is then called outside any transaction and
+    its answer is posted here. A refund counts unless its outcome failed: one still without
+    an outcome (the gateway did not answer) keeps its money reserved until the same key is
+    retried."""
+
+    refund = models.OneToOneField(
+        Refund, on_delete=models.PROTECT, related_name="outcome", verbose_name=_("refund")
+    )
+    succeeded = models.BooleanField(_("succeeded"))
+    gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("refund outcome")
+
+    def __str__(self) -> str:
+        return f"Refund {self.refund_id}: {'succeeded' if self.succeeded else 'failed'}"
 
 
 class SavedPaymentMethod(TenantModel):

@@ -6,9 +6,10 @@ of a family's ledger is written only while holding it, so two requests of one fa
 and neither sees the other half-done); re-checks amounts under the lock; inserts new rows;
 and raises a `LedgerError` whose message a family can read. Nothing is ever updated.
 
-Gateways are called outside the lock when taking money (the key makes a retry safe and a
-slow processor must not hold up the family's other requests) and inside it when refunding
-(the lock is what guarantees we never refund money that was meanwhile allocated).
+Gateways are called outside the lock and outside any transaction: when taking money the key
+makes a retry safe and a slow processor must not hold up the family's other requests; when
+refunding, the Refund row is posted first under the lock (reserving the money, so it is never
+refunded and allocated at once) and the gateway's answer is posted after it.
 """
 
 import uuid
@@ -41,6 +42,7 @@ from springboard.billing.models import (
     PaymentMethodKind,
     PaymentStatus,
     Refund,
+    RefundOutcome,
     subject_fields,
 )
 from springboard.core.money import AmountError, format_money, parse_amount
@@ -89,9 +91,12 @@ def post_charge(
     description_args: dict | None = None,
     computation_key: str = "",
     computation_args: dict | None = None,
+    idempotency_key: str = "",
 ) -> Charge:
-    """`description`/`computation` are plain text (staff's words, or the site-language
-    rendering of `*_key`/`*_args`, which the family reads in its language: descriptions.py)."""
+    """A new charge. `description`/`computation` are plain text (staff's words, or the
+    site-language rendering of `*_key`/`*_args`, which the family reads in its language:
+    descriptions.py). With `idempotency_key` (a form that may be submitted twice), the same
+    key returns the charge it posted first instead of posting another."""
     amount = _amount(amount)
     if kind not in ChargeKind.values:
         raise LedgerError(_("Choose a kind of charge."))
@@ -101,12 +106,25 @@ def post_charge(
     descriptions.check(computation_key, computation_args)
     if student is not None and student.family_id != family.pk:
         raise WrongFamily()
+    if len(idempotency_key) > 100:
+        raise LedgerError(_("This form has expired; reload the page and try again."))
     with transaction.atomic():
         lock_family(organization, family)
+        if idempotency_key:
+            existing = Charge.objects.filter(
+                organization=organization, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                if existing.family_id != family.pk or existing.amount != amount:
+                    raise IdempotencyKeyReused(
+                        _("This charge was already posted with different details.")
+                    )
+                return existing
         return Charge.objects.create(
             organization=organization,
             family=family,
             student=student,
+            idempotency_key=idempotency_key,
             kind=kind,
             description=description.strip()[:200],
             computation=computation[:300],
@@ -151,6 +169,33 @@ def record_payment(
     a double click, a retried request or 20 concurrent submits charge once and return the same
     Payment. A decline is recorded and raised as PaymentDeclined (same key → same answer).
     """
+    return record_payment_once(
+        organization=organization,
+        family=family,
+        amount=amount,
+        token=token,
+        idempotency_key=idempotency_key,
+        now=now,
+        actor=actor,
+        gateway=gateway,
+        description=description,
+    )[0]
+
+
+def record_payment_once(
+    *,
+    organization,
+    family,
+    amount,
+    token: str,
+    idempotency_key: str,
+    now: datetime,
+    actor=None,
+    gateway: Gateway | None = None,
+    description: str = "",
+) -> tuple[Payment, bool]:
+    """record_payment, also saying whether this call recorded the payment (True) or found
+    it recorded already under the key (False: a double submit, another tab)."""
     _check_family(organization, family)
     amount = _amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
@@ -159,7 +204,7 @@ def record_payment(
         organization=organization, idempotency_key=idempotency_key
     ).first()
     if existing:
-        return _replay(existing, family=family, amount=amount)
+        return _replay(existing, family=family, amount=amount), False
 
     gateway = gateway or get_gateway(organization)
     method = gateway.describe(token) if token else None
@@ -206,10 +251,10 @@ def record_payment(
                     organization=organization, idempotency_key=idempotency_key
                 )
     if existing is not None:
-        return _replay(existing, family=family, amount=amount)
+        return _replay(existing, family=family, amount=amount), False
     if not payment.succeeded:
         raise PaymentDeclined(payment.message, payment=payment)
-    return payment
+    return payment, True
 
 
 def post_credit(
@@ -397,7 +442,16 @@ def refund(
     gateway: Gateway | None = None,
 ) -> Refund:
     """Return unallocated money of a payment to its payment method. To refund a paid charge,
-    void it first: that frees its allocation into this payment's unallocated money."""
+    void it first: that frees its allocation into this payment's unallocated money.
+
+    Call it outside any transaction: it works in three steps so that the gateway is never
+    called inside one (nor under the ledger lock). 1) Under the lock, a short transaction
+    checks the money is unallocated and posts the Refund, which reserves it (it counts from
+    then on, so nothing can allocate it meanwhile). 2) The gateway refunds, with a key derived
+    from ours. 3) A short transaction posts its answer as a RefundOutcome; a refusal releases
+    the money and raises GatewayUnavailable. The same key again returns the refund (or the
+    same refusal); a refund whose gateway call never answered is completed by retrying it.
+    """
     amount = _amount(amount)
     if payment.organization_id != organization.pk:
         raise WrongFamily()
@@ -405,6 +459,39 @@ def refund(
         raise LedgerError(_("Say why the money is refunded."))
     if not idempotency_key or len(idempotency_key) > 100:
         raise LedgerError(_("This refund form has expired; reload the page and try again."))
+    row = _reserve_refund(
+        organization=organization,
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        now=now,
+        actor=actor,
+    )
+    if payment.method == PaymentMethodKind.CREDIT_ADJUSTMENT:
+        return row  # no gateway: the reservation is the refund
+    outcome = RefundOutcome.objects.filter(refund=row).first()
+    if outcome is None:
+        result = (gateway or get_gateway(organization)).refund(
+            charge_reference=payment.gateway_reference,
+            amount=amount,
+            currency=organization.currency,
+            idempotency_key=f"refund:{idempotency_key}",
+        )
+        outcome = _post_refund_outcome(
+            organization=organization, row=row, result=result, now=now, actor=actor
+        )
+    if not outcome.succeeded:
+        raise GatewayUnavailable(
+            _("The gateway refused this refund (%(message)s); open a new form to try again.")
+            % {"message": outcome.message or _("no reason given")}
+        )
+    return row
+
+
+def _reserve_refund(
+    *, organization, payment, amount, reason, idempotency_key, now, actor
+) -> Refund:
     with transaction.atomic():
         lock_family(organization, payment.family)
         existing = Refund.objects.filter(
@@ -427,24 +514,29 @@ def refund(
                 )
                 % {"left": format_money(unallocated, currency=organization.currency)}
             )
-        reference = ""
-        if payment.method != PaymentMethodKind.CREDIT_ADJUSTMENT:
-            result = (gateway or get_gateway(organization)).refund(
-                charge_reference=payment.gateway_reference,
-                amount=amount,
-                currency=organization.currency,
-                idempotency_key=f"refund:{idempotency_key}",
-            )
-            if not result.succeeded:
-                raise GatewayUnavailable(result.message)
-            reference = result.reference
         return Refund.objects.create(
             organization=organization,
             payment=payment,
             amount=amount,
             reason=reason.strip()[:200],
-            gateway_reference=reference,
             idempotency_key=idempotency_key,
+            created_at=now,
+            created_by=actor,
+        )
+
+
+def _post_refund_outcome(*, organization, row: Refund, result, now, actor) -> RefundOutcome:
+    with transaction.atomic():
+        lock_family(organization, row.payment.family)
+        existing = RefundOutcome.objects.filter(refund=row).first()
+        if existing:  # a concurrent retry of the same key answered first
+            return existing
+        return RefundOutcome.objects.create(
+            organization=organization,
+            refund=row,
+            succeeded=result.succeeded,
+            gateway_reference=result.reference if result.succeeded else "",
+            message=(result.message or "")[:200],
             created_at=now,
             created_by=actor,
         )

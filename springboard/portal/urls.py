@@ -44,6 +44,7 @@ urlpatterns += [
     path("cart/add/class/", cart.add_course, name="cart_add_course"),
     path("cart/add/event/", cart.add_event, name="cart_add_event"),
     path("cart/remove/", cart.remove, name="cart_remove"),
+    path("cart/add/again/", cart.add_again, name="cart_add_again"),
     path("booking/parties/slots/<int:slot_id>/", cart.party_slot, name="party_slot"),
     path("waitlist/join/", cart.join_waitlist, name="waitlist_join"),
     path("waitlist/leave/", cart.leave_waitlist, name="waitlist_leave"),

@@ -35,6 +35,7 @@ def test_staff_post_a_charge_as_a_new_row(staff, org, family):
             "description": "Lost goggles",
             "amount": "12.50",
             "due_date": "2027-01-15",
+            "key": "admin-charge:1",
         },
     )
     assert response.status_code == 302, response.content[:2000]
@@ -53,6 +54,7 @@ def test_a_bad_amount_in_the_admin_is_a_form_error_and_posts_nothing(staff, org,
             "description": "Lost goggles",
             "amount": "-3",
             "due_date": "2027-01-15",
+            "key": "admin-charge:2",
         },
     )
     assert response.status_code == 200
@@ -80,7 +82,13 @@ def test_staff_credit_then_void_then_refund_through_the_admin(staff, org, family
     charge = billing.charge(family, "40.00")
     response = staff.post(
         "/admin/billing/payment/add/",
-        {"organization": org.pk, "family": family.pk, "amount": "40.00", "note": "Transfer"},
+        {
+            "organization": org.pk,
+            "family": family.pk,
+            "amount": "40.00",
+            "note": "Transfer",
+            "key": "admin-credit:1",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     credit = Payment.objects.get()
@@ -144,6 +152,7 @@ def test_staff_of_another_organization_see_nothing(client, org, other_org, famil
             "description": "Sneaky",
             "amount": "1.00",
             "due_date": "2027-01-15",
+            "key": "admin-charge:3",
         },
     )
     assert response.status_code == 200

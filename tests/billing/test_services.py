@@ -157,7 +157,7 @@ def test_a_void_frees_the_allocation_into_credit_which_can_then_be_refunded(org,
         now=now,
         actor=None,
     )
-    assert refund.gateway_reference.startswith("re_sandbox_")
+    assert refund.outcome.gateway_reference.startswith("re_sandbox_")
     assert balances.credit(family) == D("0.00")
     again = services.refund(
         organization=org,

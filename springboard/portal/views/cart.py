@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from springboard.booking import services, waitlist
+from springboard.booking import readd, services, waitlist
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import CartItem, WaitlistEntry
 from springboard.catalog.availability import course_openings, with_party_slot_bookings
@@ -82,7 +82,11 @@ def cart(request):
     items = list(services.cart_items(request.family, now))
     for item in items:
         item.preview = services.price_preview(item)
-    expired = list(services.recently_expired(request.family, now)[:10])
+    expired = readd.offers(
+        services.recently_expired(request.family, now).prefetch_related("days")[:10],
+        items,
+        now=now,
+    )
     context = {"items": items, "expired": expired, "now": now}
     context["open_order"] = open_order(request.family, now)
     return render(request, "portal/cart/cart.html", context)
@@ -101,6 +105,21 @@ def remove(request):
         return refused(request, error, portal_url(request, "cart"))
     messages.success(request, _("Removed from your cart."))
     return HttpResponseRedirect(portal_url(request, "cart"))
+
+
+@require_POST
+@booking_family_required
+def add_again(request):
+    """An item whose time ran out, held again with its own choices (every rule applies)."""
+    item = get_object_or_404(
+        CartItem.objects.for_organization(request.organization).filter(family=request.family),
+        pk=parse_id(request.POST.get("item")),
+    )
+    try:
+        added = readd.add_again(family=request.family, item=item, now=request.now)
+    except BookingError as error:
+        return refused(request, error, portal_url(request, "cart"))
+    return _added(request, len(added))
 
 
 @require_POST

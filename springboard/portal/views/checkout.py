@@ -7,6 +7,7 @@ carries only its token. Any field of ours that holds something like a card numbe
 """
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ from springboard.billing.errors import LedgerError
 from springboard.billing.gateways import get_gateway
 from springboard.billing.models import SavedPaymentMethod
 from springboard.billing.payment_methods import save_payment_method
+from springboard.booking import readd
 from springboard.booking.locking import BookingBusy, BookingError
+from springboard.booking.models import CartItem, HoldStatus
 from springboard.checkout import services
 from springboard.checkout.models import Order
 from springboard.core import clock
@@ -53,17 +56,57 @@ def _order_context(request, order, now) -> dict:
     }
 
 
+def _ran_out(request, now) -> list[str]:
+    """The items the cart page showed (its Checkout form lists them) whose time has run out
+    since: checkout leaves them out, and the family is told which."""
+    shown = {parse_id(value) for value in request.POST.getlist("shown")[:50]}
+    if not shown:
+        return []
+    items = (
+        CartItem.objects.for_organization(request.organization)
+        .filter(family=request.family, pk__in=shown)
+        .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
+        .select_related("student", "course", "event", "party_package")
+        .order_by("added_at", "id")
+    )
+    return [readd.label(item) for item in items]
+
+
+def _tell_ran_out(request, names: list[str]) -> None:
+    if names:
+        messages.warning(
+            request,
+            _(
+                "Time ran out for %(items)s, so it was left out. Add it again from your cart "
+                "if it is still open."
+            )
+            % {"items": ", ".join(names)}
+            if len(names) == 1
+            else _(
+                "Time ran out for %(items)s, so they were left out. Add them again from your "
+                "cart if they are still open."
+            )
+            % {"items": ", ".join(names)},
+        )
+
+
 @require_POST
 @booking_family_required
 def start(request):
     """The cart's Checkout button: the family's pending order (made now, or the open one)."""
+    now = request.now
     try:
-        services.start_checkout(family=request.family, user=request.user, now=request.now)
+        services.start_checkout(family=request.family, user=request.user, now=now)
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
     except BookingError as error:
-        messages.error(request, error.message)
+        names = _ran_out(request, now)
+        if names:
+            _tell_ran_out(request, names)
+        else:
+            messages.error(request, error.message)
         return HttpResponseRedirect(portal_url(request, "cart"))
+    _tell_ran_out(request, _ran_out(request, now))
     return HttpResponseRedirect(portal_url(request, "checkout"))
 
 

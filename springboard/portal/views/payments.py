@@ -6,7 +6,6 @@ sandbox_gateway/fields.js for the sandbox) post them to the gateway and put only
 our form. Every id is looked up through the family (another family's → 404). Every change to
 the ledger goes through springboard.billing.services."""
 
-import hashlib
 import secrets
 import zoneinfo
 from datetime import date, datetime, time, timedelta
@@ -20,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from springboard.billing import balances, history, payment_methods, services
-from springboard.billing.errors import LedgerError
+from springboard.billing import balances, history, paying, payment_methods, services
+from springboard.billing.errors import LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
-from springboard.billing.models import Charge, Payment, SavedPaymentMethod
-from springboard.core.money import AmountError, format_money, parse_amount
-from springboard.core.parsing import parse_id
+from springboard.billing.models import Charge, SavedPaymentMethod
+from springboard.core.money import format_money, parse_amount
+from springboard.core.parsing import parse_id, whole_number
 from springboard.families.mail import send_after_commit
 from springboard.portal.views.family_access import family_required, portal_url
 
@@ -99,18 +98,22 @@ def payment_method(request, method_id: int):
 # --- Payments --------------------------------------------------------------------------
 
 
-def _issue_nonce(request) -> str:
-    nonce = secrets.token_urlsafe(16)
+def _issue_nonce(request, family) -> str:
+    """A one-form nonce kept in the session; it carries the ledger state the page saw
+    (paying.payment_form_state), which — not the nonce — goes into the idempotency key, so
+    two tabs showing the same charges pay them once."""
+    nonce = f"{paying.payment_form_state(family)}.{secrets.token_urlsafe(16)}"
     nonces = request.session.get(NONCES_KEY, [])[-(MAX_NONCES - 1) :]
     request.session[NONCES_KEY] = [*nonces, nonce]
     return nonce
 
 
-def payment_key(family, charge_ids, nonce: str) -> str:
-    """The idempotency key of a pay form: the family + the selected charges + the form's
-    server-issued nonce. A double submit of one form pays once; a new form is a new key."""
-    digest = hashlib.sha256(",".join(str(i) for i in sorted(charge_ids)).encode()).hexdigest()
-    return f"family-{family.pk}-pay-{digest[:16]}-{nonce}"
+def _seen_attempt(request) -> int | None:
+    nonce = request.POST.get("nonce", "")
+    if nonce not in request.session.get(NONCES_KEY, []):
+        return None
+    state = nonce.partition(".")[0]
+    return whole_number(state, maximum=2**63 - 1)
 
 
 def _ids(values) -> list[int]:
@@ -137,7 +140,7 @@ def _payments_page(request, *, status: int = 200, pay_error: str = "", credit_er
             "credit": totals.credit,
             "methods": methods,
             "pay_with": pay_with,
-            "nonce": _issue_nonce(request),
+            "nonce": _issue_nonce(request, family),
             "gateway": get_gateway(request.organization).client_config(),
             "pay_error": pay_error,
             "credit_error": credit_error,
@@ -174,80 +177,74 @@ def _send_receipt(organization, family, payment, charges, amount) -> None:
     )
 
 
+def _paid_message(request, paid: paying.PaidCharges) -> None:
+    amount = format_money(paid.payment.amount, currency=request.organization.currency)
+    if paid.unapplied > 0:
+        messages.warning(
+            request,
+            _(
+                "We received %(amount)s, but %(credit)s of it could not be applied to the "
+                "charges you chose: they were paid or changed meanwhile. It stays on your "
+                "account as credit; apply it to a charge below or ask us for a refund."
+            )
+            % {
+                "amount": amount,
+                "credit": format_money(paid.unapplied, currency=request.organization.currency),
+            },
+        )
+    elif paid.replayed:
+        messages.success(
+            request, _("Your payment of %(amount)s was received.") % {"amount": amount}
+        )
+    else:
+        messages.success(
+            request,
+            _("Thank you! We received %(amount)s; a receipt is on its way by email.")
+            % {"amount": amount},
+        )
+
+
 @require_POST
 @family_required
 def pay(request):
     family = request.family
     organization = request.organization
-    nonce = request.POST.get("nonce", "")
-    if nonce not in request.session.get(NONCES_KEY, []):
+    seen_attempt = _seen_attempt(request)
+    if seen_attempt is None:
         return _payments_page(
             request,
             status=400,
             pay_error=_("This payment form has expired; check the charges and pay again."),
         )
     ids = _ids(request.POST.getlist("charge"))
-    if not ids:
-        return _payments_page(request, status=400, pay_error=_("Choose the charges to pay."))
-    key = payment_key(family, ids, nonce)
-    earlier = Payment.objects.filter(organization=organization, idempotency_key=key).first()
-    if earlier is not None and earlier.succeeded:
-        messages.success(request, _("Your payment was received."))  # a double submit
-        return _redirect(request, "payments")
-    selected = list(balances.outstanding_charges(family).filter(pk__in=ids))
-    if len(selected) != len(set(ids)):
-        if Charge.objects.filter(pk__in=ids).exclude(family=family).exists():
-            raise Http404("Not this family's charge")
-        return _payments_page(
-            request, status=400, pay_error=_("Some of those charges are already paid.")
-        )
-    owed = sum((c.open_amount for c in selected), Decimal("0.00"))
-    amount = owed
-    if request.POST.get("amount", "").strip():
-        try:
-            amount = parse_amount(request.POST["amount"])
-        except AmountError as error:
-            return _payments_page(request, status=400, pay_error=error.message)
-        if amount > owed:
-            return _payments_page(
-                request,
-                status=400,
-                pay_error=_("That is more than the selected charges (%(owed)s).")
-                % {"owed": format_money(owed, currency=organization.currency)},
-            )
     token = _token(request, family)
-    now = request.now
     try:
-        payment = services.record_payment(
+        paid = paying.pay_charges(
             organization=organization,
             family=family,
-            amount=amount,
+            charge_ids=ids,
+            amount=request.POST.get("amount", "").strip() or None,
             token=token,
-            idempotency_key=key,
-            now=now,
+            seen_attempt=seen_attempt,
+            now=request.now,
             actor=request.user,
             description=_("Payment of outstanding charges"),
         )
-        services.allocate_oldest_first(
-            organization=organization,
-            payment=payment,
-            charges=selected,
-            now=now,
-            actor=request.user,
-        )
-        if request.POST.get("save_method") == "on" and not request.POST.get("saved_method"):
-            payment_methods.save_payment_method(
-                organization=organization, family=family, token=token
-            )
+    except WrongFamily:
+        raise Http404("Not this family's charge") from None
     except LedgerError as error:
         return _payments_page(request, status=400, pay_error=error.message)
-    if family.email:
-        _send_receipt(organization, family, payment, selected, amount)
-    messages.success(
-        request,
-        _("Thank you! We received %(amount)s; a receipt is on its way by email.")
-        % {"amount": format_money(amount, currency=organization.currency)},
-    )
+    if not paid.replayed:
+        if family.email:
+            _send_receipt(organization, family, paid.payment, paid.charges, paid.payment.amount)
+        if request.POST.get("save_method") == "on" and not request.POST.get("saved_method"):
+            try:
+                payment_methods.save_payment_method(
+                    organization=organization, family=family, token=token
+                )
+            except LedgerError as error:
+                messages.warning(request, error.message)
+    _paid_message(request, paid)
     return _redirect(request, "payments")
 
 
