@@ -15,7 +15,7 @@ from springboard.booking.models import Enrollment
 from springboard.checkout.models import Order, OrderStatus
 from springboard.demo import data
 from springboard.demo.families import DEMO_FAMILY
-from tests.browser.test_cart_journey import log_in
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2026, 12, 1, 18, tzinfo=UTC)
