@@ -2,13 +2,20 @@
 
 Every page a journey visits is checked with `check_page`: axe-core finds no serious or
 critical violation, nothing scrolls sideways at 390 px, and the CSP was never violated.
+
+Journeys wait for states (`expect(...)`), never peek: a page is read only after a wait that
+proves the page meant has arrived, and no one-off `is_visible()` or `count()` picks a branch
+before such a wait. `log_in` and `close_welcome` below are the one way journeys get past the
+login form and Welcome Information.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -110,6 +117,60 @@ class PhonePage:
             }"""
         )
         assert not violations, (page.url, violations)
+
+
+def welcome_dialog(page):
+    """Welcome Information while it is open (Bootstrap gives it role=dialog only then)."""
+    return page.locator("#sb-welcome-modal").and_(page.get_by_role("dialog"))
+
+
+def expect_welcome_open(page):
+    """Waits until Welcome Information is open and ready to be closed, and returns it.
+
+    Bootstrap ignores Continue and Escape until its show transition has finished (even with
+    reduced motion it finishes on a timer), and it marks the end by focusing the dialog.
+    """
+    welcome = welcome_dialog(page)
+    expect(welcome).to_be_visible()
+    expect(welcome).to_be_focused()
+    return welcome
+
+
+def expect_no_modal(page) -> None:
+    """Waits until no modal covers the page: Bootstrap takes `modal-open` off the body last,
+    after the dialog and its backdrop are gone."""
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bmodal-open\b"))
+
+
+def close_welcome(page) -> None:
+    """Closes Welcome Information if this dashboard shows it, once the page has settled.
+
+    Call it after a wait proving the dashboard meant has arrived (its URL or a heading). The
+    server marks the dialog `data-sb-show-on-load` on a visit's first arrival and portal.js
+    opens it on DOMContentLoaded, so once the page has loaded either the dialog is (about to
+    be) open or the page carries no mark and it never will be: wait for one of the two.
+    """
+    page.wait_for_load_state("load")
+    welcome = welcome_dialog(page)
+    none_coming = page.locator("body:not(:has([data-sb-show-on-load]))")
+    expect(welcome.or_(none_coming)).to_be_visible()
+    if welcome.is_visible():  # settled: after the wait above this cannot change by itself
+        expect_welcome_open(page).get_by_role("button", name="Continue").click()
+        expect(welcome).to_be_hidden()
+    expect_no_modal(page)
+
+
+def log_in(phone: PhonePage, login, account: str = "demo") -> None:
+    """Logs `login` (a demo `Login`) in as a current customer; it lands on the dashboard with
+    Welcome Information closed and the page checked."""
+    page = phone.page
+    page.goto(f"/{account}/login/?current=yes")
+    page.get_by_label("Email", exact=True).fill(login.email)
+    page.get_by_label("Password").fill(login.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/{account}/dashboard/"))
+    close_welcome(page)
+    phone.check_page()
 
 
 @pytest.fixture

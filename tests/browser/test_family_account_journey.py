@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from springboard.demo import data
+from tests.browser.conftest import close_welcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,17 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def latest_code(to: str) -> str:
     message = [m for m in mail.outbox if m.to == [to]][-1]
     return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def close_welcome(page) -> None:
-    """The dashboard's first visit in a session opens Welcome Information; wait for it (it
-    opens from a script after load, so checking at once would race) and close it."""
-    page.wait_for_load_state("load")
-    if page.locator("[data-sb-show-on-load]").count():
-        welcome = page.get_by_role("dialog", name=re.compile("Welcome"))
-        expect(welcome).to_be_visible()
-        welcome.get_by_role("button", name="Continue").click()
-        expect(welcome).to_be_hidden()
 
 
 def test_a_family_signs_up_agrees_and_resets_its_password_on_a_phone(phone):
@@ -77,6 +67,7 @@ def test_a_family_signs_up_agrees_and_resets_its_password_on_a_phone(phone):
     phone.check_page()
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_test_id("error-signature")).to_be_visible()
+    page.wait_for_load_state("load")  # every checkbox is on the page before reading the list
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_label("Type your full name as your signature").fill("Sofia Garcia")
@@ -95,8 +86,9 @@ def test_a_family_signs_up_agrees_and_resets_its_password_on_a_phone(phone):
 
     page.goto("/demo/dashboard/")
     page.get_by_test_id("logout").click()
-    close_welcome(page)
+    # The logged-out dashboard has arrived (the heading says so) before close_welcome reads it.
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Welcome to"))
+    close_welcome(page)
 
     page.goto("/demo/login/?current=yes")
     phone.check_page()

@@ -15,6 +15,7 @@ from springboard.booking.models import Enrollment
 from springboard.demo import data
 from springboard.demo.families import DEMO_FAMILY
 from springboard.demo.money import outstanding_description
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2027, 1, 5, 18, tzinfo=UTC)  # the demo is loaded on this day
@@ -34,15 +35,7 @@ def test_the_demo_family_settles_up_and_sees_what_is_coming(phone):
         status="active",
     )
     page = phone.page
-    page.goto("/demo/login/?current=yes")
-    page.get_by_label("Email", exact=True).fill(DEMO_FAMILY.email)
-    page.get_by_label("Password").fill(DEMO_FAMILY.password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/demo/dashboard/"))
-    welcome = page.get_by_role("dialog", name=re.compile("Welcome"))
-    if welcome.is_visible():
-        welcome.get_by_role("button", name="Continue").click()
-        expect(welcome).to_be_hidden()
+    log_in(phone, DEMO_FAMILY)
     notice = page.get_by_test_id("outstanding-notice")
     expect(notice).to_contain_text("$60.00")
     phone.check_page()

@@ -13,13 +13,6 @@ from springboard.demo.families import DEMO_FAMILY
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page, account: str, next_path: str = "") -> None:
-    page.goto(f"/{account}/login/?current=yes{next_path}")
-    page.get_by_label("Email").fill(DEMO_FAMILY.email)
-    page.get_by_label("Password").fill(DEMO_FAMILY.password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_the_demo_family_manages_its_account_on_a_phone(phone):
     data.load(now=timezone.now())
     page = phone.page

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from springboard.demo import data
 from springboard.demo.catalog import SCHOOLS_OUT_CAMP
+from tests.browser.conftest import expect_no_modal, expect_welcome_open
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,24 +50,29 @@ def test_a_family_walks_the_splash_and_dashboard_on_a_phone(phone):
     # Click to Begin → dashboard, where Welcome Information shows once.
     page.get_by_role("link", name="Click to Begin").click()
     expect(page).to_have_url(re.compile(r"/demo/dashboard/$"))
+    page.wait_for_load_state("load")
     page.clock.run_for(1_000)
-    welcome = page.get_by_role("dialog", name=re.compile("Welcome"))
-    expect(welcome).to_be_visible()
+    welcome = expect_welcome_open(page)
+    expect(welcome).to_have_accessible_name(re.compile("Welcome"))
     phone.check_page()
     welcome.get_by_role("button", name="Continue").click()
     page.clock.run_for(1_000)
     expect(welcome).to_be_hidden()
+    expect_no_modal(page)
 
     # Coming back to the dashboard in the same visit does not show it again...
     page.reload()
+    expect(page.locator("[data-sb-show-on-load]")).to_have_count(0)
     page.clock.run_for(1_000)
-    expect(page.get_by_role("dialog", name=re.compile("Welcome"))).to_be_hidden()
+    expect(welcome).to_be_hidden()
     # ...but WELCOME INFO re-opens it.
     page.get_by_test_id("tile-welcome_info").click()
     page.clock.run_for(1_000)
-    expect(page.get_by_role("dialog", name=re.compile("Welcome"))).to_be_visible()
+    expect_welcome_open(page)
     page.keyboard.press("Escape")
     page.clock.run_for(1_000)
+    expect(welcome).to_be_hidden()
+    expect_no_modal(page)
 
     # Switching location changes the address shown beside LOCATION DETAILS.
     location = page.get_by_test_id("current-location")
