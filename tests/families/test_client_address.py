@@ -61,7 +61,12 @@ def test_a_proxy_that_sends_no_header_is_its_own_client(settings):
 
 def settings_with(**env) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parents[2]
-    environment = {**os.environ, "SECRET_KEY": "x" * 50, **env}
+    environment = {
+        **os.environ,
+        "SECRET_KEY": "x" * 50,
+        "PORTAL_BASE_URL": "https://portal.example.com",
+        **env,
+    }
     environment.pop("DATABASE_URL", None)
     code = "import config.settings as s; print(s.CACHES['default']['BACKEND'], s.TRUSTED_PROXIES)"
     return subprocess.run(
