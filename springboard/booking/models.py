@@ -20,7 +20,7 @@ from springboard.catalog.models import (
     PartySlot,
 )
 from springboard.families.models import Family, Student
-from springboard.tenancy.models import TenantModel
+from springboard.tenancy.models import TenantModel, TenantQuerySet
 
 
 class ItemKind(models.TextChoices):
@@ -36,7 +36,7 @@ class HoldStatus(models.TextChoices):
     CONVERTED = "converted", _("Checked out")
 
 
-class CartItemQuerySet(models.QuerySet):
+class CartItemQuerySet(TenantQuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
 

@@ -199,7 +199,7 @@ def pay(request):
         return _redirect(request, "payments")
     selected = list(balances.outstanding_charges(family).filter(pk__in=ids))
     if len(selected) != len(set(ids)):
-        if Charge.objects.filter(pk__in=ids).exclude(family=family).exists():
+        if Charge.objects.filter(pk__in=ids, family=family).count() < len(set(ids)):
             raise Http404("Not this family's charge")
         return _payments_page(
             request, status=400, pay_error=_("Some of those charges are already paid.")

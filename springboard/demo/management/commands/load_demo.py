@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from springboard.core import clock
 from springboard.demo import data
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             ),
         )
 
+    @scopes_disabled()  # it builds (and may empty) every demo organization
     def handle(self, *args, fresh_if_stale: bool = False, **options):
         now = clock.now()  # the one clock reading: every demo date derives from it
         loaded_on = stale_demo(now)
