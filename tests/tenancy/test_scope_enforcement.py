@@ -12,10 +12,13 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from django_scopes import ScopeError, scope
 
 from config.urls import urlpatterns as site_urlpatterns
-from springboard.families.models import Family
+from springboard.families.codes import issue_code
+from springboard.families.models import CodePurpose, Family, Guardian
+from springboard.families.passwords import confirm_email_change
 from springboard.tenancy.models import TenantModel
 from tests import factories, family_factories
 
@@ -88,3 +91,19 @@ def test_the_admin_reads_across_organizations_for_a_superuser(client, org, other
     response = client.get("/admin/families/family/")
     assert b"The Acme Family" in response.content
     assert b"The Zebra Family" in response.content
+
+
+def test_a_logins_email_change_in_one_portal_reaches_its_families_everywhere(org, other_org):
+    here = family_factories.family(org, last_name="Acme")
+    user = here.guardians.get().user
+    family_factories.family(other_org, user=user, last_name="Acme")
+    now = timezone.now()
+    code = issue_code(purpose=CodePurpose.EMAIL_CHANGE, email="new@example.com", user=user, now=now)
+    with scope(organization=org):  # as in a request to /acme/
+        confirm_email_change(user=user, new_email="new@example.com", code=code, now=now)
+    assert set(Family.objects.filter(guardians__user=user).values_list("email", flat=True)) == {
+        "new@example.com"
+    }
+    assert set(Guardian.objects.filter(user=user).values_list("email", flat=True)) == {
+        "new@example.com"
+    }
