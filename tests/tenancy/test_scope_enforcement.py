@@ -100,7 +100,9 @@ def test_a_logins_email_change_in_one_portal_reaches_its_families_everywhere(org
     now = timezone.now()
     code = issue_code(purpose=CodePurpose.EMAIL_CHANGE, email="new@example.com", user=user, now=now)
     with scope(organization=org):  # as in a request to /acme/
-        confirm_email_change(user=user, new_email="new@example.com", code=code, now=now)
+        confirm_email_change(
+            organization=org, user=user, new_email="new@example.com", code=code, now=now
+        )
     assert set(Family.objects.filter(guardians__user=user).values_list("email", flat=True)) == {
         "new@example.com"
     }
