@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_scopes import ScopeError, scope
 
 from config.urls import urlpatterns as site_urlpatterns
-from springboard.families.codes import issue_code
+from springboard.families.codes import code_for, issue_code
 from springboard.families.models import CodePurpose, Family, Guardian
 from springboard.families.passwords import confirm_email_change
 from springboard.tenancy.models import TenantModel
@@ -98,7 +98,10 @@ def test_a_logins_email_change_in_one_portal_reaches_its_families_everywhere(org
     user = here.guardians.get().user
     family_factories.family(other_org, user=user, last_name="Acme")
     now = timezone.now()
-    code = issue_code(purpose=CodePurpose.EMAIL_CHANGE, email="new@example.com", user=user, now=now)
+    record = issue_code(
+        purpose=CodePurpose.EMAIL_CHANGE, email="new@example.com", user=user, now=now
+    )
+    code = code_for(record)
     with scope(organization=org):  # as in a request to /acme/
         confirm_email_change(
             organization=org, user=user, new_email="new@example.com", code=code, now=now
