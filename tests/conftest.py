@@ -1,9 +1,11 @@
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import connection
+from django_scopes import scopes_disabled
 
 from tests import factories
 
@@ -53,6 +55,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _tests_read_across_organizations(monkeypatch):
+    """A test's own set-up and checks (factories, asserts on rows, threads it starts) read
+    every organization's rows. Requests through the test client or the live server still run
+    OrganizationMiddleware, which scopes them again: a view that forgets the organization
+    raises ScopeError in tests (tests/tenancy/test_scope_enforcement.py)."""
+    run = threading.Thread.run
+
+    def run_without_scopes(thread):
+        with scopes_disabled():
+            run(thread)
+
+    monkeypatch.setattr(threading.Thread, "run", run_without_scopes)
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture

@@ -215,7 +215,7 @@ class AllocationAdmin(LedgerAdmin):
     add_fields = ["payment", "charge", "amount"]
     list_display = ["created_at", "payment", "charge", "amount"]
     list_select_related = ["payment", "charge"]
-    raw_id_fields = ["payment", "charge"]
+    autocomplete_fields = ["payment", "charge"]
 
 
 class VoidForm(PostingForm):
@@ -235,7 +235,7 @@ class ChargeVoidAdmin(LedgerAdmin):
     add_fields = ["charge", "reason"]
     list_display = ["created_at", "charge", "reason"]
     list_select_related = ["charge"]
-    raw_id_fields = ["charge"]
+    autocomplete_fields = ["charge"]
 
 
 class RefundForm(OneTimeKeyForm):
@@ -259,7 +259,7 @@ class RefundAdmin(LedgerAdmin):
     add_fields = ["payment", "amount", "reason"]
     list_display = ["created_at", "payment", "amount", "reason", "gateway_answer"]
     list_select_related = ["payment", "outcome"]
-    raw_id_fields = ["payment"]
+    autocomplete_fields = ["payment"]
     exclude = ["idempotency_key"]
 
     @admin.display(description=_("gateway"))

@@ -109,7 +109,9 @@ def pay_charges(
     ids = sorted(set(charge_ids))
     if not ids:
         raise LedgerError(_("Choose the charges to pay."))
-    if Charge.objects.filter(pk__in=ids).exclude(family=family).exists():
+    # Counted, not excluded: inside a portal's scope another organization's charge is not
+    # even visible, and must still be "not yours" (404), never "already paid".
+    if Charge.objects.filter(pk__in=ids, family=family).count() < len(ids):
         raise WrongFamily()
     key = pay_key(family, ids, seen_attempt)
     ordered = Charge.objects.filter(pk__in=ids).order_by("due_date", "created_at", "pk")

@@ -22,7 +22,7 @@ from springboard.catalog.models import (
     PartySlot,
 )
 from springboard.families.models import Family, Student
-from springboard.tenancy.models import TenantModel
+from springboard.tenancy.models import TenantModel, TenantQuerySet
 
 
 class ItemKind(models.TextChoices):
@@ -44,7 +44,7 @@ class HoldStatus(models.TextChoices):
 STILL_KEEPING: dict[str, Callable[[datetime], models.Q]] = {}
 
 
-class CartItemQuerySet(models.QuerySet):
+class CartItemQuerySet(TenantQuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
 

@@ -145,4 +145,5 @@ class PartySlotAdmin(OrganizationScopedAdmin):
     list_display = ["starts_at", "ends_at", "location", "room"]
     list_filter = [("location", RELATED_ONLY)]
     date_hierarchy = "starts_at"
+    search_fields = ["room", "location__name"]
     filter_horizontal = ["packages"]

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from springboard.billing import descriptions
-from springboard.tenancy.models import TenantModel
+from springboard.tenancy.models import TenantModel, TenantQuerySet
 
 PAYMENT_WINDOW_MINUTES = 15
 
@@ -80,7 +80,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class OrderQuerySet(models.QuerySet):
+class OrderQuerySet(TenantQuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
 

@@ -15,6 +15,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from springboard.families.codes import code_for
 from springboard.families.models import CodePurpose, EmailCode, Guardian
@@ -24,6 +25,7 @@ INVITE_SALT = "springboard.guardian-invite"
 
 
 @task
+@scopes_disabled()  # tasks run outside any request: no organization scope of their own
 def send_email(*, to: str, subject: str, text: str, html: str) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
@@ -54,6 +56,7 @@ def _code_subject(purpose: str, code: str, organization: Organization) -> str:
 
 
 @task
+@scopes_disabled()  # the worker: no request, no organization scope
 def send_code(*, code_id: int, organization_id: int, language: str) -> None:
     """The email carrying a code, rendered here: the code is computed from its row."""
     record = EmailCode.objects.filter(pk=code_id, used_at__isnull=True).first()
@@ -83,6 +86,7 @@ def invite_token(guardian: Guardian) -> str:
 
 
 @task
+@scopes_disabled()  # the worker: no request, no organization scope
 def send_guardian_invite(*, guardian_id: int, join_url: str, language: str) -> None:
     """The invitation to a guardian's own login; the signed link is made here, in the worker."""
     guardian = (

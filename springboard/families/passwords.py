@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from springboard.families import throttle
 from springboard.families.codes import CodeError, issue_code, use_code
 from springboard.families.mail import send_after_commit, send_code_after_commit
-from springboard.families.models import CodePurpose, Family, normalize_email_address
+from springboard.families.models import CodePurpose, Family, Guardian, normalize_email_address
 from springboard.tenancy.models import Organization
 
 
@@ -62,9 +62,9 @@ def reset_password(*, email: str, code: str, password: str, now: datetime):
         user.set_password(password)
         user.save(update_fields=["password"])
         # Whoever reads the inbox controls the email: the families count as confirmed.
-        Family.objects.filter(guardians__user=user, email_confirmed_at__isnull=True).update(
-            email_confirmed_at=now
-        )
+        Family.objects.with_scopes_disabled().filter(  # every organization's families
+            guardians__user=user, email_confirmed_at__isnull=True
+        ).update(email_confirmed_at=now)
     return user
 
 
@@ -104,8 +104,9 @@ def confirm_email_change(
         old_email = user.email
         user.email = new_email
         user.save(update_fields=["email"])
-        Family.objects.filter(guardians__user=user).update(email=new_email)
-        user.guardianships.update(email=new_email)
+        # One login, its families in every organization.
+        Family.objects.with_scopes_disabled().filter(guardians__user=user).update(email=new_email)
+        Guardian.objects.with_scopes_disabled().filter(user=user).update(email=new_email)
         send_after_commit(
             "email_changed",
             to=old_email,

@@ -147,9 +147,9 @@ def send_signup_code(*, organization: Organization, email: str, now: datetime) -
         user = get_user_model().objects.filter(email=email).first()
         if (
             user is not None
-            and Family.objects.filter(
-                guardians__user=user, email_confirmed_at__isnull=True
-            ).exists()
+            and Family.objects.with_scopes_disabled()  # a login's families, every organization
+            .filter(guardians__user=user, email_confirmed_at__isnull=True)
+            .exists()
         ):
             _send_code(
                 organization=organization,
@@ -167,9 +167,9 @@ def confirm_email(*, email: str, code: str, now: datetime):
     user = record.user
     if user is None or user.email != email:
         raise CodeError
-    Family.objects.filter(guardians__user=user, email_confirmed_at__isnull=True).update(
-        email_confirmed_at=now
-    )
+    Family.objects.with_scopes_disabled().filter(  # the login's families, every organization
+        guardians__user=user, email_confirmed_at__isnull=True
+    ).update(email_confirmed_at=now)
     return user
 
 
@@ -180,9 +180,11 @@ def create_family_here(
     with transaction.atomic():
         if family_for(user, organization) is not None:
             raise AccountError(_("You already have a family here."))
-        confirmed = Family.objects.filter(
-            guardians__user=user, email_confirmed_at__isnull=False
-        ).exists()
+        confirmed = (  # the login confirmed its email in any organization
+            Family.objects.with_scopes_disabled()
+            .filter(guardians__user=user, email_confirmed_at__isnull=False)
+            .exists()
+        )
         fields = {k: v for k, v in fields.items() if k in FAMILY_FIELDS}
         if fields.get("referral_source") is not None and (
             fields["referral_source"].organization_id != organization.pk
@@ -210,7 +212,14 @@ def create_family_here(
 
 def prefill_for(user) -> dict:
     """What a login's existing family says about it, to pre-fill "Create your family here"."""
-    guardian = Guardian.objects.filter(user=user).select_related("family").order_by("-id").first()
+    # Across organizations on purpose: the login's family elsewhere fills the form in.
+    guardian = (
+        Guardian.objects.with_scopes_disabled()
+        .filter(user=user)
+        .select_related("family")
+        .order_by("-id")
+        .first()
+    )
     if guardian is None:
         return {"first_name": user.first_name, "last_name": user.last_name}
     family = guardian.family

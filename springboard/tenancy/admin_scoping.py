@@ -4,7 +4,10 @@ A staff user belongs to organizations through StaffMembership with a role. Every
 built on `OrganizationScopedAdmin` (or `OrganizationScopedInline`):
 - lists and opens only rows of the user's organizations (others: 404 through get_queryset);
 - offers only those organizations' rows in the organization field, foreign-key dropdowns,
-  many-to-many pickers and autocompletes;
+  many-to-many pickers and autocompletes (rows without an organization of their own, like an
+  event's days, through the row they belong to: `organization_path`);
+- names a row in a raw-id box or autocomplete only if it is offered there, so another
+  organization's id (typed, posted or in `?field=<id>`) shows no name;
 - refuses a posted id of another organization's row (the choice is not in the queryset) and a
   row that points at a row of a different organization than its own (form error);
 - lets the roles in `edit_roles` change rows and those in `view_roles` look at them.
@@ -13,6 +16,7 @@ A superuser sees everything.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +40,26 @@ def _is_tenant_model(model) -> bool:
         f.name == "organization" and f.is_relation and f.related_model is Organization
         for f in model._meta.get_fields()
     )
+
+
+def organization_path(model) -> str | None:
+    """The lookup from a row of `model` to its organization: "organization" for tenant rows,
+    "event__organization" for a row that belongs to one (an event's day), else None."""
+    if _is_tenant_model(model):
+        return "organization"
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and not field.null and _is_tenant_model(field.related_model):
+            return f"{field.name}__organization"
+    return None
+
+
+def _organization_id_of_row(obj) -> int | None:
+    if hasattr(obj, "organization_id"):
+        return obj.organization_id
+    path = organization_path(type(obj))
+    if path is None:
+        return None
+    return getattr(getattr(obj, path.split("__")[0]), "organization_id", None)
 
 
 def _field_at(model, path: str):
@@ -64,7 +88,7 @@ class TenantAdminForm(forms.ModelForm):
             chosen = list(value) if isinstance(value, models.QuerySet) else [value]
             if any(
                 isinstance(obj, models.Model)
-                and getattr(obj, "organization_id", organization.pk) != organization.pk
+                and _organization_id_of_row(obj) not in (None, organization.pk)
                 for obj in chosen
             ):
                 self.add_error(
@@ -78,6 +102,23 @@ class TenantAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """A raw-id box that names the chosen row only if the field may offer it: an id of
+    another organization's row (typed, posted or in `?field=<id>`) shows no label."""
+
+    def __init__(self, rel, admin_site, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            offered = self.queryset.using(self.db).filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            offered = False
+        return super().label_and_url_for_value(value) if offered else ("", "")
+
+
 class ScopedFormfieldsMixin:
     edit_roles: frozenset = ALL_ROLES
     view_roles: frozenset = ALL_ROLES
@@ -87,16 +128,28 @@ class ScopedFormfieldsMixin:
             return kwargs
         allowed = organization_ids(request, self.edit_roles)
         model = db_field.related_model
+        path = organization_path(model)
         if model is Organization:
             kwargs["queryset"] = Organization.objects.filter(pk__in=allowed)
-        elif _is_tenant_model(model):
-            kwargs["queryset"] = model._default_manager.filter(organization__in=allowed)
+        elif path is not None:
+            kwargs["queryset"] = model._default_manager.filter(**{f"{path}__in": allowed})
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **self._limit(db_field, request, kwargs)
-        )
+        kwargs = self._limit(db_field, request, kwargs)
+        if (
+            "widget" not in kwargs
+            and "queryset" in kwargs
+            and db_field.name in self.raw_id_fields
+            and db_field.name not in self.get_autocomplete_fields(request)
+        ):
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                kwargs["queryset"],
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(

@@ -1,13 +1,18 @@
-"""Resolve /<account>/ to request.organization once per request."""
+"""Resolve /<account>/ to request.organization once per request, and scope its reads."""
 
 import zoneinfo
+from contextlib import ExitStack
 
 from django.http import Http404
 from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from springboard.tenancy.models import Location, Organization
 
 LOCATION_SESSION_KEY = "location:{}"
+# URL namespaces whose views legitimately cross organizations (they scope by hand: the staff
+# admin through admin_scoping).
+CROSS_ORGANIZATION_NAMESPACES = {"admin"}
 
 
 def current_location(request) -> Location | None:
@@ -34,6 +39,11 @@ class OrganizationMiddleware:
 
     The `account` URL argument is consumed, so portal views never look an organization up
     themselves; an unknown or inactive account is a 404 before any view runs.
+
+    Tenant rows (TenantModel managers, django-scopes) are read inside a scope: a portal
+    request in `scope(organization=request.organization)`, the admin in `scopes_disabled()`,
+    and every other request in a scope without an organization, where any tenant read raises
+    ScopeError instead of leaking.
     """
 
     def __init__(self, get_response):
@@ -45,10 +55,13 @@ class OrganizationMiddleware:
         if staff_zone:
             # Staff type and read times in their organization's zone, not the server's UTC.
             timezone.activate(zoneinfo.ZoneInfo(staff_zone))
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
+        with ExitStack() as scopes:
+            scopes.enter_context(scope())
+            request._tenancy_scopes = scopes
+            try:
+                return self.get_response(request)
+            finally:
+                timezone.deactivate()
 
     @staticmethod
     def _staff_time_zone(request) -> str | None:
@@ -64,7 +77,11 @@ class OrganizationMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         account = view_kwargs.pop("account", None)
+        scopes = request._tenancy_scopes  # closed by __call__ when the response is made
         if account is None:
+            match = request.resolver_match
+            if match is not None and CROSS_ORGANIZATION_NAMESPACES & set(match.namespaces):
+                scopes.enter_context(scopes_disabled())
             return None
         try:
             organization = Organization.objects.select_related("portal_settings").get(
@@ -73,5 +90,6 @@ class OrganizationMiddleware:
         except Organization.DoesNotExist:
             raise Http404("No such portal") from None
         request.organization = organization
+        scopes.enter_context(scope(organization=organization))
         timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))
         return None

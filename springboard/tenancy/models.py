@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from django_scopes.manager import DisabledQuerySet
 
 from springboard.core.colors import readable_text_color, validate_hex_color
 from springboard.core.html import SanitizedHTMLField
@@ -111,16 +113,58 @@ class Organization(models.Model):
         return readable_text_color(self.accent_color)
 
 
+class _RefusedQuerySet(DisabledQuerySet):
+    """What a tenant manager gives outside an organization scope: every read raises
+    ScopeError, our own queryset methods (for_organization, current, ...) too."""
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.error
+
+
 class TenantQuerySet(models.QuerySet):
     def for_organization(self, organization: Organization) -> Self:
         return self.filter(organization=organization)
+
+    @classmethod
+    def as_manager(cls):
+        """Every tenant model's manager is scoped (django-scopes): see `tenant_manager`."""
+        return tenant_manager(cls)
+
+
+def tenant_manager(queryset_class: type[TenantQuerySet] = TenantQuerySet) -> models.Manager:
+    """A manager that refuses to read outside an organization scope.
+
+    Inside `scope(organization=org)` (the portal's requests: OrganizationMiddleware) it reads
+    only that organization's rows; inside `scopes_disabled()` (the admin, commands, tasks,
+    the sandbox endpoint, tests' own set-up) it reads everything; anywhere else a read raises
+    `django_scopes.ScopeError` instead of leaking another organization's rows.
+    """
+    scoped = type(
+        ScopedManager(
+            _manager_class=models.Manager.from_queryset(queryset_class),
+            organization="organization",
+        )
+    )
+
+    class TenantManager(scoped):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if type(queryset) is DisabledQuerySet:
+                queryset.__class__ = _RefusedQuerySet
+            return queryset
+
+    TenantManager.__name__ = f"TenantManager[{queryset_class.__name__}]"
+    return TenantManager()
 
 
 class TenantModel(models.Model):
     """Every row that belongs to a business carries its organization.
 
     Read through `Model.objects.for_organization(request.organization)`; `get_object_or_404`
-    on that queryset turns another organization's id into a 404.
+    on that queryset turns another organization's id into a 404. The manager refuses reads
+    outside an organization scope (docs/architecture.md, "Tenancy rule").
     """
 
     organization = models.ForeignKey(

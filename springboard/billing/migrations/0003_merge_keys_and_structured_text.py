@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0002_staff_keys_and_refund_outcomes'),
-        ('billing', '0002_structured_text'),
+        ("billing", "0002_staff_keys_and_refund_outcomes"),
+        ("billing", "0002_structured_text"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 
 from springboard.billing.gateways.base import TokeniseError
 from springboard.billing.gateways.sandbox.gateway import SandboxGateway
@@ -25,6 +26,7 @@ SECRET_FIELDS = ("number", "cvc", "exp_month", "exp_year", "routing_number", "ac
 @require_POST
 @sensitive_post_parameters(*SECRET_FIELDS)
 @sensitive_variables("fields")
+@scopes_disabled()  # not under /<account>/: the merchant field names the organization
 def tokens(request):
     if ratelimits.wait_seconds(request, "tokenise") is not None:
         message = _("Too many attempts from here. Please wait a while and try again.")
@@ -56,6 +58,7 @@ def tokens(request):
     )
 
 
+@scopes_disabled()
 def try_fields(request, merchant: str):
     """A stand-in merchant page to try the fields (demo and tests only): it shows every field
     the merchant's view received — only the token and what may be shown."""

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django_scopes import scopes_disabled
 
 from springboard.core import clock
 from springboard.core.housekeeping import jobs
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--list", action="store_true", help="List the jobs and stop.")
 
+    @scopes_disabled()  # the jobs sweep every organization's rows
     def handle(self, *args, list: bool = False, **options):
         registered = jobs()
         if list:

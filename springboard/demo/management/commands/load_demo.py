@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from springboard.core import clock
 from springboard.demo import data
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             help="load the demo although DEBUG is off (a staging copy, never production)",
         )
 
+    @scopes_disabled()  # it builds (and may empty) every demo organization
     def handle(self, *args, fresh_if_stale: bool = False, **options):
         # The demo's logins have published passwords: never into a production database.
         if not (settings.DEBUG or options["i_know_this_is_not_production"]):
