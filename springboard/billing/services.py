@@ -71,7 +71,9 @@ def lock_family(organization, family) -> Family:
     """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
     IMMEDIATE transactions already serialise writers). Call inside transaction.atomic()."""
     _check_family(organization, family)
-    return Family.objects.select_for_update(no_key=True).get(pk=family.pk, organization=organization)
+    return Family.objects.select_for_update(no_key=True).get(
+        pk=family.pk, organization=organization
+    )
 
 
 def post_charge(

@@ -8,6 +8,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -25,9 +26,20 @@ from springboard.checkout.models import Order, OrderStatus
 from tests import factories, family_factories
 from tests.billing.concurrency_helpers import run_together
 from tests.billing.factories import card_token
+from tests.booking.conftest import NOW
 from tests.catalog import factories as catalog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _during_enrollment():
+    """The catalogue factories' term is open for enrollment at NOW: every thread runs then
+    (the clock ticks from there, so holds and payment windows behave as in real time)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
 KID = date(2020, 6, 1)
 
 
