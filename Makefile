@@ -52,7 +52,7 @@ browser: ## Install Debian's chromium for the browser tests when apt-get may be 
 	else echo "chromium is not installed and apt-get is not available: browser tests will be skipped"; fi
 
 test: $(VENV)/.installed-test browser ## Install what the tests need and run them all (PostgreSQL if DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test-later: ## Run every test with the whole clock moved DAYS (400) ahead: nothing may rot with the date
 	$(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --clock-shift-days=$(DAYS)"
