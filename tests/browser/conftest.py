@@ -160,13 +160,13 @@ def close_welcome(page) -> None:
     expect_no_modal(page)
 
 
-def log_in(phone: PhonePage, login, account: str = "demo") -> None:
-    """Logs `login` (a demo `Login`) in as a current customer; it lands on the dashboard with
-    Welcome Information closed and the page checked."""
+def log_in(phone: PhonePage, email: str, password: str, *, account: str = "demo") -> None:
+    """Logs in as a current customer; lands on the dashboard with Welcome Information closed
+    and the page checked."""
     page = phone.page
     page.goto(f"/{account}/login/?current=yes")
-    page.get_by_label("Email", exact=True).fill(login.email)
-    page.get_by_label("Password").fill(login.password)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(rf"/{account}/dashboard/"))
     close_welcome(page)

@@ -1,12 +1,11 @@
 """On a phone: changing the password in My Account, and the page a rate-limited request gets
 (both in the portal's look, accessible, within the CSP)."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tests import family_factories
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,11 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_family_changes_its_password_on_a_phone(phone, org):
     family = family_factories.family(org)
     page = phone.page
-    page.goto("/acme/login/?current=yes")
-    page.get_by_label("Email").fill(family.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/acme/dashboard/$"))
+    log_in(phone, family.email, PASSWORD, account="acme")
     page.goto("/acme/account/")
     page.get_by_role("link", name="Change password").click()
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()

@@ -50,7 +50,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     # The page's clock starts where the server's is now (data.load took a while since START):
     # hold countdowns compare the two.
     page.clock.install(time=timezone.now())
-    log_in(phone, DEMO_FAMILY)
+    log_in(phone, DEMO_FAMILY.email, DEMO_FAMILY.password)
 
     # Find the Right Class for Leo (6, picked from the family's students), only classes with
     # openings, then the first one.
@@ -137,7 +137,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     family_factories.agree_to_everything(chen)  # Sam's student policies
     other = PhonePage(browser, live_server.url)
     try:
-        log_in(other, TWO_GYMS_FAMILY)
+        log_in(other, TWO_GYMS_FAMILY.email, TWO_GYMS_FAMILY.password)
         other.page.goto(course_url.split("?")[0])
         other.page.get_by_label("Sam").check()
         other.page.get_by_role("button", name="Add to cart").click()

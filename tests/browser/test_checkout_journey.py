@@ -75,7 +75,7 @@ def test_a_family_checks_out_two_children_on_a_phone(phone, live_server, first_c
     phone.check_page()
     page.get_by_role("link", name="Click to Begin").click()
     expect(page).to_have_url(re.compile(r"/demo/dashboard/$"))
-    log_in(phone, DEMO_FAMILY)
+    log_in(phone, DEMO_FAMILY.email, DEMO_FAMILY.password)
 
     add_class_for(phone, "Leo")
     add_class_for(phone, "Mia")

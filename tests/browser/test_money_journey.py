@@ -35,7 +35,7 @@ def test_the_demo_family_settles_up_and_sees_what_is_coming(phone):
         status="active",
     )
     page = phone.page
-    log_in(phone, DEMO_FAMILY)
+    log_in(phone, DEMO_FAMILY.email, DEMO_FAMILY.password)
     notice = page.get_by_test_id("outstanding-notice")
     expect(notice).to_contain_text("$60.00")
     phone.check_page()
