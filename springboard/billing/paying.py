@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -36,7 +35,7 @@ from springboard.billing.models import Allocation, Charge, Payment
 from springboard.billing.services import (
     _amount,
     _check_family,
-    lock_family,
+    allocate_oldest_first,
     record_payment_once,
 )
 from springboard.core.money import format_money
@@ -63,30 +62,6 @@ def payment_form_state(family) -> int:
 def pay_key(family, charge_ids: Iterable[int], seen_attempt: int) -> str:
     digest = hashlib.sha256(",".join(str(i) for i in sorted(set(charge_ids))).encode())
     return f"family-{family.pk}-pay-{digest.hexdigest()[:16]}-after-{int(seen_attempt)}"
-
-
-def _apply(*, organization, payment: Payment, charges, now, actor) -> tuple[list, Decimal]:
-    """Under the ledger lock: apply what is left of the payment to the charges in order;
-    return the allocations and what is left over (credit)."""
-    allocations = []
-    with transaction.atomic():
-        lock_family(organization, payment.family)
-        for charge in charges:
-            left = balances.payment_unallocated_amount(payment)
-            part = min(left, balances.charge_open_amount(charge))
-            if part <= 0:
-                continue
-            allocations.append(
-                Allocation.objects.create(
-                    organization=organization,
-                    payment=payment,
-                    charge=charge,
-                    amount=part,
-                    created_at=now,
-                    created_by=actor,
-                )
-            )
-        return allocations, balances.payment_unallocated_amount(payment)
 
 
 def pay_charges(
@@ -170,11 +145,12 @@ def pay_charges(
 
 def _finish(organization, payment, charges, now, actor, *, replayed: bool) -> PaidCharges:
     try:
-        allocations, left = _apply(
+        allocations = allocate_oldest_first(
             organization=organization, payment=payment, charges=charges, now=now, actor=actor
         )
     except LedgerError:  # the money was taken: never report it as a failure
-        allocations, left = [], balances.payment_unallocated_amount(payment)
+        allocations = []
+    left = balances.payment_unallocated_amount(payment)
     return PaidCharges(
         payment=payment,
         charges=charges,
