@@ -76,6 +76,12 @@ TEXTS: dict[str, str | Promise] = {
     "per_family": _("per family"),
     "every_12_months": _("every 12 months"),
     "once": _("once"),
+    # discounts (checkout/discounts.py): a discount line, and a charge with discounts taken
+    "discount": "%(name)s%(who)s",
+    "discount_percent": "%(percent)s%%",
+    "discount_computation": _("%(value)s off %(of)s"),
+    "discount_taken": _("%(name)s: −%(amount)s"),
+    "discounted_computation": "%(computation)s; %(discounts)s",
 }
 
 

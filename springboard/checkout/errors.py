@@ -1,6 +1,10 @@
 """The refusals of checkout (a family reads each message; the view picks the page)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from springboard.booking.locking import BookingError
+
+CANT_USE = _("This code can't be used.")
 
 
 class CheckoutError(BookingError):
@@ -21,3 +25,11 @@ class NotBookable(CheckoutError):
 class PaymentKept(CheckoutError):
     """The money was taken but the order could not be booked: the payment stays on the
     family's account as credit, and the message says so."""
+
+
+class PromoCodeRefused(CheckoutError):
+    """A promo code the family may not use (unknown, expired, used up, already used by the
+    family, another organization's: all the one message), or that fits nothing in the order."""
+
+    def __init__(self, message=None):
+        super().__init__(str(message or CANT_USE))

@@ -11,8 +11,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from springboard.billing import descriptions
@@ -57,6 +60,140 @@ class FeeSchedule(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- discounts (checkout/discounts.py applies them; docs/billing.md "Discounts and promo codes")
+class DiscountValue(models.TextChoices):
+    PERCENT = "percent", _("percent off")
+    AMOUNT = "amount", _("amount off")
+
+
+class Discount(TenantModel):
+    """What a discount takes off: a percent (0 < p <= 100) or an amount (> 0) of each line."""
+
+    value_type = models.CharField(
+        _("type"), max_length=10, choices=DiscountValue.choices, default=DiscountValue.PERCENT
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("A percent (up to 100) or an amount of money, never negative."),
+    )
+    program = models.ForeignKey(
+        "catalog.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("program"),
+        help_text=_("Leave empty for every program."),
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.value is None:
+            return
+        if self.value <= 0:
+            raise ValidationError({"value": _("A discount must be more than zero.")})
+        if self.value_type == DiscountValue.PERCENT and self.value > 100:
+            raise ValidationError({"value": _("A discount cannot be more than 100%.")})
+
+    @classmethod
+    def value_constraints(cls, prefix: str) -> list:
+        return [
+            models.CheckConstraint(condition=Q(value__gt=0), name=f"{prefix}_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(value_type=DiscountValue.PERCENT) | Q(value__lte=100),
+                name=f"{prefix}_percent_at_most_100",
+            ),
+        ]
+
+
+class DiscountRuleKind(models.TextChoices):
+    SIBLING = "sibling", _("Sibling: the second and further students of a family in a term")
+    MULTI_CLASS = "multi_class", _("Multi-class: a student's second and further classes")
+
+
+class DiscountRule(Discount):
+    """Taken off class tuition by the pricing service, at checkout and in the monthly run."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("Shown on the family's lines."))
+    kind = models.CharField(_("kind"), max_length=20, choices=DiscountRuleKind.choices)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        verbose_name = _("discount rule")
+        constraints = Discount.value_constraints("discount_rule")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromoApplies(models.TextChoices):
+    EVERYTHING = "all", _("Everything in the order")
+    CLASSES = "classes", _("Class tuition")
+    EVENTS = "events", _("Camps and events")
+    PARTIES = "parties", _("Parties")
+
+
+class PromoCode(Discount):
+    """A code a family types at checkout. Used once its order is paid (confirmed)."""
+
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("Letters and digits; case does not matter.")
+    )
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=10,
+        choices=PromoApplies.choices,
+        default=PromoApplies.EVERYTHING,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(
+        _("total uses"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    once_per_family = models.BooleanField(_("once per family"), default=True)
+    minimum_order = models.DecimalField(
+        _("minimum order"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    class Meta:
+        ordering = ["code", "id"]
+        verbose_name = _("promo code")
+        constraints = [
+            *Discount.value_constraints("promo_code"),
+            models.UniqueConstraint(
+                "organization", Upper("code"), name="one_promo_code_per_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        super().clean()
+        self.code = normalize_code(self.code or "")
+        if not self.code:
+            raise ValidationError({"code": _("Enter a code.")})
+        if not self.code.isascii() or not self.code.replace("-", "").isalnum():
+            raise ValidationError({"code": _("Use letters, digits and dashes only.")})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The last day comes before the first.")})
+
+
+def normalize_code(text: str) -> str:
+    return text.strip().upper()
 
 
 class OrderStatus(models.TextChoices):
@@ -116,6 +253,15 @@ class Order(TenantModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The code the family entered; it counts as used once the order is confirmed.
+    promo_code = models.ForeignKey(
+        PromoCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("promo code"),
     )
 
     objects = OrderQuerySet.as_manager()
@@ -179,6 +325,17 @@ class OrderLine(models.Model):
     )
     charge = models.OneToOneField(
         "billing.Charge", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A discount line (kind "discount", a negative amount) takes money off the line it names;
+    # both are posted as one charge of the net amount (checkout.discounts.fold).
+    discount_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="discount_lines"
+    )
+    discount_rule = models.ForeignKey(
+        DiscountRule, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    promo_code = models.ForeignKey(
+        PromoCode, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
 
     class Meta:

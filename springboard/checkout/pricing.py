@@ -12,7 +12,7 @@ products and gift cards add their item type and function in a later issue.
 import calendar
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ from springboard.catalog.models import (
     PartySlot,
     TuitionPeriod,
 )
+from springboard.checkout import discounts
 from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
 from springboard.core.money import ZERO, money
 
@@ -58,6 +59,10 @@ class PriceLine:
     # each reader's language. A pricer may leave them out and give plain text only.
     description_text: Text | None = None
     computation_text: Text | None = None
+    # Set by quote(): the index of the item the line prices, and for a discount line the
+    # index (in Quote.lines) of the line it reduces (checkout.discounts).
+    item: int | None = None
+    discount_of: int | None = None
 
     def ledger_fields(self) -> dict:
         """description(_key/_args) and computation(_key/_args), as the order line and the
@@ -146,8 +151,11 @@ def pricer(item_type: type) -> Callable[[Pricer], Pricer]:
     return register
 
 
-def quote(items: Sequence[Any], *, organization, family, today: date, now: datetime) -> Quote:
-    """Price items for a family, adding the registration fee when it is due."""
+def quote(
+    items: Sequence[Any], *, organization, family, today: date, now: datetime, promo=None
+) -> Quote:
+    """Price items for a family, adding the registration fee when it is due, then the
+    discounts (sibling, multi-class, the promo code given: checkout.discounts)."""
     context = PricingContext(
         organization=organization,
         family=family,
@@ -156,13 +164,15 @@ def quote(items: Sequence[Any], *, organization, family, today: date, now: datet
         closures=schedule.closures_for(organization),
     )
     lines: list[PriceLine] = []
-    for item in items:
+    for index, item in enumerate(items):
         price = PRICERS.get(type(item))
         if price is None:
             raise PricingError(_("This item cannot be bought here."))
         _check_owners(item, organization, family)
-        lines.extend(price(item, context))
+        lines.extend(replace(line, item=index) for line in price(item, context))
     lines.extend(registration_fee_lines(items, context))
+    # --- discounts: the one hook (checkout/discounts.py; the same for every caller) ---
+    lines = discounts.apply_discounts(lines, context=context, promo=promo)
     return Quote(lines=tuple(lines), today=today)
 
 

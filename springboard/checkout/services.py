@@ -45,14 +45,22 @@ from springboard.booking.models import (
     PartyBooking,
 )
 from springboard.catalog.models import Course, EventDay, PartySlot
-from springboard.checkout import pricing, seats
-from springboard.checkout.errors import CheckoutError, NotBookable, PaymentKept, PaymentRefused
+from springboard.checkout import discounts, pricing, seats
+from springboard.checkout.errors import (
+    CheckoutError,
+    NotBookable,
+    PaymentKept,
+    PaymentRefused,
+    PromoCodeRefused,
+)
 from springboard.checkout.models import (
     PAYMENT_WINDOW_MINUTES,
+    DiscountRule,
     Order,
     OrderItem,
     OrderLine,
     OrderStatus,
+    PromoCode,
 )
 from springboard.checkout.policies import (
     record_agreements,
@@ -122,25 +130,47 @@ def held_items(family, now: datetime) -> list[CartItem]:
     )
 
 
-def price_items(cart_items, *, family, now: datetime):
-    """(cart item or None, PriceLine) pairs: each item's own lines, then the fee lines."""
+def price_items(cart_items, *, family, now: datetime, promo=None):
+    """(cart item or None, PriceLine) pairs, through the pricing service (pricing.quote, which
+    applies the discounts): each item's own lines and their discount lines, then the fees."""
     organization = family.organization
     today = _local_today(cart_items, organization, now)
-    context = pricing.PricingContext(
-        organization=organization,
-        family=family,
-        today=today,
-        now=now,
-        closures=pricing.schedule.closures_for(organization),
-    )
-    pairs = []
     items = [pricing_item(item) for item in cart_items]
-    for cart_item, item in zip(cart_items, items, strict=True):
-        for line in pricing.PRICERS[type(item)](item, context):
-            pairs.append((cart_item, line))
-    for line in pricing.registration_fee_lines(items, context):
-        pairs.append((None, line))
+    priced = pricing.quote(
+        items, organization=organization, family=family, today=today, now=now, promo=promo
+    )
+    pairs = [
+        (cart_items[line.item] if line.item is not None else None, line) for line in priced.lines
+    ]
     return pairs, today
+
+
+def _create_lines(order: Order, order_items: dict, pairs) -> None:
+    """The order's lines; a discount line points at the line it reduces."""
+    made: list[OrderLine] = []
+    for position, (cart_item, line) in enumerate(pairs):
+        subject = line.subject
+        row = OrderLine.objects.create(
+            order=order,
+            item=order_items[cart_item.pk] if cart_item else None,
+            position=position,
+            kind=line.kind,
+            **line.ledger_fields(),
+            quantity=line.quantity,
+            amount=line.amount,
+            due_date=line.due_date,
+            student=line.student,
+            discount_of=made[line.discount_of] if line.discount_of is not None else None,
+            discount_rule=subject if isinstance(subject, DiscountRule) else None,
+            promo_code=subject if isinstance(subject, PromoCode) else None,
+        )
+        made.append(row)
+
+
+def _totals(pairs, today) -> tuple[Decimal, Decimal]:
+    total = sum((line.amount for _i, line in pairs), ZERO)
+    due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
+    return total, due_now
 
 
 # --- 1. the pending order ---------------------------------------------------------------------
@@ -181,8 +211,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         except CheckoutError as error:
             raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
         seats.check_not_oversold(courses, days, slots, now=now)
-        total = sum((line.amount for _i, line in pairs), ZERO)
-        due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
+        total, due_now = _totals(pairs, today)
         order = Order.objects.create(
             organization=organization,
             family=family,
@@ -196,20 +225,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         order_items = {
             item.pk: OrderItem.objects.create(order=order, cart_item=item) for item in items
         }
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                item=order_items[cart_item.pk] if cart_item else None,
-                position=position,
-                kind=line.kind,
-                **line.ledger_fields(),
-                quantity=line.quantity,
-                amount=line.amount,
-                due_date=line.due_date,
-                student=line.student,
-            )
-            for position, (cart_item, line) in enumerate(pairs)
-        )
+        _create_lines(order, order_items, pairs)
         # The order keeps the seats now (its own registry entries); the holds are converted.
         CartItem.objects.filter(pk__in=ids).update(status=HoldStatus.CONVERTED)
         return order
@@ -291,6 +307,13 @@ def pay(
         raise CheckoutError(
             _("Please agree to: %(titles)s.") % {"titles": ", ".join(p.title for p in missing)}
         )
+    if order.promo_code_id:  # checked again under its lock when the order is confirmed
+        try:
+            discounts.check_usable(order.promo_code, family=family, today=order.priced_on)
+        except PromoCodeRefused as error:
+            raise CheckoutError(
+                error.message + " " + _("Remove the code to pay without it.")
+            ) from None
     credit = request.credit
     if credit > order.due_now:
         raise CheckoutError(_("That is more credit than is due now."))
@@ -441,14 +464,25 @@ def confirm(
             raise NotBookable(error.message) from None
         if not order.is_open(now):
             seats.check_still_free(courses, days, slots, now=now)
+        if order.promo_code_id:  # under the code's lock: its total uses are never exceeded
+            try:
+                discounts.lock_and_check(
+                    order, today=_local_today(cart_items, organization, now), lock=lock
+                )
+            except PromoCodeRefused as error:
+                raise NotBookable(error.message) from None
         if after_read:
             after_read()
         subjects = {}
         for order_item in order_items:
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
         charges_due_now = []
-        for line in order.lines.select_related("student").order_by("position", "id"):
-            if line.amount <= 0:
+        lines = list(order.lines.select_related("student").order_by("position", "id"))
+        # Each line with its discounts folded in: one charge of the net amount.
+        for line, net, fields in discounts.order_line_charges(
+            lines, currency=organization.currency
+        ):
+            if net <= 0:
                 continue  # a free line (a class with no tuition) is sold but posts no charge
             subject = subjects.get(line.item_id)
             if line.kind == ChargeKind.REGISTRATION_FEE or subject is None:
@@ -456,14 +490,14 @@ def confirm(
             charge = ledger.post_charge(
                 organization=organization,
                 family=family,
-                amount=line.amount,
+                amount=net,
                 kind=line.kind,
                 due_date=line.due_date,
                 now=now,
                 actor=actor,
                 student=line.student,
                 subject=subject,
-                **line.ledger_fields(),
+                **fields,
             )
             OrderLine.objects.filter(pk=line.pk).update(charge=charge)
             if line.due_date <= order.priced_on:
