@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
-from springboard.checkout.models import FeeSchedule, Order, OrderLine
+from springboard.checkout.models import (
+    DiscountRule,
+    FeeSchedule,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PromoCode,
+)
 from springboard.tenancy.admin_scoping import OWNERS, OrganizationScopedAdmin
 
 
@@ -47,6 +56,7 @@ class OrderAdmin(OrganizationScopedAdmin):
         "credit_used",
         "attempt",
         "payment",
+        "promo_code",
     ]
     readonly_fields = fields
     inlines = [OrderLineInline]
@@ -59,3 +69,75 @@ class OrderAdmin(OrganizationScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DiscountRule)
+class DiscountRuleAdmin(OrganizationScopedAdmin):
+    """Owners set discounts (a percent up to 100 or an amount, never negative: the model's
+    clean and the database's checks); staff see them and how often they were given."""
+
+    edit_roles = OWNERS
+    list_display = ["name", "kind", "value_type", "value", "program", "is_active", "times_given"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    fields = ["organization", "name", "kind", "value_type", "value", "program", "is_active"]
+
+    def get_queryset(self, request):
+        confirmed = Q(lines__order__status=OrderStatus.CONFIRMED)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program")
+            .annotate(given=Count("lines", filter=confirmed))
+        )
+
+    @admin.display(description=_("times given (paid orders)"), ordering="given")
+    def times_given(self, obj) -> int:
+        return obj.given
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(OrganizationScopedAdmin):
+    """Promo codes and their uses: an order counts once it is paid (confirmed)."""
+
+    edit_roles = OWNERS
+    list_display = [
+        "code",
+        "value_type",
+        "value",
+        "applies_to",
+        "valid_from",
+        "valid_until",
+        "uses",
+        "max_uses",
+        "is_active",
+    ]
+    list_filter = ["is_active", "applies_to"]
+    search_fields = ["code"]
+    fields = [
+        "organization",
+        "code",
+        "value_type",
+        "value",
+        "applies_to",
+        "program",
+        "valid_from",
+        "valid_until",
+        "max_uses",
+        "once_per_family",
+        "minimum_order",
+        "is_active",
+    ]
+
+    def get_queryset(self, request):
+        confirmed = Q(orders__status=OrderStatus.CONFIRMED)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program")
+            .annotate(used=Count("orders", filter=confirmed))
+        )
+
+    @admin.display(description=_("uses (paid orders)"), ordering="used")
+    def uses(self, obj) -> int:
+        return obj.used

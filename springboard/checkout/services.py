@@ -145,6 +145,19 @@ def price_items(cart_items, *, family, now: datetime, promo=None):
     return pairs, today
 
 
+def cart_discounts(family, now: datetime) -> list:
+    """The discount lines the family's held cart items would get at checkout (the cart's
+    preview), priced the same way; nothing when the cart cannot be priced yet."""
+    items = held_items(family, now)
+    if not items:
+        return []
+    try:
+        pairs, _today = price_items(items, family=family, now=now)
+    except pricing.PricingError:
+        return []
+    return [line for _item, line in pairs if line.kind == discounts.DISCOUNT]
+
+
 def _create_lines(order: Order, order_items: dict, pairs) -> None:
     """The order's lines; a discount line points at the line it reduces."""
     made: list[OrderLine] = []

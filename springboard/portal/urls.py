@@ -95,6 +95,7 @@ urlpatterns += [
     path("cart/checkout/", checkout.checkout, name="checkout"),
     path("cart/checkout/start/", checkout.start, name="checkout_start"),
     path("cart/checkout/cancel/", checkout.cancel, name="checkout_cancel"),
+    path("cart/checkout/promo-code/", checkout.promo_code, name="checkout_promo_code"),
     path("orders/<int:order_id>/", checkout.order_detail, name="order_detail"),
 ]
 

@@ -20,7 +20,7 @@ from springboard.booking.models import CartItem, WaitlistEntry
 from springboard.catalog.availability import course_openings, with_party_slot_bookings
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
-from springboard.checkout.services import open_order
+from springboard.checkout.services import cart_discounts, open_order
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.models import Student
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
@@ -88,6 +88,7 @@ def cart(request):
         now=now,
     )
     context = {"items": items, "expired": expired, "now": now}
+    context["discounts"] = cart_discounts(request.family, now) if items else []
     context["open_order"] = open_order(request.family, now)
     return render(request, "portal/cart/cart.html", context)
 

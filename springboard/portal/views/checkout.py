@@ -6,6 +6,8 @@ never reach these views: the gateway's own fields post them to the gateway and t
 carries only its token. Any field of ours that holds something like a card number is refused.
 """
 
+import logging
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -13,6 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from springboard.billing import balances
 from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
@@ -23,12 +27,18 @@ from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import readd
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import CartItem, HoldStatus
-from springboard.checkout import services
+from springboard.checkout import promo_codes, services
+from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock
 from springboard.core.parsing import parse_id, whole_number
 from springboard.portal.views.cart import booking_family_required
 from springboard.portal.views.family_access import client_ip, portal_url
+
+logger = logging.getLogger(__name__)
+# Promo codes tried per family and per address (django-ratelimit's counters in the default
+# cache, like families/ratelimits.py): guessing codes is slow. Failing open, logged.
+PROMO_LIMITS = (("promo:family", "10/h"), ("promo:address", "30/h"))
 
 MAX_TOKEN = 100
 # Values we do not read as free text: the gateway's token (and its display fields) and the
@@ -206,6 +216,58 @@ def checkout(request):
             messages.warning(request, _("The card or account could not be saved."))
     messages.success(request, _("Thank you! Your order is paid and a receipt is on its way."))
     return HttpResponseRedirect(portal_url(request, "order_detail", order.pk))
+
+
+def _promo_attempts_left(request) -> bool:
+    family_key = f"family-{request.family.pk}"
+    keys = {"promo:family": lambda _group, _request: family_key, "promo:address": "ip"}
+    limited = False
+    for group, rate in PROMO_LIMITS:
+        try:
+            usage = get_usage(request, group=group, key=keys[group], rate=rate, increment=True)
+        except (RedisError, OSError):
+            logger.exception("Rate limits skipped: the cache did not answer")
+            continue
+        if usage is not None and usage["should_limit"]:
+            limited = True
+    return not limited
+
+
+@require_POST
+@booking_family_required
+def promo_code(request):
+    """Apply (or with `remove`, take off) a promo code on the family's pending order; the
+    order is priced again. Every reason a code cannot be used gives the same message."""
+    now = request.now
+    order = get_object_or_404(
+        Order.objects.for_organization(request.organization),
+        family=request.family,
+        pk=parse_id(request.POST.get("order")),
+    )
+    try:
+        if request.POST.get("remove"):
+            promo_codes.remove_promo_code(order=order, now=now)
+            messages.info(request, _("The promo code was removed."))
+            return HttpResponseRedirect(portal_url(request, "checkout"))
+        if not _promo_attempts_left(request):
+            return _refuse(
+                request,
+                order,
+                _("Too many promo codes were tried. Please wait an hour and try again."),
+                status=429,
+            )
+        typed = request.POST.get("code", "")
+        if contains_card_number(typed):
+            return _refuse(request, order, str(CARD_NUMBER_MESSAGE))
+        promo_codes.apply_promo_code(order=order, typed=typed, now=now)
+    except BookingBusy as error:
+        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except PromoCodeRefused as error:
+        return _refuse(request, order, error.message)
+    except BookingError as error:
+        return _refuse(request, order, error.message)
+    messages.success(request, _("The promo code was applied."))
+    return HttpResponseRedirect(portal_url(request, "checkout"))
 
 
 @require_GET
