@@ -239,8 +239,7 @@ def apply_discounts(lines: Sequence[Any], *, context, promo: PromoCode | None = 
         if line.kind == ChargeKind.TUITION
         and isinstance(line.subject, Course)
         and line.student is not None
-        and line.amount > 0
-    ]
+    ]  # free classes too: they count as classes taken, though nothing comes off them
     rules = []
     if tuition:
         rules = list(
@@ -259,9 +258,11 @@ def apply_discounts(lines: Sequence[Any], *, context, promo: PromoCode | None = 
                     if rule.kind == kind
                     and rule_applies(rule, classes, line.student.pk, line.subject)
                 ]
-                # The best rule of each kind (two sibling rules never stack), on the line's
-                # own price, never below zero.
-                best = max(fitting, key=lambda r: (_off(r, line.amount), -r.pk), default=None)
+                # The best rule of each kind (two sibling rules never stack), judged on the
+                # class's full tuition so a prorated first month and a full later month pick
+                # the same rule; taken off the line's own price, never below zero.
+                rate = line.subject.tuition
+                best = max(fitting, key=lambda r: (_off(r, rate), -r.pk), default=None)
                 off = min(_off(best, line.amount), left[index]) if best else ZERO
                 if off > 0:
                     offs[index].append((best, off, best.name))
