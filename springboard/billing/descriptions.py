@@ -175,6 +175,17 @@ def render(key: str, args: Mapping[str, Any]) -> str:
         raise UnknownText(key) from error
 
 
+def discounts_taken(key: str, args: Mapping[str, Any] | None) -> list[str]:
+    """The discounts a charge's "how it was computed" names (key `discounted_computation`),
+    each in words ("Sibling discount — Leo: −$10.00"); [] for any other charge."""
+    if key != "discounted_computation" or not args:
+        return []
+    try:
+        return [str(_value(item)) for item in args["discounts"]["items"]]
+    except (KeyError, TypeError, UnknownText):
+        return []
+
+
 def render_or(key: str, args: Mapping[str, Any] | None, fallback: str) -> str:
     """What a row shows: its structured text, or its stored plain text when it has none (staff
     wrote it, or it was posted before structured text) or the key is no longer known."""

@@ -45,6 +45,9 @@ class Entry:
     status: str
     method: str
     running: Decimal
+    # A charge's discounts, each "Sibling discount — Leo: −$10.00" (docs/billing.md,
+    # "Discounts and promo codes"): shown as their own lines under the charge.
+    discounts: tuple[str, ...] = ()
 
     @property
     def moves(self) -> bool:
@@ -69,27 +72,28 @@ def _union() -> str:
         SELECT c.created_at AS at, 1 AS ord, 'charge' AS kind, c.id AS id,
                c.amount AS amount, c.amount AS delta, c.description AS label,
                CAST(c.due_date AS VARCHAR(10)) AS extra, '' AS status, c.kind AS method,
-               c.description_key AS label_key, c.description_args AS label_args
+               c.description_key AS label_key, c.description_args AS label_args,
+               c.computation_key AS detail_key, c.computation_args AS detail_args
           FROM {t["charge"]} c WHERE c.family_id = %s
         UNION ALL
         SELECT v.created_at, 2, 'void', v.id, c.amount, -c.amount, c.description, v.reason,
-               '', c.kind, c.description_key, c.description_args
+               '', c.kind, c.description_key, c.description_args, '', NULL
           FROM {t["void"]} v JOIN {t["charge"]} c ON c.id = v.charge_id WHERE c.family_id = %s
         UNION ALL
         SELECT p.created_at, 3, 'payment', p.id, p.amount,
                CASE WHEN p.status = 'succeeded' THEN -p.amount ELSE 0 END,
                CASE WHEN p.method = 'credit' THEN p.note ELSE p.brand END, p.last4, p.status,
-               p.method, '', NULL
+               p.method, '', NULL, '', NULL
           FROM {t["payment"]} p WHERE p.family_id = %s
         UNION ALL
         SELECT a.created_at, 4, 'allocation', a.id, a.amount, 0, c.description,
                CASE WHEN p.method = 'credit' THEN 'credit' ELSE p.last4 END, '', p.method,
-               c.description_key, c.description_args
+               c.description_key, c.description_args, '', NULL
           FROM {t["allocation"]} a JOIN {t["charge"]} c ON c.id = a.charge_id
           JOIN {t["payment"]} p ON p.id = a.payment_id WHERE p.family_id = %s
         UNION ALL
         SELECT r.created_at, 5, 'refund', r.id, r.amount, r.amount, r.reason, p.last4, '',
-               p.method, '', NULL
+               p.method, '', NULL, '', NULL
           FROM {t["refund"]} r JOIN {t["payment"]} p ON p.id = r.payment_id
           LEFT JOIN {t["outcome"]} o ON o.refund_id = r.id
          WHERE p.family_id = %s AND (o.id IS NULL OR o.succeeded)
@@ -117,12 +121,14 @@ def _when(value) -> datetime:
     return value
 
 
+def _json(args):
+    return json.loads(args) if isinstance(args, str) else args
+
+
 def _label(label, key, args) -> str:
     """A charge's words in the reader's (the active) language (billing.descriptions); other
     rows' labels (staff's reasons, card brands) as stored."""
-    if isinstance(args, str):
-        args = json.loads(args)
-    return descriptions.render_or(key or "", args, label or "")
+    return descriptions.render_or(key or "", _json(args), label or "")
 
 
 def _entries(rows) -> list[Entry]:
@@ -138,10 +144,25 @@ def _entries(rows) -> list[Entry]:
             status=status or "",
             method=method or "",
             running=_money(running),
+            discounts=tuple(descriptions.discounts_taken(detail_key or "", _json(detail_args))),
         )
-        for at, _ord, kind, pk, amount, delta, label, extra, status, method, key, args, running in (
-            rows
-        )
+        for (
+            at,
+            _ord,
+            kind,
+            pk,
+            amount,
+            delta,
+            label,
+            extra,
+            status,
+            method,
+            key,
+            args,
+            detail_key,
+            detail_args,
+            running,
+        ) in rows
     ]
 
 

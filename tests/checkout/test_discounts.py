@@ -213,3 +213,11 @@ def test_checkout_shows_the_sibling_discount_and_posts_net_charges(
     assert "-$10.00" in receipt.body
     detail = logged_in.get(f"/acme/orders/{order.pk}/").content.decode()
     assert detail.count('data-testid="discount-line"') == 1
+    # the statement and history show the discount as its own line under the charge
+    for url in (
+        "/acme/account/statement/?start=2026-11-01&end=2026-12-31",
+        "/acme/account/history/",
+    ):
+        page = logged_in.get(url).content.decode()
+        assert page.count('data-testid="discount-line"') == 1, url
+        assert "Sibling discount — Leo: −$10.00" in page
