@@ -78,6 +78,7 @@ TEXTS: dict[str, str | Promise] = {
     "once": _("once"),
     # discounts (checkout/discounts.py): a discount line, and a charge with discounts taken
     "discount": "%(name)s%(who)s",
+    "promo_code_name": _("Promo code %(code)s"),
     "discount_percent": "%(percent)s%%",
     "discount_computation": _("%(value)s off %(of)s"),
     "discount_taken": _("%(name)s: −%(amount)s"),

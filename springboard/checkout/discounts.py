@@ -199,7 +199,7 @@ def _value_text(discount, currency: str):
     return amount(discount.value, currency)
 
 
-def _discount_line(target, index: int, discount, off: Decimal, name: str, currency: str):
+def _discount_line(target, index: int, discount, off: Decimal, name, currency: str):
     who = f" — {target.student.first_name}" if target.student is not None else ""
     description = Text("discount", {"name": name, "who": who})
     computation = Text(
@@ -230,7 +230,7 @@ def apply_discounts(lines: Sequence[Any], *, context, promo: PromoCode | None = 
     pricing context (organization, family, today, now)."""
     lines = [line for line in lines if line.kind != DISCOUNT]
     currency = context.organization.currency
-    offs: list[list[tuple[Any, Decimal, str]]] = [[] for _line in lines]
+    offs: list[list[tuple[Any, Decimal, Any]]] = [[] for _line in lines]
     left = [line.amount for line in lines]
 
     tuition = [
@@ -278,7 +278,7 @@ def apply_discounts(lines: Sequence[Any], *, context, promo: PromoCode | None = 
                 _("This code needs an order of at least %(amount)s.")
                 % {"amount": format_money(promo.minimum_order, currency=currency)}
             )
-        name = _("Promo code %(code)s") % {"code": promo.code}
+        name = text("promo_code_name", code=promo.code)  # put into words when read
         budget = promo.value  # an amount off is taken once per order, line by line
         for i in eligible:
             if promo.value_type == DiscountValue.PERCENT:
