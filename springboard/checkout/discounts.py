@@ -183,6 +183,17 @@ def rule_applies(rule: DiscountRule, classes: list[TermClass], student_id, cours
     return course.pk in ranked and ranked.index(course.pk) >= 1
 
 
+def active_rules(organization) -> list[DiscountRule]:
+    """The organization's active rules, read once per organization row in memory: a request
+    or a billing run that prices many families with the same `organization` object asks the
+    database once (a run's queries then do not grow with its families for this)."""
+    cached = getattr(organization, "_active_discount_rules", None)
+    if cached is None:
+        cached = list(DiscountRule.objects.for_organization(organization).filter(is_active=True))
+        organization._active_discount_rules = cached
+    return cached
+
+
 # --- amounts ----------------------------------------------------------------------------------
 def _off(discount, base: Decimal) -> Decimal:
     """What a percent or amount takes off `base`: half-up to cents, never more than base."""
@@ -240,11 +251,7 @@ def apply_discounts(lines: Sequence[Any], *, context, promo: PromoCode | None = 
         and isinstance(line.subject, Course)
         and line.student is not None
     ]  # free classes too: they count as classes taken, though nothing comes off them
-    rules = []
-    if tuition:
-        rules = list(
-            DiscountRule.objects.for_organization(context.organization).filter(is_active=True)
-        )
+    rules = active_rules(context.organization) if tuition else []
     if rules:
         courses = [line.subject for _index, line in tuition]
         priced = [(line.student, line.subject) for _index, line in tuition]
