@@ -76,6 +76,14 @@ TEXTS: dict[str, str | Promise] = {
     "per_family": _("per family"),
     "every_12_months": _("every 12 months"),
     "once": _("once"),
+    # ProShop (docs/shop.md)
+    "product": _("%(product)s — %(variant)s"),
+    "product_computation": _("%(quantity)s × %(price)s; pick up at %(location)s"),
+    "product_gift_computation": _(
+        "%(quantity)s × %(price)s; a gift for %(recipient)s, to pick up at %(location)s"
+    ),
+    "sales_tax": _("Sales tax on %(product)s"),
+    "sales_tax_computation": _("%(rate)s%% of %(amount)s"),
 }
 
 
