@@ -46,13 +46,12 @@ def _zero(expression) -> Expression:
 
 
 def _on_hand(location_id: int, path: str) -> Expression:
+    movements = StockMovement.objects.filter(**{path: OuterRef("pk")}, location_id=location_id)
+    if path != "variant":  # a product's units: of the variants still sold
+        movements = movements.filter(variant__is_active=True)
     return _zero(
         Subquery(
-            StockMovement.objects.filter(**{path: OuterRef("pk")}, location_id=location_id)
-            .order_by()
-            .values(path)
-            .annotate(n=Sum("quantity"))
-            .values("n")[:1],
+            movements.order_by().values(path).annotate(n=Sum("quantity")).values("n")[:1],
             output_field=IntegerField(),
         )
     )
