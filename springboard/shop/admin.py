@@ -6,7 +6,7 @@ Stock is changed only by adding movements (received, returned, corrected): the l
 are never edited or deleted. The low-stock list and "mark picked up" are admin actions."""
 
 from django.contrib import admin, messages
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from springboard.core.clock import request_now
 from springboard.shop import services
 from springboard.shop.models import (
     Category,
+    LowStock,
     Product,
     Purchase,
     ShopSettings,
@@ -117,13 +118,6 @@ class StockMovementAdmin(OrganizationScopedAdmin):
         obj._state.adding = False
 
 
-class LowStock(StockMovement):
-    class Meta:
-        proxy = True
-        verbose_name = _("low stock")
-        verbose_name_plural = _("low stock")
-
-
 @admin.register(LowStock)
 class LowStockAdmin(OrganizationScopedAdmin):
     """One row per variant and location whose units on hand are at or below its low mark."""
@@ -132,21 +126,20 @@ class LowStockAdmin(OrganizationScopedAdmin):
     list_filter = ["location"]
 
     def get_queryset(self, request):
+        # The latest movement stands for its (variant, location) pair: one row each.
         latest = (
+            StockMovement.objects.filter(variant=OuterRef("variant"), location=OuterRef("location"))
+            .order_by("-id")
+            .values("id")[:1]
+        )
+        return (
             super()
             .get_queryset(request)
-            .order_by("variant", "location", "-id")
-            .distinct("variant", "location")
-            .values("id")
-        )
-        rows = (
-            StockMovement.objects.filter(id__in=latest)
+            .filter(id=Subquery(latest), variant__is_active=True)
             .select_related("variant__product", "location")
             .annotate(on_hand_now=_on_hand())
+            .filter(on_hand_now__lte=F("variant__low_stock_at"))
         )
-        from django.db.models import F
-
-        return rows.filter(on_hand_now__lte=F("variant__low_stock_at"))
 
     @admin.display(description=_("on hand"))
     def units_on_hand(self, obj):

@@ -218,6 +218,16 @@ class StockMovement(TenantModel):
         raise PostedError("A stock movement is never deleted; post a correction.")
 
 
+class LowStock(StockMovement):
+    """The admin's low-stock list: the latest movement of each variant and location whose
+    units on hand are at or below the variant's low mark (springboard.shop.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("low stock")
+        verbose_name_plural = _("low stock")
+
+
 class Purchase(TenantModel):
     """Units a family bought, to be picked up at a location (checkout makes them)."""
 
