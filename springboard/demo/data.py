@@ -304,4 +304,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.money import load_demo_money
 
     load_demo_money(demo, now=now)
+    from springboard.demo.shop import load_demo_shop
+
+    load_demo_shop(demo, now=now)
     return {"demo": demo, "riverside": riverside}
