@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from springboard.core.images import ResizedImageField
 from springboard.families.models import Family
-from springboard.tenancy.models import Location, TenantModel
+from springboard.tenancy.models import Location, TenantModel, TenantQuerySet
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -165,7 +165,7 @@ class MovementKind(models.TextChoices):
     CORRECTED = "corrected", _("Corrected (count)")
 
 
-class StockMovementQuerySet(models.QuerySet):
+class StockMovementQuerySet(TenantQuerySet):
     def update(self, **kwargs):
         raise PostedError("Stock movements are never edited; post a correction.")
 
