@@ -136,9 +136,32 @@ def test_staff_add_a_product_with_variants(client, staff, org):
             "variants-0-is_active": "on",
             "variants-0-low_stock_at": "2",
             "variants-0-position": "0",
+            "image": factories.image_upload("camera.jpg", size=(3000, 2000), image_format="JPEG"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     product = Product.objects.get(title="Leotard")
     assert product.variants.get().organization == org
+    assert max(product.image.width, product.image.height) == 1200  # re-encoded and shrunk
     assert not Purchase.objects.exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, staff, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/admin/shop/product/add/",
+        {
+            "organization": org.pk,
+            "category": shop.category(org).pk,
+            "title": "Bad",
+            "price": "1.00",
+            "option1_name": "Size",
+            "locations": [org.location_set.get().pk],
+            "variants-TOTAL_FORMS": "0",
+            "variants-INITIAL_FORMS": "0",
+            "image": SimpleUploadedFile("x.png", b"not an image", content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200
+    assert not Product.objects.filter(title="Bad").exists()
