@@ -114,7 +114,8 @@ def add_to_cart(request):
         pk=parse_id(request.POST.get("variant")),
     )
     back = portal_url(request, "product_detail", product.pk)
-    quantity = whole_number(request.POST.get("quantity", ""), minimum=-999_999, maximum=999_999)
+    # Any whole number reaches the service, which says the range; anything else is not one.
+    quantity = whole_number(request.POST.get("quantity", ""), minimum=-(10**18), maximum=10**18)
     if quantity is None:
         return refused(request, BookingError(_("Give the quantity as a whole number.")), back)
     as_gift = request.POST.get("gift") == "1"
