@@ -44,8 +44,8 @@ from springboard.booking.models import (
     ItemKind,
     PartyBooking,
 )
-from springboard.catalog.models import Course, EventDay, PartySlot
 from springboard.checkout import pricing, seats
+from springboard.checkout import products as shop_lines
 from springboard.checkout.errors import CheckoutError, NotBookable, PaymentKept, PaymentRefused
 from springboard.checkout.models import (
     PAYMENT_WINDOW_MINUTES,
@@ -60,9 +60,6 @@ from springboard.checkout.policies import (
 )
 from springboard.core.money import ZERO, AmountError, parse_amount
 from springboard.families.mail import send_after_commit
-from springboard.shop import services as shop_services
-from springboard.shop import stock
-from springboard.shop.models import Variant
 
 logger = logging.getLogger(__name__)
 Hook = Callable[[], None] | None
@@ -90,12 +87,7 @@ def _local_today(cart_items, organization, now: datetime):
 
 def pricing_item(item: CartItem):
     if item.kind == ItemKind.PRODUCT:
-        return pricing.ProductItem(
-            variant=item.variant,
-            quantity=item.quantity or 1,
-            location=item.location,
-            gift_recipient_name=item.gift_recipient_name,
-        )
+        return shop_lines.pricing_item(item)
     if item.kind == ItemKind.COURSE:
         return pricing.CourseItem(course=item.course, student=item.student)
     if item.kind == ItemKind.EVENT:
@@ -127,8 +119,7 @@ def held_items(family, now: datetime) -> list[CartItem]:
             "party_slot__location",
             "party_package",
             "guest_of_honour",
-            "variant__product",
-            "location",
+            *shop_lines.RELATED,
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
         .order_by("added_at", "id")
@@ -164,22 +155,6 @@ def _sold_rows(cart_items):
     return courses, days, slots
 
 
-def _sold_units(cart_items) -> dict[tuple[int, int], int]:
-    """ProShop units: (variant, location) -> quantity (docs/shop.md)."""
-    units: dict[tuple[int, int], int] = {}
-    for item in cart_items:
-        if item.kind == ItemKind.PRODUCT:
-            key = (item.variant_id, item.location_id)
-            units[key] = units.get(key, 0) + (item.quantity or 1)
-    return units
-
-
-def _lock_groups(courses, days, slots, units) -> list:
-    """The fixed order of every checkout lock: courses, event days, party slots, variants."""
-    variants = [variant for variant, _location in units]
-    return [(Course, courses), (EventDay, days), (PartySlot, slots), (Variant, variants)]
-
-
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
     if not family.can_book:
@@ -196,8 +171,8 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     except pricing.PricingError as error:
         raise CheckoutError(error.message) from None
     organization = family.organization
-    units = _sold_units(items)
-    with locked_many(_lock_groups(courses, days, slots, units), lock=lock):
+    units = shop_lines.sold_units(items)
+    with locked_many(shop_lines.lock_groups(courses, days, slots, units), lock=lock):
         ledger.lock_family(organization, family)  # one checkout of a family at a time
         existing = open_order(family, now)
         if existing:
@@ -211,10 +186,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         except CheckoutError as error:
             raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
         seats.check_not_oversold(courses, days, slots, now=now)
-        try:
-            stock.check_not_oversold(units, now=now)
-        except stock.StockError as error:
-            raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
+        shop_lines.check_not_oversold(units, now=now)
         total = sum((line.amount for _i, line in pairs), ZERO)
         due_now = sum((line.amount for _i, line in pairs if line.due_date <= today), ZERO)
         order = Order.objects.create(
@@ -410,17 +382,7 @@ def _book(item: CartItem, order: Order, now: datetime):
             organization=organization, student=item.student, course=item.course, created_at=now
         )
     if item.kind == ItemKind.PRODUCT:
-        return shop_services.record_sale(
-            family=order.family,
-            variant=item.variant,
-            location=item.location,
-            quantity=item.quantity or 1,
-            unit_price=item.variant.unit_price,
-            order_number=order.pk,
-            now=now,
-            gift_name=item.gift_recipient_name,
-            gift_email=item.gift_recipient_email,
-        )
+        return shop_lines.book(item, order, now)
     if item.kind == ItemKind.EVENT:
         rows = [
             EventRegistration.objects.create(
@@ -473,14 +435,13 @@ def confirm(
             "cart_item__student",
             "cart_item__course",
             "cart_item__event",
-            "cart_item__variant__product",
-            "cart_item__location",
+            *(f"cart_item__{path}" for path in shop_lines.RELATED),
         ).prefetch_related("cart_item__days")
     )
     cart_items = [order_item.cart_item for order_item in order_items]
     courses, days, slots = _sold_rows(cart_items)
-    units = _sold_units(cart_items)
-    with locked_many(_lock_groups(courses, days, slots, units), lock=lock):
+    units = shop_lines.sold_units(cart_items)
+    with locked_many(shop_lines.lock_groups(courses, days, slots, units), lock=lock):
         order = lock_order(organization, family, order.pk)
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
@@ -492,10 +453,7 @@ def confirm(
             raise NotBookable(error.message) from None
         if not order.is_open(now):
             seats.check_still_free(courses, days, slots, now=now)
-            try:
-                stock.check_still_free(units, now=now)
-            except stock.StockError as error:
-                raise NotBookable(error.message) from None
+            shop_lines.check_still_free(units, now=now)
         if after_read:
             after_read()
         subjects = {}
