@@ -8,6 +8,8 @@ are never edited or deleted. The low-stock list and "mark picked up" are admin a
 from django.contrib import admin, messages
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from springboard.core.clock import request_now
@@ -40,7 +42,25 @@ class CategoryAdmin(OrganizationScopedAdmin):
 class VariantInline(OrganizationScopedInline):
     model = Variant
     extra = 1
-    fields = [("option1", "option2"), ("sku", "price"), ("is_active", "low_stock_at", "position")]
+    fields = [
+        ("option1", "option2"),
+        ("sku", "price"),
+        ("is_active", "low_stock_at", "position"),
+        "on_hand_by_location",
+    ]
+    readonly_fields = ["on_hand_by_location"]
+
+    @admin.display(description=_("on hand (the sum of its stock movements)"))
+    def on_hand_by_location(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = (
+            StockMovement.objects.filter(variant=obj)
+            .values("location__name")
+            .annotate(units=Sum("quantity"))
+            .order_by("location__name")
+        )
+        return ", ".join(f"{row['location__name']}: {row['units']}" for row in rows) or "0"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -163,7 +183,7 @@ class LowStockAdmin(OrganizationScopedAdmin):
 class PurchaseAdmin(OrganizationScopedAdmin):
     list_display = [
         "created_at",
-        "order_number",
+        "order_link",
         "family",
         "variant",
         "quantity",
@@ -189,6 +209,15 @@ class PurchaseAdmin(OrganizationScopedAdmin):
         "picked_up_by",
     ]
     actions = ["mark_picked_up"]
+
+    @admin.display(description=_("order"), ordering="order_number")
+    def order_link(self, obj):
+        # Checkout sits above shop: the order is linked by its admin URL, not imported.
+        try:
+            url = reverse("admin:checkout_order_change", args=[obj.order_number])
+        except NoReverseMatch:
+            return obj.order_number
+        return format_html('<a href="{}">{}</a>', url, obj.order_number)
 
     def has_add_permission(self, request, *args):
         return False  # checkout makes purchases

@@ -54,7 +54,9 @@ def test_another_organizations_rows_are_a_404(client, staff, org, other_org):
     products = client.get("/admin/shop/product/").content.decode()
     assert "Acme leotard" in products and "Rival leotard" not in products
     assert "Rival" not in client.get("/admin/shop/purchase/").content.decode()
-    assert client.get(f"/admin/shop/product/{mine.pk}/change/").status_code == 200
+    page = client.get(f"/admin/shop/product/{mine.pk}/change/")
+    assert page.status_code == 200
+    assert "Main: 5" in page.content.decode()  # each variant's on hand, per location
 
 
 def test_a_movement_of_another_organizations_variant_is_refused(client, staff, org, other_org):
