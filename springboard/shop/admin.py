@@ -23,7 +23,12 @@ from springboard.shop.models import (
     StockMovement,
     Variant,
 )
-from springboard.tenancy.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline
+from springboard.shop.stock import StockError
+from springboard.tenancy.admin_scoping import (
+    OrganizationScopedAdmin,
+    OrganizationScopedInline,
+    TenantAdminForm,
+)
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 
@@ -107,10 +112,23 @@ def _on_hand():
     )
 
 
+class StockMovementForm(TenantAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        kind, quantity = cleaned.get("kind"), cleaned.get("quantity")
+        if kind and quantity is not None:
+            try:
+                services.signed_quantity(kind, quantity)
+            except StockError as error:
+                self.add_error("quantity", error.message)
+        return cleaned
+
+
 @admin.register(StockMovement)
 class StockMovementAdmin(OrganizationScopedAdmin):
     """The ledger: add a movement (received, returned, corrected); never edit or delete."""
 
+    form = StockMovementForm
     list_display = ["created_at", "variant", "location", "kind", "quantity", "created_by", "note"]
     list_filter = ["kind", "location"]
     search_fields = ["variant__sku", "variant__product__title"]

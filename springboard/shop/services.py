@@ -41,15 +41,7 @@ def post_movement(
     """Received/returned add units, sold takes them; a correction is signed as given."""
     if location.organization_id != variant.organization_id:
         raise StockError(_("Choose a location of this organization."))
-    if kind in SIGNS:
-        if quantity <= 0:
-            raise StockError(_("Give a number of units above zero."))
-        quantity = SIGNS[kind] * quantity
-    elif kind == MovementKind.CORRECTED:
-        if quantity == 0:
-            raise StockError(_("A correction changes the count by at least one unit."))
-    else:
-        raise StockError(_("Unknown kind of movement."))
+    quantity = signed_quantity(kind, quantity)
     return StockMovement.objects.create(
         organization=variant.organization,
         variant=variant,
@@ -61,6 +53,19 @@ def post_movement(
         created_at=now,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+def signed_quantity(kind: str, quantity: int) -> int:
+    """The row's signed units, or StockError saying why the entry is not one."""
+    if kind in SIGNS:
+        if quantity <= 0:
+            raise StockError(_("Give a number of units above zero."))
+        return SIGNS[kind] * quantity
+    if kind == MovementKind.CORRECTED:
+        if quantity == 0:
+            raise StockError(_("A correction changes the count by at least one unit."))
+        return quantity
+    raise StockError(_("Unknown kind of movement."))
 
 
 def on_hand(variant: Variant, location) -> int:

@@ -167,3 +167,25 @@ def test_a_file_that_is_not_an_image_is_refused(client, staff, org):
     )
     assert response.status_code == 200
     assert not Product.objects.filter(title="Bad").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "quantity"),
+    [(MovementKind.RECEIVED, "0"), (MovementKind.RECEIVED, "-3"), (MovementKind.CORRECTED, "0")],
+)
+def test_a_movement_that_changes_nothing_or_has_the_wrong_sign_is_a_form_error(
+    client, staff, org, kind, quantity
+):
+    variant = shop.product(org, sizes=("M",), stock=0).variants.get()
+    response = client.post(
+        "/admin/shop/stockmovement/add/",
+        {
+            "organization": org.pk,
+            "variant": variant.pk,
+            "location": org.location_set.get().pk,
+            "kind": kind,
+            "quantity": quantity,
+        },
+    )
+    assert response.status_code == 200
+    assert not StockMovement.objects.exists()
