@@ -47,6 +47,7 @@ class CategoryAdmin(OrganizationScopedAdmin):
 class VariantInline(OrganizationScopedInline):
     model = Variant
     extra = 1
+    can_delete = False  # its stock ledger points at it: untick "active" to stop selling it
     fields = [
         ("option1", "option2"),
         ("sku", "price"),
@@ -93,8 +94,6 @@ class ProductAdmin(OrganizationScopedAdmin):
         for variant in formset.save(commit=False):
             variant.organization_id = form.instance.organization_id
             variant.save()
-        for variant in formset.deleted_objects:
-            variant.delete()
         formset.save_m2m()
 
 
