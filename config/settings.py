@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "springboard.booking",
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
+    "springboard.shop",
     "springboard.checkout",
     "springboard.portal",
     "springboard.demo",

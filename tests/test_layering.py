@@ -1,6 +1,6 @@
 """The dependency ladder of docs/architecture.md holds: domain apps import only apps below them.
 
-core ← tenancy ← families, content, catalog ← booking, billing ← checkout ← portal, demo.
+core ← tenancy ← families, content, catalog ← shop ← booking, billing ← checkout ← portal, demo.
 A change that makes a lower app import a higher one fails here, naming the file.
 """
 
@@ -18,9 +18,21 @@ ALLOWED = {
     "families": {"core", "tenancy"},
     "content": {"core", "tenancy"},
     "catalog": {"core", "tenancy", "content"},
-    "booking": {"core", "tenancy", "families", "content", "catalog"},
+    # shop is on booking's rung; booking imports shop (its holds of units), never the
+    # other way round: shop learns of holds through stock.UNITS_HELD (docs/shop.md).
+    "shop": {"core", "tenancy", "families", "content", "catalog"},
+    "booking": {"core", "tenancy", "families", "content", "catalog", "shop"},
     "billing": {"core", "tenancy", "families", "content", "catalog"},
-    "checkout": {"core", "tenancy", "families", "content", "catalog", "booking", "billing"},
+    "checkout": {
+        "core",
+        "tenancy",
+        "families",
+        "content",
+        "catalog",
+        "booking",
+        "billing",
+        "shop",
+    },
 }
 
 

@@ -83,6 +83,14 @@ TEXTS: dict[str, str | Promise] = {
     "discount_computation": _("%(value)s off %(of)s"),
     "discount_taken": _("%(name)s: −%(amount)s"),
     "discounted_computation": "%(computation)s; %(discounts)s",
+    # ProShop (docs/shop.md)
+    "product": _("%(product)s — %(variant)s"),
+    "product_computation": _("%(quantity)s × %(price)s; pick up at %(location)s"),
+    "product_gift_computation": _(
+        "%(quantity)s × %(price)s; a gift for %(recipient)s, to pick up at %(location)s"
+    ),
+    "sales_tax": _("Sales tax on %(product)s"),
+    "sales_tax_computation": _("%(rate)s%% of %(amount)s"),
 }
 
 

@@ -72,6 +72,7 @@ class ChargeKind(models.TextChoices):
     EVENT = "event", _("Event")
     PARTY = "party", _("Party")
     PRODUCT = "product", _("Product")
+    TAX = "tax", _("Sales tax")
     FEE = "fee", _("Other fee")
 
 

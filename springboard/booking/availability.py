@@ -11,7 +11,7 @@ expires, whether or not the sweep has run. Checkout adds pending orders here the
 
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 
 from springboard.booking.models import (
     CartItem,
@@ -24,6 +24,7 @@ from springboard.booking.models import (
     WaitlistStatus,
 )
 from springboard.catalog import availability
+from springboard.shop import stock
 
 
 def _count(queryset, group_by: str) -> Subquery:
@@ -86,7 +87,22 @@ def party_slot_bookings(now: datetime):
     return _count(PartyBooking.objects.filter(slot=OuterRef("pk"), status="active"), "slot")
 
 
+def product_units_held(now: datetime, location_id: int, path: str):
+    """Units of a variant (or of a product's variants) at a location kept by cart items:
+    unexpired holds and, through CartItem.keeping, items of a pending order in its window."""
+    return Subquery(
+        CartItem.objects.filter(**{path: OuterRef("pk")}, location_id=location_id)
+        .keeping(now)
+        .order_by()
+        .values(path)
+        .annotate(n=Sum("quantity"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def register() -> None:
+    stock.UNITS_HELD["booking.holds_and_pending_orders"] = product_units_held
     availability.COURSE_PLACES_TAKEN["booking.holds"] = course_holds
     availability.COURSE_PLACES_TAKEN["booking.enrollments"] = course_enrollments
     availability.COURSE_PLACES_TAKEN["booking.waitlist_offers"] = course_offers

@@ -22,6 +22,7 @@ from springboard.catalog.models import (
     PartySlot,
 )
 from springboard.families.models import Family, Student
+from springboard.shop.models import Variant
 from springboard.tenancy.models import TenantModel, TenantQuerySet
 
 
@@ -29,6 +30,7 @@ class ItemKind(models.TextChoices):
     COURSE = "course", _("Class")
     EVENT = "event", _("Event")
     PARTY = "party", _("Party")
+    PRODUCT = "product", _("ProShop")
 
 
 class HoldStatus(models.TextChoices):
@@ -95,6 +97,16 @@ class CartItem(TenantModel):
     waitlist_entry = models.ForeignKey(
         "WaitlistEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # ProShop (docs/shop.md): units of a variant held at the location they are picked up at.
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="cart_items"
+    )
+    quantity = models.PositiveSmallIntegerField(_("quantity"), null=True, blank=True)
+    location = models.ForeignKey(
+        "tenancy.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    gift_recipient_name = models.CharField(_("gift for"), max_length=80, blank=True)
+    gift_recipient_email = models.EmailField(_("gift recipient's email"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.ACTIVE
     )
@@ -111,6 +123,7 @@ class CartItem(TenantModel):
             models.Index(fields=["course", "status", "expires_at"]),
             models.Index(fields=["party_slot", "status", "expires_at"]),
             models.Index(fields=["family", "status", "expires_at"]),
+            models.Index(fields=["variant", "status", "expires_at"]),
         ]
 
     def __str__(self) -> str:

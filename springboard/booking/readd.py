@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from springboard.booking import products
 from springboard.booking.locking import BookingError
 from springboard.booking.models import CartItem, HoldStatus, ItemKind
 from springboard.booking.services import PartyChoice, add_course, add_event, add_party
@@ -27,6 +28,8 @@ def NOT_EXPIRED() -> str:  # noqa: N802 - a message, translated when raised
 
 def label(item: CartItem) -> str:
     """How the family knows the item: "Swim Level 1 (Mia)", "Summer camp (Leo)", a party."""
+    if item.kind == ItemKind.PRODUCT:
+        return str(item.variant)
     if item.kind == ItemKind.PARTY:
         return str(item.party_package)
     thing = item.course if item.kind == ItemKind.COURSE else item.event
@@ -34,12 +37,20 @@ def label(item: CartItem) -> str:
 
 
 def _same(item: CartItem, other: CartItem) -> bool:
-    return (item.kind, item.student_id, item.course_id, item.event_id, item.party_slot_id) == (
+    return (
+        item.kind,
+        item.student_id,
+        item.course_id,
+        item.event_id,
+        item.party_slot_id,
+        item.variant_id,
+    ) == (
         other.kind,
         other.student_id,
         other.course_id,
         other.event_id,
         other.party_slot_id,
+        other.variant_id,
     )
 
 
@@ -49,6 +60,8 @@ def _day_ids(item: CartItem) -> list[int]:
 
 def is_still_open(item: CartItem, *, now: datetime) -> bool:
     """A cheap look at whether adding the item again could succeed (the service decides)."""
+    if item.kind == ItemKind.PRODUCT:
+        return products.is_still_open(item, now=now)
     if item.kind == ItemKind.COURSE:
         return not course_openings(item.course, now=now).full
     if item.kind == ItemKind.EVENT:
@@ -80,6 +93,8 @@ def add_again(*, family, item: CartItem, now: datetime) -> list[CartItem]:
         raise BookingError(NOT_EXPIRED())
     if item.status == HoldStatus.ACTIVE and item.expires_at > now:
         raise BookingError(NOT_EXPIRED())
+    if item.kind == ItemKind.PRODUCT:
+        return [products.add_again(family=family, item=item, now=now)]
     if item.kind == ItemKind.COURSE:
         return add_course(family=family, students=[item.student], course=item.course, now=now)
     if item.kind == ItemKind.EVENT:

@@ -340,6 +340,8 @@ def cart_items(family, now: datetime):
             "party_slot__location",
             "party_package",
             "guest_of_honour",
+            "variant__product",
+            "location",
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
     )
@@ -350,7 +352,9 @@ def recently_expired(family, now: datetime, *, hours: int = 2):
     return (
         CartItem.objects.filter(family=family, added_at__gte=now - timedelta(hours=hours))
         .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
-        .select_related("student", "course", "event", "party_slot", "party_package")
+        .select_related(
+            "student", "course", "event", "party_slot", "party_package", "variant__product"
+        )
         .order_by("-expires_at", "-id")
     )
 
@@ -381,6 +385,8 @@ def price_preview(item: CartItem):
     Uses only what cart_items() prefetched."""
     if item.kind == ItemKind.COURSE:
         return item.course.tuition
+    if item.kind == ItemKind.PRODUCT:
+        return item.variant.unit_price * (item.quantity or 1)
     if item.kind == ItemKind.EVENT:
         if item.whole_event:
             return item.event.price_whole_event or Decimal("0.00")

@@ -35,6 +35,7 @@ from springboard.catalog.models import (
 from springboard.checkout import discounts
 from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
 from springboard.core.money import ZERO, money
+from springboard.shop.services import tax_rate
 
 
 class PricingError(Exception):
@@ -135,6 +136,14 @@ class PartyItem:
     guests: int
     add_ons: tuple[PartyAddOn, ...] = ()
     student: Any = None  # the birthday child, when known
+
+
+@dataclass(frozen=True)
+class ProductItem:
+    variant: Any  # shop.Variant (its product selected)
+    quantity: int
+    location: Any  # where it is picked up
+    gift_recipient_name: str = ""
 
 
 Pricer = Callable[[Any, PricingContext], list[PriceLine]]
@@ -389,6 +398,58 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
                 due_date=max(party_date, context.today),
                 student=item.student,
                 subject=package,
+            )
+        )
+    return lines
+
+
+# --- ProShop ---------------------------------------------------------------------------------
+@pricer(ProductItem)
+def product_lines(item: ProductItem, context: PricingContext) -> list[PriceLine]:
+    """The units × the variant's price, and a sales-tax line when the product is taxable
+    (its own rate or the organization's), each rounded half-up (docs/shop.md)."""
+    variant, product = item.variant, item.variant.product
+    if not item.quantity >= 1:
+        raise PricingError(_("Choose a quantity of at least 1."))
+    currency = context.organization.currency
+    unit = variant.unit_price
+    subtotal = money(unit * item.quantity)
+    args = {
+        "quantity": item.quantity,
+        "price": amount(unit, currency),
+        "location": item.location.name,
+    }
+    if item.gift_recipient_name:
+        computation = Text(
+            "product_gift_computation", {**args, "recipient": item.gift_recipient_name}
+        )
+    else:
+        computation = Text("product_computation", args)
+    lines = [
+        _line(
+            kind=ChargeKind.PRODUCT,
+            description=Text("product", {"product": product.title, "variant": variant.label}),
+            computation=computation,
+            quantity=Decimal(item.quantity),
+            amount=subtotal,
+            due_date=context.today,
+            subject=product,
+        )
+    ]
+    rate = tax_rate(product)
+    if rate > 0:
+        lines.append(
+            _line(
+                kind=ChargeKind.TAX,
+                description=Text("sales_tax", {"product": product.title}),
+                computation=Text(
+                    "sales_tax_computation",
+                    {"rate": f"{rate.normalize():f}", "amount": amount(subtotal, currency)},
+                ),
+                quantity=Decimal(1),
+                amount=money(subtotal * rate / 100),
+                due_date=context.today,
+                subject=product,
             )
         )
     return lines

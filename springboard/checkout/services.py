@@ -46,6 +46,7 @@ from springboard.booking.models import (
 )
 from springboard.catalog.models import Course, EventDay, PartySlot
 from springboard.checkout import discounts, pricing, seats
+from springboard.checkout import products as shop_lines
 from springboard.checkout.errors import (
     CheckoutError,
     NotBookable,
@@ -87,12 +88,15 @@ def open_order(family, now: datetime) -> Order | None:
 
 def _local_today(cart_items, organization, now: datetime):
     for item in cart_items:
-        location = (item.course or item.event or item.party_slot).location
+        location = item.location if item.kind == ItemKind.PRODUCT else None
+        location = location or (item.course or item.event or item.party_slot).location
         return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
     return timezone.localdate(now)
 
 
 def pricing_item(item: CartItem):
+    if item.kind == ItemKind.PRODUCT:
+        return shop_lines.pricing_item(item)
     if item.kind == ItemKind.COURSE:
         return pricing.CourseItem(course=item.course, student=item.student)
     if item.kind == ItemKind.EVENT:
@@ -124,6 +128,7 @@ def held_items(family, now: datetime) -> list[CartItem]:
             "party_slot__location",
             "party_package",
             "guest_of_honour",
+            *shop_lines.RELATED,
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
         .order_by("added_at", "id")
@@ -210,7 +215,8 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     except pricing.PricingError as error:
         raise CheckoutError(error.message) from None
     organization = family.organization
-    with locked_many([(Course, courses), (EventDay, days), (PartySlot, slots)], lock=lock):
+    units = shop_lines.sold_units(items)
+    with locked_many(shop_lines.lock_groups(courses, days, slots, units), lock=lock):
         ledger.lock_family(organization, family)  # one checkout of a family at a time
         existing = open_order(family, now)
         if existing:
@@ -224,6 +230,7 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         except CheckoutError as error:
             raise CheckoutError(error.message + " " + _("Remove it from the cart.")) from None
         seats.check_not_oversold(courses, days, slots, now=now)
+        shop_lines.check_not_oversold(units, now=now)
         total, due_now = _totals(pairs, today)
         order = Order.objects.create(
             organization=organization,
@@ -411,6 +418,8 @@ def _book(item: CartItem, order: Order, now: datetime):
         return found or Enrollment.objects.create(
             organization=organization, student=item.student, course=item.course, created_at=now
         )
+    if item.kind == ItemKind.PRODUCT:
+        return shop_lines.book(item, order, now)
     if item.kind == ItemKind.EVENT:
         rows = [
             EventRegistration.objects.create(
@@ -460,12 +469,16 @@ def confirm(
     actor = user if getattr(user, "is_authenticated", False) else None
     order_items = list(
         order.items.select_related(
-            "cart_item__student", "cart_item__course", "cart_item__event"
+            "cart_item__student",
+            "cart_item__course",
+            "cart_item__event",
+            *(f"cart_item__{path}" for path in shop_lines.RELATED),
         ).prefetch_related("cart_item__days")
     )
     cart_items = [order_item.cart_item for order_item in order_items]
     courses, days, slots = _sold_rows(cart_items)
-    with locked_many([(Course, courses), (EventDay, days), (PartySlot, slots)], lock=lock):
+    units = shop_lines.sold_units(cart_items)
+    with locked_many(shop_lines.lock_groups(courses, days, slots, units), lock=lock):
         order = lock_order(organization, family, order.pk)
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
@@ -477,6 +490,7 @@ def confirm(
             raise NotBookable(error.message) from None
         if not order.is_open(now):
             seats.check_still_free(courses, days, slots, now=now)
+            shop_lines.check_still_free(units, now=now)
         if order.promo_code_id:  # under the code's lock: its total uses are never exceeded
             try:
                 discounts.lock_and_check(

@@ -307,4 +307,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.discounts import load_demo_discounts
 
     load_demo_discounts(demo, now=now)
+    from springboard.demo.shop import load_demo_shop
+
+    load_demo_shop(demo, now=now)
     return {"demo": demo, "riverside": riverside}

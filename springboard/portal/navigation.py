@@ -80,6 +80,8 @@ def links(entries: list[Entry], request) -> list[Link]:
         if url is None:
             continue
         label = settings.staff_page_title if entry is STAFF_PAGE else entry.label
+        if entry is PROSHOP:
+            label = settings.proshop_title or entry.label
         shown.append(Link(entry.key, str(label), url))
     return shown
 

@@ -12,6 +12,7 @@ from springboard.portal.views import (
     passwords,
     payments,
     policies,
+    shop,
 )
 
 app_name = "portal"
@@ -112,4 +113,11 @@ urlpatterns += [
     path("account/payments/apply-credit/", payments.apply_credit, name="apply_credit"),
     path("account/history/", payments.history_page, name="history"),
     path("account/statement/", payments.statement_page, name="statement"),
+]
+
+# PROSHOP (issue 12): the grid by category, a product, adding units to the cart.
+urlpatterns += [
+    path("proshop/", shop.proshop, name="proshop"),
+    path("proshop/<int:product_id>/", shop.product_detail, name="product_detail"),
+    path("cart/add/product/", shop.add_to_cart, name="cart_add_product"),
 ]

@@ -33,6 +33,7 @@ class PortalSettingsForm(forms.ModelForm):
         model = PortalSettings
         fields = [
             "proshop_enabled",
+            "proshop_title",
             "egift_cards_enabled",
             "find_right_class_enabled",
             "visitors_may_create_accounts",
@@ -62,6 +63,7 @@ class PortalSettingsInline(OrganizationScopedInline):
             {
                 "fields": [
                     "proshop_enabled",
+                    "proshop_title",
                     "egift_cards_enabled",
                     "find_right_class_enabled",
                     "visitors_may_create_accounts",

@@ -249,6 +249,7 @@ class PortalSettings(models.Model):
         Organization, on_delete=models.CASCADE, related_name="portal_settings"
     )
     proshop_enabled = models.BooleanField(_("ProShop"), default=False)
+    proshop_title = models.CharField(_("ProShop title"), max_length=60, default="ProShop")
     egift_cards_enabled = models.BooleanField(_("eGift Cards"), default=False)
     welcome_enabled = models.BooleanField(_("Welcome Information"), default=False)
     welcome_title = models.CharField(_("welcome title"), max_length=120, default="Welcome!")

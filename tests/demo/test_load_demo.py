@@ -143,3 +143,28 @@ def demo_zone(organization):
     import zoneinfo
 
     return zoneinfo.ZoneInfo(organization.time_zone)
+
+
+@pytest.mark.django_db
+def test_the_demo_proshop_has_sizes_one_low_and_one_sold_out(settings):
+    from django.utils import timezone
+
+    from springboard.shop import stock
+    from springboard.shop.models import Product
+    from springboard.tenancy.models import Organization
+
+    call_command("load_demo", i_know_this_is_not_production=True)
+    demo = Organization.objects.get(account_name="demo")
+    main = demo.location_set.get(name="Main Street")
+    products = {
+        p.title: p
+        for p in stock.with_product_stock(
+            Product.objects.filter(organization=demo), location_id=main.pk, now=timezone.now()
+        )
+    }
+    assert set(products) == {"Team leotard", "Silicone swim cap", "Water bottle"}
+    assert products["Water bottle"].units_left == 0  # sold out
+    assert 0 < products["Silicone swim cap"].units_left <= stock.LOW_STOCK_BADGE  # low
+    sizes = products["Team leotard"].variants.values_list("option1", flat=True)
+    assert list(sizes) == ["XS", "S", "M", "L"]
+    assert products["Team leotard"].category.parent.name == "Apparel"

@@ -20,6 +20,7 @@ from tests.billing import factories as billing_factories
 from tests.booking.conftest import KID_BIRTH_DATE, NOW, clock  # noqa: F401
 from tests.catalog import factories as catalog_factories
 from tests.portal import sweep
+from tests.shop import factories as shop_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,7 @@ def test_unicode_digits_in_card_or_bank_fields_are_a_field_error(client, org, fi
 def world(org, clock):  # noqa: F811 (the shared fixture)
     settings_ = org.portal_settings
     settings_.staff_page_enabled = settings_.live_enabled = settings_.welcome_enabled = True
+    settings_.proshop_enabled = True
     settings_.live_stream_url = "https://example.com/live"
     settings_.save()
     family = family_factories.family(org)
@@ -197,6 +199,7 @@ def world(org, clock):  # noqa: F811 (the shared fixture)
         "contact_id": contact.pk,
         "order_id": order.pk,
         "method_id": method.pk,
+        "product_id": shop_factories.product(org, stock={"S": 0, "M": 2, "L": 5}).pk,
     }
     family_factories.agree_to_everything(family, user)
     return {"user": user, "ids": ids}

@@ -37,6 +37,15 @@ def test_the_root_goes_straight_to_the_only_portal(client, org):
     assert response["Location"] == "/acme/"
 
 
+def _product(other):
+    """Another organization's product, with ProShop on in both (so only tenancy says 404)."""
+    from springboard.tenancy.models import PortalSettings
+    from tests.shop import factories as shop_factories
+
+    PortalSettings.objects.update(proshop_enabled=True)
+    return shop_factories.product(other).pk
+
+
 # Every portal URL that takes an id, with a way to make the other organization's object.
 # A new URL with an id must be added here (test_every_id_url_is_covered enforces it).
 ID_URLS = {
@@ -48,6 +57,7 @@ ID_URLS = {
     "party_slot": lambda other: (
         catalog_factories.party_slot(other, datetime(2099, 1, 1, 15, tzinfo=UTC)).pk
     ),
+    "product_detail": _product,
 }
 # Pages of a logged-in family that take an id: tests/portal/test_account_tenancy.py proves them.
 # claim_offer (a waitlist offer's token): tests/booking/test_cart_pages.py proves it.

@@ -63,7 +63,16 @@ def _order_context(request, order, now) -> dict:
         "credit": balances.credit(family),
         "gateway": get_gateway(request.organization).client_config(),
         "now": now,
+        "pickups": pickup_locations(order),
     }
+
+
+def pickup_locations(order) -> list:
+    """Where the order's ProShop products are picked up (docs/shop.md)."""
+    rows = order.items.filter(cart_item__location__isnull=False).values_list(
+        "cart_item__location__name", "cart_item__location__address_line1"
+    )
+    return sorted(set(rows))
 
 
 def _ran_out(request, now) -> list[str]:
@@ -76,7 +85,7 @@ def _ran_out(request, now) -> list[str]:
         CartItem.objects.for_organization(request.organization)
         .filter(family=request.family, pk__in=shown)
         .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
-        .select_related("student", "course", "event", "party_package")
+        .select_related("student", "course", "event", "party_package", "variant__product")
         .order_by("added_at", "id")
     )
     return [readd.label(item) for item in items]
@@ -281,7 +290,8 @@ def order_detail(request, order_id: int):
     if order.status == "pending" and order.is_open(request.now):
         return HttpResponseRedirect(portal_url(request, "checkout"))
     lines = list(order.lines.select_related("student").order_by("position", "id"))
-    return render(request, "portal/checkout/order.html", {"order": order, "lines": lines})
+    context = {"order": order, "lines": lines, "pickups": pickup_locations(order)}
+    return render(request, "portal/checkout/order.html", context)
 
 
 @require_POST

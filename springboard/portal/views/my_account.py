@@ -49,6 +49,7 @@ from springboard.portal.views.family_access import (
     portal_url,
     with_next,
 )
+from springboard.shop.models import Purchase
 
 NEW_EMAIL_KEY = "new-email"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -77,6 +78,11 @@ def account(request):
             "contacts": list(family.emergency_contacts.all()),
             "waitlist": list(waitlist.entries_of(family, request.now)),
             "enrollments": enrollments_by_student(family, today=local_today(request.now)),
+            "purchases": list(
+                Purchase.objects.for_organization(request.organization)
+                .filter(family=family)
+                .select_related("variant__product", "location")[:20]
+            ),
         },
     )
 
