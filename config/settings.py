@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "springboard.booking",
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
+    "springboard.giftcards",
     "springboard.checkout",
     "springboard.portal",
     "springboard.demo",

@@ -76,6 +76,10 @@ TEXTS: dict[str, str | Promise] = {
     "per_family": _("per family"),
     "every_12_months": _("every 12 months"),
     "once": _("once"),
+    # eGift Cards
+    "gift_card": _("eGift Card for %(recipient)s"),
+    "gift_card_computation": _("%(amount)s, credited as %(value)s"),
+    "gift_card_plain_computation": _("%(amount)s"),
 }
 
 

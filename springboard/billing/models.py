@@ -73,6 +73,7 @@ class ChargeKind(models.TextChoices):
     PARTY = "party", _("Party")
     PRODUCT = "product", _("Product")
     FEE = "fee", _("Other fee")
+    GIFT_CARD = "gift_card", _("eGift Card")
 
 
 class Charge(AppendOnlyModel):
@@ -162,6 +163,8 @@ class PaymentMethodKind(models.TextChoices):
     CARD = "card", _("Card")
     ECHECK = "echeck", _("eCheck")
     CREDIT_ADJUSTMENT = "credit", _("Credit adjustment")
+    # Money from an eGift Card: spent on an order or moved to credit (giftcards' ledger).
+    GIFT_CARD = "gift_card", _("eGift Card")
 
 
 class PaymentStatus(models.TextChoices):

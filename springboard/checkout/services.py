@@ -37,6 +37,7 @@ from springboard.billing.errors import LedgerError, PaymentDeclined
 from springboard.billing.models import ChargeKind, Payment, PaymentStatus
 from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
+    VISITOR_KINDS,
     CartItem,
     Enrollment,
     EventRegistration,
@@ -45,7 +46,7 @@ from springboard.booking.models import (
     PartyBooking,
 )
 from springboard.catalog.models import Course, EventDay, PartySlot
-from springboard.checkout import pricing, seats
+from springboard.checkout import gift_cards, pricing, seats
 from springboard.checkout.errors import CheckoutError, NotBookable, PaymentKept, PaymentRefused
 from springboard.checkout.models import (
     PAYMENT_WINDOW_MINUTES,
@@ -79,12 +80,17 @@ def open_order(family, now: datetime) -> Order | None:
 
 def _local_today(cart_items, organization, now: datetime):
     for item in cart_items:
-        location = (item.course or item.event or item.party_slot).location
+        sold = item.course or item.event or item.party_slot
+        if sold is None:  # an eGift Card has no location
+            continue
+        location = sold.location
         return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
     return timezone.localdate(now)
 
 
 def pricing_item(item: CartItem):
+    if item.kind == ItemKind.GIFT_CARD:
+        return gift_cards.GiftCardItem(purchase=item.gift_card_purchase)
     if item.kind == ItemKind.COURSE:
         return pricing.CourseItem(course=item.course, student=item.student)
     if item.kind == ItemKind.EVENT:
@@ -116,6 +122,7 @@ def held_items(family, now: datetime) -> list[CartItem]:
             "party_slot__location",
             "party_package",
             "guest_of_honour",
+            "gift_card_purchase",
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
         .order_by("added_at", "id")
@@ -153,7 +160,7 @@ def _sold_rows(cart_items):
 
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
-    if not family.can_book:
+    if not (family.can_book or family.is_guest):
         raise CheckoutError(_("Please confirm your email address before booking."))
     existing = open_order(family, now)
     if existing:
@@ -161,6 +168,8 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     items = held_items(family, now)
     if not items:
         raise CheckoutError(_("Your cart is empty, or its time ran out. Add the items again."))
+    if family.is_guest and any(item.kind not in VISITOR_KINDS for item in items):
+        raise CheckoutError(_("Classes, camps and parties need an account: log in first."))
     courses, days, slots = _sold_rows(items)
     try:
         pairs, today = price_items(items, family=family, now=now)
@@ -292,11 +301,14 @@ def pay(
             _("Please agree to: %(titles)s.") % {"titles": ", ".join(p.title for p in missing)}
         )
     credit = request.credit
-    if credit > order.due_now:
+    by_gift_cards = gift_cards.gift_total(order)  # applied eGift Cards pay first
+    if credit > order.due_now - by_gift_cards:
         raise CheckoutError(_("That is more credit than is due now."))
     if credit > balances.credit(family):
         raise CheckoutError(_("That is more than your account credit."))
-    card_amount = order.due_now - credit
+    if by_gift_cards and not retry_of_taken_payment:
+        gift_cards.check_cards(order, now=now)
+    card_amount = order.due_now - credit - by_gift_cards
     payment = None
     if card_amount > 0:
         if not request.token:
@@ -368,6 +380,9 @@ def pay(
 def _book(item: CartItem, order: Order, now: datetime):
     """The booking rows of one sold cart item; returns the charge subject for its lines."""
     organization = order.organization
+    if item.kind == ItemKind.GIFT_CARD:
+        today = timezone.localtime(now, zoneinfo.ZoneInfo(organization.time_zone)).date()
+        return gift_cards.issue_for_item(item, order, today=today, now=now)
     if item.kind == ItemKind.COURSE:
         found = Enrollment.objects.filter(
             student=item.student, course=item.course, status="active"
@@ -443,6 +458,10 @@ def confirm(
             seats.check_still_free(courses, days, slots, now=now)
         if after_read:
             after_read()
+        # Last in the lock order: the eGift Cards applied to the order (by ascending id).
+        gift_payments = gift_cards.spend_for_order(
+            order=order, now=now, actor=actor, lock=lock, after_read=after_read
+        )
         subjects = {}
         for order_item in order_items:
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
@@ -481,6 +500,18 @@ def confirm(
                     actor=actor,
                 )
                 credit_left -= part
+            for gift_payment in gift_payments if charge.kind != ChargeKind.GIFT_CARD else ():
+                rest = balances.charge_open_amount(charge)
+                part = min(rest, balances.payment_unallocated_amount(gift_payment))
+                if part > 0:
+                    ledger.allocate(
+                        organization=organization,
+                        payment=gift_payment,
+                        charge=charge,
+                        amount=part,
+                        now=now,
+                        actor=actor,
+                    )
             rest = balances.charge_open_amount(charge)
             if payment is not None and rest > 0:
                 ledger.allocate(

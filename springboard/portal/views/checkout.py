@@ -23,11 +23,11 @@ from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import readd
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import CartItem, HoldStatus
-from springboard.checkout import services
+from springboard.checkout import gift_cards, services
 from springboard.checkout.models import Order
 from springboard.core import clock
 from springboard.core.parsing import parse_id, whole_number
-from springboard.portal.views.cart import booking_family_required
+from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
 MAX_TOKEN = 100
@@ -53,6 +53,7 @@ def _order_context(request, order, now) -> dict:
         "credit": balances.credit(family),
         "gateway": get_gateway(request.organization).client_config(),
         "now": now,
+        **gift_cards.checkout_context(order),
     }
 
 
@@ -92,6 +93,7 @@ def _tell_ran_out(request, names: list[str]) -> None:
 
 @require_POST
 @booking_family_required
+@visitors_welcome
 def start(request):
     """The cart's Checkout button: the family's pending order (made now, or the open one)."""
     now = request.now
@@ -142,6 +144,7 @@ def _token(request, order) -> str:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @booking_family_required
+@visitors_welcome
 def checkout(request):
     now = request.now
     order = services.open_order(request.family, now)
@@ -210,6 +213,7 @@ def checkout(request):
 
 @require_GET
 @booking_family_required
+@visitors_welcome
 def order_detail(request, order_id: int):
     order = get_object_or_404(
         Order.objects.for_organization(request.organization).select_related("payment"),
@@ -219,11 +223,13 @@ def order_detail(request, order_id: int):
     if order.status == "pending" and order.is_open(request.now):
         return HttpResponseRedirect(portal_url(request, "checkout"))
     lines = list(order.lines.select_related("student").order_by("position", "id"))
-    return render(request, "portal/checkout/order.html", {"order": order, "lines": lines})
+    context = {"order": order, "lines": lines, **gift_cards.receipt_context(order, now=request.now)}
+    return render(request, "portal/checkout/order.html", context)
 
 
 @require_POST
 @booking_family_required
+@visitors_welcome
 def cancel(request):
     order = get_object_or_404(
         Order.objects.for_organization(request.organization),
