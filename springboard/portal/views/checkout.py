@@ -179,7 +179,11 @@ def checkout(request):
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
-            order=posted, request=pay_request, user=request.user, now=now, clock=clock.now
+            order=posted,
+            request=pay_request,
+            user=request.user if request.user.is_authenticated else None,  # a visitor: None
+            now=now,
+            clock=clock.now,
         )
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
