@@ -304,4 +304,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.money import load_demo_money
 
     load_demo_money(demo, now=now)
+    from springboard.demo.giftcards import load_demo_gift_cards
+
+    load_demo_gift_cards(demo)
     return {"demo": demo, "riverside": riverside}

@@ -49,8 +49,11 @@ class WrongCode(GiftCardError):
         super().__init__(message or WRONG_CODE())
 
 
-def settings_for(organization) -> GiftCardSettings | None:
-    return GiftCardSettings.objects.filter(organization=organization).first()
+def settings_for(organization) -> GiftCardSettings:
+    """The organization's settings, or the defaults (any amount from $10 to $500, no bonus)
+    until an owner saves their own: the portal switch alone opens the page."""
+    found = GiftCardSettings.objects.filter(organization=organization).first()
+    return found or GiftCardSettings(organization=organization)
 
 
 def local_today(organization, now: datetime) -> date:
@@ -72,7 +75,7 @@ def check_choice(*, organization, choice: GiftChoice, now: datetime):
     """(settings, amount, delivery date or None for now) of a valid choice, else
     GiftCardError with a readable message. Writes nothing."""
     config = settings_for(organization)
-    if config is None or not organization.portal_settings.egift_cards_enabled:
+    if not organization.portal_settings.egift_cards_enabled:
         raise GiftCardError(_("eGift Cards are not sold here."))
     try:
         amount = parse_gift_amount(choice.amount, config)

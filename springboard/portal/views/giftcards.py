@@ -28,7 +28,7 @@ from springboard.portal.views.family_access import portal_url
 
 def _settings_or_404(request):
     config = giftcards.settings_for(request.organization)
-    if config is None or not request.organization.portal_settings.egift_cards_enabled:
+    if not request.organization.portal_settings.egift_cards_enabled:
         raise Http404("eGift Cards are not sold here")
     return config
 
