@@ -489,17 +489,8 @@ def confirm(
                 charges_due_now.append(charge)
         credit_left = credit
         for charge in charges_due_now:
-            part = min(credit_left, charge.amount)
-            if part > 0:
-                ledger.apply_credit(
-                    organization=organization,
-                    family=family,
-                    charge=charge,
-                    amount=part,
-                    now=now,
-                    actor=actor,
-                )
-                credit_left -= part
+            # eGift Cards first (never on an eGift Card being bought: their total fits the
+            # other charges), then credit, then the card payment takes exactly the rest.
             for gift_payment in gift_payments if charge.kind != ChargeKind.GIFT_CARD else ():
                 rest = balances.charge_open_amount(charge)
                 part = min(rest, balances.payment_unallocated_amount(gift_payment))
@@ -512,6 +503,18 @@ def confirm(
                         now=now,
                         actor=actor,
                     )
+            still_open = balances.charge_open_amount(charge) if gift_payments else charge.amount
+            part = min(credit_left, still_open)
+            if part > 0:
+                ledger.apply_credit(
+                    organization=organization,
+                    family=family,
+                    charge=charge,
+                    amount=part,
+                    now=now,
+                    actor=actor,
+                )
+                credit_left -= part
             rest = balances.charge_open_amount(charge)
             if payment is not None and rest > 0:
                 ledger.allocate(

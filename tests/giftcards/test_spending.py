@@ -131,3 +131,27 @@ def test_guessing_at_checkout_is_rate_limited_per_family(logged_in, org, family)
     for _ in range(10):
         _apply(logged_in, order, "ABCD-EFGH-JKLM-NPQR")
     assert _apply(logged_in, order, "ABCD-EFGH-JKLM-NPQR").status_code == 429
+
+
+def test_a_card_credit_and_a_card_payment_share_one_mixed_order_exactly(logged_in, org, family):
+    """A class and an eGift Card bought in one order, paid by another eGift Card, credit and
+    the card: every charge due now is paid and nothing is left over as stray credit."""
+    from tests.billing.factories import credit
+    from tests.giftcards.conftest import buy_data
+
+    card, code = a_card(org, "500.00", now=timezone.now())
+    credit(family[0], "20.00")
+    logged_in.post("/acme/egift-cards/", buy_data(amount="25.00"))
+    _class_in_cart(logged_in, org, family)
+    order = start(logged_in)
+    response = _apply(logged_in, order, code)
+    use = order.gift_cards.get()
+    assert use.amount == order.due_now - Decimal("25.00")  # never pays for the card bought
+    response = logged_in.post("/acme/cart/checkout/", pay_data(org, order, credit="20.00"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    card_payment = Payment.objects.get(method=PaymentMethodKind.CARD)
+    assert card_payment.amount == Decimal("5.00")
+    assert balances.balance(family[0]) == order.due_later
+    assert balances.credit(family[0]) == Decimal("0.00")
