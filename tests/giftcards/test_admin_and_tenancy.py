@@ -112,3 +112,14 @@ def test_egift_pages_are_404_when_the_switch_is_off(client, org):
     org.portal_settings.save()
     assert client.get("/acme/egift-cards/").status_code == 404
     assert client.get("/acme/egift-cards/balance/").status_code == 404
+
+
+def test_guest_families_are_left_out_of_the_family_list_unless_asked_for(staff, org):
+    from springboard.families.guests import create_guest_family
+
+    create_guest_family(organization=org, name="Pat Visitor", email="pat@example.com", phone="")
+    factories_family(org)
+    listing = staff.get("/admin/families/family/").content.decode()
+    assert "Other" in listing and "Pat Visitor" not in listing
+    visitors = staff.get("/admin/families/family/?visitors=only").content.decode()
+    assert "Pat Visitor" in visitors
