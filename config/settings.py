@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
     "springboard.shop",
+    "springboard.giftcards",
     "springboard.checkout",
     "springboard.portal",
     "springboard.demo",

@@ -91,6 +91,10 @@ TEXTS: dict[str, str | Promise] = {
     ),
     "sales_tax": _("Sales tax on %(product)s"),
     "sales_tax_computation": _("%(rate)s%% of %(amount)s"),
+    # eGift Cards
+    "gift_card": _("eGift Card for %(recipient)s"),
+    "gift_card_computation": _("%(amount)s, credited as %(value)s"),
+    "gift_card_plain_computation": _("%(amount)s"),
 }
 
 

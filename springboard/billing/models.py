@@ -74,6 +74,7 @@ class ChargeKind(models.TextChoices):
     PRODUCT = "product", _("Product")
     TAX = "tax", _("Sales tax")
     FEE = "fee", _("Other fee")
+    GIFT_CARD = "gift_card", _("eGift Card")
 
 
 class Charge(AppendOnlyModel):
@@ -163,6 +164,8 @@ class PaymentMethodKind(models.TextChoices):
     CARD = "card", _("Card")
     ECHECK = "echeck", _("eCheck")
     CREDIT_ADJUSTMENT = "credit", _("Credit adjustment")
+    # Money from an eGift Card: spent on an order or moved to credit (giftcards' ledger).
+    GIFT_CARD = "gift_card", _("eGift Card")
 
 
 class PaymentStatus(models.TextChoices):

@@ -268,8 +268,11 @@ def post_credit(
     now: datetime,
     actor,
     idempotency_key: str = "",
+    method: str = PaymentMethodKind.CREDIT_ADJUSTMENT,
+    last4: str = "",
 ) -> Payment:
-    """Staff credit a family (goodwill, a transfer): a payment without a gateway."""
+    """Staff credit a family (goodwill, a transfer): a payment without a gateway. eGift
+    Cards post theirs with `method=GIFT_CARD` and the card's last four (giftcards.services)."""
     _check_family(organization, family)
     amount = _amount(amount)
     if not reason.strip():
@@ -284,8 +287,10 @@ def post_credit(
             organization=organization,
             family=family,
             amount=amount,
-            method=PaymentMethodKind.CREDIT_ADJUSTMENT,
+            method=method,
             status=PaymentStatus.SUCCEEDED,
+            brand=str(PaymentMethodKind(method).label) if last4 else "",
+            last4=last4[:4],
             idempotency_key=key,
             note=reason.strip()[:200],
             created_at=now,
@@ -470,7 +475,7 @@ def refund(
         now=now,
         actor=actor,
     )
-    if payment.method == PaymentMethodKind.CREDIT_ADJUSTMENT:
+    if payment.method in (PaymentMethodKind.CREDIT_ADJUSTMENT, PaymentMethodKind.GIFT_CARD):
         return row  # no gateway: the reservation is the refund
     outcome = RefundOutcome.objects.filter(refund=row).first()
     if outcome is None:

@@ -31,6 +31,13 @@ class ItemKind(models.TextChoices):
     EVENT = "event", _("Event")
     PARTY = "party", _("Party")
     PRODUCT = "product", _("ProShop")
+    GIFT_CARD = "gift_card", _("eGift Card")  # its details: giftcards.GiftCardPurchase
+
+
+# What a visitor without an account may buy (issue 12: ProShop and eGift Cards only; classes,
+# camps and parties need a family). checkout.start_checkout refuses a guest family's order
+# holding anything else.
+VISITOR_KINDS = frozenset({ItemKind.PRODUCT, ItemKind.GIFT_CARD})
 
 
 class HoldStatus(models.TextChoices):

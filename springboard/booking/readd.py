@@ -30,6 +30,8 @@ def label(item: CartItem) -> str:
     """How the family knows the item: "Swim Level 1 (Mia)", "Summer camp (Leo)", a party."""
     if item.kind == ItemKind.PRODUCT:
         return str(item.variant)
+    if item.kind == ItemKind.GIFT_CARD:
+        return _("eGift Card for %(name)s") % {"name": item.gift_card_purchase.recipient_name}
     if item.kind == ItemKind.PARTY:
         return str(item.party_package)
     thing = item.course if item.kind == ItemKind.COURSE else item.event

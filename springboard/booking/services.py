@@ -342,6 +342,7 @@ def cart_items(family, now: datetime):
             "guest_of_honour",
             "variant__product",
             "location",
+            "gift_card_purchase",
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
     )
@@ -352,6 +353,7 @@ def recently_expired(family, now: datetime, *, hours: int = 2):
     return (
         CartItem.objects.filter(family=family, added_at__gte=now - timedelta(hours=hours))
         .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
+        .exclude(kind=ItemKind.GIFT_CARD)  # nothing scarce: bought again from eGift Cards
         .select_related(
             "student", "course", "event", "party_slot", "party_package", "variant__product"
         )
@@ -383,6 +385,8 @@ def sweep_expired_holds(now: datetime) -> list[int]:
 def price_preview(item: CartItem):
     """What the item would cost before fees and proration (checkout prices it for real).
     Uses only what cart_items() prefetched."""
+    if item.kind == ItemKind.GIFT_CARD:
+        return item.gift_card_purchase.amount
     if item.kind == ItemKind.COURSE:
         return item.course.tuition
     if item.kind == ItemKind.PRODUCT:

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from springboard.checkout.gift_cards import cards_bought
 from springboard.checkout.models import (
     DiscountRule,
     FeeSchedule,
@@ -57,9 +61,29 @@ class OrderAdmin(OrganizationScopedAdmin):
         "attempt",
         "payment",
         "promo_code",
+        "gift_cards",
     ]
     readonly_fields = fields
     inlines = [OrderLineInline]
+
+    @admin.display(description=_("eGift Cards"))
+    def gift_cards(self, obj):
+        """The cards this order bought and the cards that paid for it, linked both ways."""
+        bought = cards_bought(obj)
+        used = [use.card for use in obj.gift_cards.select_related("card")]
+        rows = [(gettext("bought"), card) for card in bought] + [
+            (gettext("paid with"), card) for card in used
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(
+            ", ",
+            '{} <a href="{}">{}</a>',
+            (
+                (label, reverse("admin:giftcards_giftcard_change", args=[c.pk]), c)
+                for label, c in rows
+            ),
+        )
 
     def has_add_permission(self, request, *args):
         return False

@@ -361,3 +361,33 @@ class OrderLine(models.Model):
             for prefix in ("description", "computation")
             for name in (prefix, f"{prefix}_key", f"{prefix}_args")
         }
+
+
+class OrderGiftCard(models.Model):
+    """An eGift Card applied to a pending order ("Use an eGift card"): what it will pay of
+    what is due now. Nothing leaves the card until the order is confirmed, when the spend is
+    posted under the card's lock (`transaction`; checkout.gift_cards)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="gift_cards")
+    card = models.ForeignKey(
+        "giftcards.GiftCard", on_delete=models.PROTECT, related_name="order_uses"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    applied_at = models.DateTimeField(_("applied"))
+    transaction = models.OneToOneField(
+        "giftcards.GiftCardTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_use",
+    )
+
+    class Meta:
+        ordering = ["applied_at", "id"]
+        verbose_name = _("eGift Card on an order")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "card"], name="one_use_of_a_card_per_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} · {self.order}"

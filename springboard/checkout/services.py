@@ -37,6 +37,7 @@ from springboard.billing.errors import LedgerError, PaymentDeclined
 from springboard.billing.models import ChargeKind, Payment, PaymentStatus
 from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
+    VISITOR_KINDS,
     CartItem,
     Enrollment,
     EventRegistration,
@@ -44,8 +45,7 @@ from springboard.booking.models import (
     ItemKind,
     PartyBooking,
 )
-from springboard.catalog.models import Course, EventDay, PartySlot
-from springboard.checkout import discounts, pricing, seats
+from springboard.checkout import discounts, gift_cards, pricing, seats
 from springboard.checkout import products as shop_lines
 from springboard.checkout.errors import (
     CheckoutError,
@@ -88,8 +88,11 @@ def open_order(family, now: datetime) -> Order | None:
 
 def _local_today(cart_items, organization, now: datetime):
     for item in cart_items:
+        sold = item.course or item.event or item.party_slot
         location = item.location if item.kind == ItemKind.PRODUCT else None
-        location = location or (item.course or item.event or item.party_slot).location
+        location = location or (sold.location if sold is not None else None)
+        if location is None:  # an eGift Card has no location
+            continue
         return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
     return timezone.localdate(now)
 
@@ -97,6 +100,8 @@ def _local_today(cart_items, organization, now: datetime):
 def pricing_item(item: CartItem):
     if item.kind == ItemKind.PRODUCT:
         return shop_lines.pricing_item(item)
+    if item.kind == ItemKind.GIFT_CARD:
+        return gift_cards.GiftCardItem(purchase=item.gift_card_purchase)
     if item.kind == ItemKind.COURSE:
         return pricing.CourseItem(course=item.course, student=item.student)
     if item.kind == ItemKind.EVENT:
@@ -129,6 +134,7 @@ def held_items(family, now: datetime) -> list[CartItem]:
             "party_package",
             "guest_of_honour",
             *shop_lines.RELATED,
+            "gift_card_purchase",
         )
         .prefetch_related("days__event_day", "add_ons__add_on")
         .order_by("added_at", "id")
@@ -201,7 +207,7 @@ def _sold_rows(cart_items):
 
 def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     """The family's open order, or a new pending order made of its held cart items."""
-    if not family.can_book:
+    if not (family.can_book or family.is_guest):
         raise CheckoutError(_("Please confirm your email address before booking."))
     existing = open_order(family, now)
     if existing:
@@ -209,6 +215,8 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
     items = held_items(family, now)
     if not items:
         raise CheckoutError(_("Your cart is empty, or its time ran out. Add the items again."))
+    if family.is_guest and any(item.kind not in VISITOR_KINDS for item in items):
+        raise CheckoutError(_("Classes, camps and parties need an account: log in first."))
     courses, days, slots = _sold_rows(items)
     try:
         pairs, today = price_items(items, family=family, now=now)
@@ -335,11 +343,14 @@ def pay(
                 error.message + " " + _("Remove the code to pay without it.")
             ) from None
     credit = request.credit
-    if credit > order.due_now:
+    by_gift_cards = gift_cards.gift_total(order)  # applied eGift Cards pay first
+    if credit > order.due_now - by_gift_cards:
         raise CheckoutError(_("That is more credit than is due now."))
     if credit > balances.credit(family):
         raise CheckoutError(_("That is more than your account credit."))
-    card_amount = order.due_now - credit
+    if by_gift_cards and not retry_of_taken_payment:
+        gift_cards.check_cards(order, now=now)
+    card_amount = order.due_now - credit - by_gift_cards
     payment = None
     if card_amount > 0:
         if not request.token:
@@ -411,6 +422,9 @@ def pay(
 def _book(item: CartItem, order: Order, now: datetime):
     """The booking rows of one sold cart item; returns the charge subject for its lines."""
     organization = order.organization
+    if item.kind == ItemKind.GIFT_CARD:
+        today = timezone.localtime(now, zoneinfo.ZoneInfo(organization.time_zone)).date()
+        return gift_cards.issue_for_item(item, order, today=today, now=now)
     if item.kind == ItemKind.COURSE:
         found = Enrollment.objects.filter(
             student=item.student, course=item.course, status="active"
@@ -500,6 +514,10 @@ def confirm(
                 raise NotBookable(error.message) from None
         if after_read:
             after_read()
+        # Last in the lock order: the eGift Cards applied to the order (by ascending id).
+        gift_payments = gift_cards.spend_for_order(
+            order=order, now=now, actor=actor, lock=lock, after_read=after_read
+        )
         subjects = {}
         for order_item in order_items:
             subjects[order_item.pk] = _book(order_item.cart_item, order, now)
@@ -531,7 +549,22 @@ def confirm(
                 charges_due_now.append(charge)
         credit_left = credit
         for charge in charges_due_now:
-            part = min(credit_left, charge.amount)
+            # eGift Cards first (never on an eGift Card being bought: their total fits the
+            # other charges), then credit, then the card payment takes exactly the rest.
+            for gift_payment in gift_payments if charge.kind != ChargeKind.GIFT_CARD else ():
+                rest = balances.charge_open_amount(charge)
+                part = min(rest, balances.payment_unallocated_amount(gift_payment))
+                if part > 0:
+                    ledger.allocate(
+                        organization=organization,
+                        payment=gift_payment,
+                        charge=charge,
+                        amount=part,
+                        now=now,
+                        actor=actor,
+                    )
+            still_open = balances.charge_open_amount(charge) if gift_payments else charge.amount
+            part = min(credit_left, still_open)
             if part > 0:
                 ledger.apply_credit(
                     organization=organization,

@@ -310,4 +310,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.shop import load_demo_shop
 
     load_demo_shop(demo, now=now)
+    from springboard.demo.giftcards import load_demo_gift_cards
+
+    load_demo_gift_cards(demo)
     return {"demo": demo, "riverside": riverside}

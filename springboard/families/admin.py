@@ -112,11 +112,29 @@ class EmergencyContactInline(_FamilyChildInline):
     exclude = None
 
 
+class VisitorFilter(admin.SimpleListFilter):
+    """Families by default; visitors who bought without an account (guest families,
+    docs/shop.md) only when asked for."""
+
+    title = _("who")
+    parameter_name = "visitors"
+
+    def lookups(self, request, model_admin):
+        return [("only", _("Visitors without an account")), ("all", _("Everyone"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(is_guest=True)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(is_guest=False)
+
+
 @admin.register(Family)
 class FamilyAdmin(OrganizationScopedAdmin):
     list_display = ["name", "organization", "email", "mobile_phone", "email_confirmed_at"]
     search_fields = ["name", "email", "guardians__last_name", "students__first_name"]
-    list_filter = ["news_opt_in"]
+    list_filter = [VisitorFilter, "news_opt_in"]
     fields = [
         "organization",
         "name",

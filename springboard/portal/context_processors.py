@@ -1,4 +1,5 @@
 from springboard.booking.services import cart_summary
+from springboard.portal.guests import guest_family
 from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
 
@@ -8,7 +9,7 @@ def portal(request) -> dict:
     organization = getattr(request, "organization", None)
     if organization is None:
         return {}
-    family = getattr(request, "family", None)
+    family = getattr(request, "family", None) or guest_family(request)
     # One query, whatever the cart holds (expired holds never count).
     now = request.now
     cart = cart_summary(family, now) if family else {}

@@ -5,6 +5,7 @@ from springboard.portal.views import (
     booking,
     cart,
     checkout,
+    giftcards,
     home,
     live,
     my_account,
@@ -98,6 +99,19 @@ urlpatterns += [
     path("cart/checkout/cancel/", checkout.cancel, name="checkout_cancel"),
     path("cart/checkout/promo-code/", checkout.promo_code, name="checkout_promo_code"),
     path("orders/<int:order_id>/", checkout.order_detail, name="order_detail"),
+]
+
+# eGift Cards (issue 12): buying (logged in or as a visitor), the balance, spending.
+urlpatterns += [
+    path("egift-cards/", giftcards.egift_cards, name="egift_cards"),
+    path("egift-cards/balance/", giftcards.balance, name="gift_card_balance"),
+    path("egift-cards/to-credit/", giftcards.move_to_credit, name="gift_card_to_credit"),
+    path("cart/checkout/gift-card/", giftcards.checkout_apply, name="checkout_gift_card"),
+    path(
+        "cart/checkout/gift-card/remove/",
+        giftcards.checkout_remove,
+        name="checkout_gift_card_remove",
+    ),
 ]
 
 # The family's money (issue 7): payment methods, payments, credit, history, statements.

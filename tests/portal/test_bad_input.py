@@ -151,6 +151,7 @@ def world(org, clock):  # noqa: F811 (the shared fixture)
     settings_ = org.portal_settings
     settings_.staff_page_enabled = settings_.live_enabled = settings_.welcome_enabled = True
     settings_.proshop_enabled = True
+    settings_.egift_cards_enabled = True  # its pages (default settings) are swept too
     settings_.live_stream_url = "https://example.com/live"
     settings_.save()
     family = family_factories.family(org)

@@ -45,6 +45,9 @@ class Family(TenantModel):
     news_opt_in = models.BooleanField(_("news emails"), default=False)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A visitor who bought eGift Cards or ProShop items without an account (docs/shop.md):
+    # no guardian, no login; reached only through the visitor's own browser session.
+    is_guest = models.BooleanField(_("visitor without an account"), default=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -23,6 +23,7 @@ from springboard.catalog.models import Course, Event, EventDay, PartySlot
 from springboard.checkout.services import cart_discounts, open_order
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.models import Student
+from springboard.portal.guests import guest_family
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
 
 
@@ -34,6 +35,10 @@ def booking_family_required(view):
     def wrapped(request, *args, **kwargs):
         back = request.get_full_path() if request.method == "GET" else safe_next(request)
         if not request.user.is_authenticated:
+            guest = guest_family(request) if getattr(view, "visitors_welcome", False) else None
+            if guest is not None:  # the cart and checkout of a visitor (ProShop, eGift Cards)
+                request.family = guest
+                return view(request, *args, **kwargs)
             return HttpResponseRedirect(with_next(portal_url(request, "login"), back))
         family = getattr(request, "family", None)
         if family is None:
@@ -44,6 +49,13 @@ def booking_family_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def visitors_welcome(view):
+    """Put under @booking_family_required: a visitor with a guest family in the session gets
+    this page too (the cart, checkout, the order's receipt: docs/shop.md)."""
+    view.visitors_welcome = True
+    return view
 
 
 def refused(request, error: BookingError, fallback: str):
@@ -77,6 +89,7 @@ def _added(request, count: int):
 
 @require_GET
 @booking_family_required
+@visitors_welcome
 def cart(request):
     now = request.now
     items = list(services.cart_items(request.family, now))
@@ -95,6 +108,7 @@ def cart(request):
 
 @require_POST
 @booking_family_required
+@visitors_welcome
 def remove(request):
     item = get_object_or_404(
         CartItem.objects.for_organization(request.organization).filter(family=request.family),

@@ -27,12 +27,12 @@ from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import readd
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import CartItem, HoldStatus
-from springboard.checkout import promo_codes, services
+from springboard.checkout import gift_cards, promo_codes, services
 from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock
 from springboard.core.parsing import parse_id, whole_number
-from springboard.portal.views.cart import booking_family_required
+from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def _order_context(request, order, now) -> dict:
         "gateway": get_gateway(request.organization).client_config(),
         "now": now,
         "pickups": pickup_locations(order),
+        **gift_cards.checkout_context(order),
     }
 
 
@@ -111,6 +112,7 @@ def _tell_ran_out(request, names: list[str]) -> None:
 
 @require_POST
 @booking_family_required
+@visitors_welcome
 def start(request):
     """The cart's Checkout button: the family's pending order (made now, or the open one)."""
     now = request.now
@@ -161,6 +163,7 @@ def _token(request, order) -> str:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @booking_family_required
+@visitors_welcome
 def checkout(request):
     now = request.now
     order = services.open_order(request.family, now)
@@ -195,7 +198,11 @@ def checkout(request):
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
-            order=posted, request=pay_request, user=request.user, now=now, clock=clock.now
+            order=posted,
+            request=pay_request,
+            user=request.user if request.user.is_authenticated else None,  # a visitor: None
+            now=now,
+            clock=clock.now,
         )
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
@@ -281,6 +288,7 @@ def promo_code(request):
 
 @require_GET
 @booking_family_required
+@visitors_welcome
 def order_detail(request, order_id: int):
     order = get_object_or_404(
         Order.objects.for_organization(request.organization).select_related("payment"),
@@ -290,12 +298,18 @@ def order_detail(request, order_id: int):
     if order.status == "pending" and order.is_open(request.now):
         return HttpResponseRedirect(portal_url(request, "checkout"))
     lines = list(order.lines.select_related("student").order_by("position", "id"))
-    context = {"order": order, "lines": lines, "pickups": pickup_locations(order)}
+    context = {
+        "order": order,
+        "lines": lines,
+        "pickups": pickup_locations(order),
+        **gift_cards.receipt_context(order, now=request.now),
+    }
     return render(request, "portal/checkout/order.html", context)
 
 
 @require_POST
 @booking_family_required
+@visitors_welcome
 def cancel(request):
     order = get_object_or_404(
         Order.objects.for_organization(request.organization),
