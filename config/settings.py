@@ -173,7 +173,8 @@ if not env_url_ok(PORTAL_BASE_URL):
         f"(or DEBUG=1 for a local demo); not {PORTAL_BASE_URL!r}."
     )
 
-# The classes page caches its filter form and results this long (0: off); docs/performance.md.
+# The classes page caches its filter form this long (0: off, and no course cards cached);
+# openings are never cached (docs/performance.md).
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)
 
 # --- Payments -----------------------------------------------------------------------------

@@ -32,6 +32,15 @@ def openings(context, capacity, taken, waitlist_allowed=False) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def openings_badge(context, course) -> str:
+    """{% openings_badge course %}: the card's openings badge (portal.course_cards), or the
+    slot where the classes list puts it on each request when the card is cached."""
+    from springboard.portal.course_cards import openings_badge as badge
+
+    return context.get("openings_slot") or badge(context["request"], course)
+
+
+@register.simple_tag(takes_context=True)
 def course_openings_of(context, course) -> Openings:
     """{% course_openings_of course as openings %}: the course's openings by the one rule
     (waiting families included), from the list's annotations: no query."""
