@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
+    "springboard.portal.busy.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,10 +117,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "families.User"
 AUTHENTICATION_BACKENDS = ["springboard.families.backends.ThrottledModelBackend"]
+# Argon2id at OWASP's cost, bounded per worker; older hashes are upgraded at the next login.
+# (No second "argon2" hasher: Django identifies a hash by its algorithm, and ours verifies
+# every Argon2 hash whatever its parameters.) springboard/families/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "springboard.families.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords hashed at once per worker process; a login that waits longer gets a 503.
+PASSWORD_HASHING_CONCURRENCY = env_int("PASSWORD_HASHING_CONCURRENCY", 1)
+PASSWORD_HASHING_WAIT_SECONDS = float(env_str("PASSWORD_HASHING_WAIT_SECONDS", "1"))
+# "Keep me logged in" on the login page: the session lasts this long (else until the browser
+# closes).
+KEEP_LOGGED_IN_SECONDS = 14 * 24 * 3600
+SESSION_COOKIE_AGE = KEEP_LOGGED_IN_SECONDS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
