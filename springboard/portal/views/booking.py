@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -172,6 +173,14 @@ def _filters_key(request, context) -> str | None:
     return f"classes-filters:{digest}"
 
 
+def _render_bare(name: str, request, context) -> str:
+    """A fragment rendered without the context processors (the chrome's data, the cart's
+    count: the page around it has them already; profiled in docs/performance.md)."""
+    bare = Context({**context, "request": request})
+    bare.request = request  # what {% querystring %} reads
+    return get_template(name).template.render(bare)
+
+
 def _class_fragments(request, context) -> dict[str, str]:
     """Render the filter form (cached: it changes only when staff edit the catalogue) and
     the results of the classes page. The results run one query for the page's courses with
@@ -182,7 +191,7 @@ def _class_fragments(request, context) -> dict[str, str]:
     filters = cache.get(key) if key else None
     if filters is None:
         filters = (
-            render_to_string("portal/booking/_filters.html", context, request)
+            _render_bare("portal/booking/_filters.html", request, context)
             if context["form"]
             else ""
         )
@@ -201,7 +210,7 @@ def _class_fragments(request, context) -> dict[str, str]:
     )
     return {
         "filters": filters,
-        "results": render_to_string("portal/booking/classes.html#results", context, request),
+        "results": _render_bare("portal/booking/classes.html#results", request, context),
     }
 
 
