@@ -137,7 +137,8 @@ def main() -> None:
         f"{total - sum(sum(cpu[s]) / len(cpu[s]) for s in ('login page', 'login')):.1f})"
     )
     if profiler:
-        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
+        every_frame = bool(os.environ.get("PROFILE_ALL"))
+        print(profiler.output_text(unicode=True, color=False, show_all=every_frame))
 
 
 if __name__ == "__main__":
