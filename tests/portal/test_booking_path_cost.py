@@ -8,16 +8,24 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.booking.conftest import make_family
+from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
 from tests.portal.test_booking_queries import add_courses
 
 pytestmark = pytest.mark.django_db
 
 CLASSES = "/acme/booking/classes/"
+
+
+@pytest.fixture(autouse=True)
+def _during_enrollment():
+    """The catalogue factories' term is open at NOW (whatever the real date)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _queries(client, url: str) -> list[str]:
