@@ -126,7 +126,10 @@ PASSWORD_HASHERS = [
 ]
 # Passwords hashed at once per worker process; a login that waits longer gets a 503.
 PASSWORD_HASHING_CONCURRENCY = env_int("PASSWORD_HASHING_CONCURRENCY", 1)
-PASSWORD_HASHING_WAIT_SECONDS = float(env_str("PASSWORD_HASHING_WAIT_SECONDS", "1"))
+try:
+    PASSWORD_HASHING_WAIT_SECONDS = float(env_str("PASSWORD_HASHING_WAIT_SECONDS", "1"))
+except ValueError:
+    raise ImproperlyConfigured("PASSWORD_HASHING_WAIT_SECONDS must be a number") from None
 # "Keep me logged in" on the login page: the session lasts this long (else until the browser
 # closes).
 KEEP_LOGGED_IN_SECONDS = 14 * 24 * 3600

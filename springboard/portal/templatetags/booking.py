@@ -2,6 +2,7 @@ from django import template
 
 from springboard.catalog.availability import Openings, course_openings
 from springboard.core.money import format_money
+from springboard.portal import course_cards
 
 register = template.Library()
 
@@ -35,9 +36,7 @@ def openings(context, capacity, taken, waitlist_allowed=False) -> str:
 def openings_badge(context, course) -> str:
     """{% openings_badge course %}: the card's openings badge (portal.course_cards), or the
     slot where the classes list puts it on each request when the card is cached."""
-    from springboard.portal.course_cards import openings_badge as badge
-
-    return context.get("openings_slot") or badge(context["request"], course)
+    return context.get("openings_slot") or course_cards.openings_badge(context["request"], course)
 
 
 @register.simple_tag(takes_context=True)
