@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 DAYS ?= 400
 
-.PHONY: help demo test test-later lint check-python browser migrate clean bench
+.PHONY: help demo test test-later lint check-python browser migrate clean bench bench-rush
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ lint: $(VENV)/.installed-test ## ruff lint and format check
 bench: $(VENV)/.installed-test ## Benchmark the classes page against a bare view (PostgreSQL, gunicorn, wrk; not CI)
 	@command -v wrk >/dev/null 2>&1 || { echo "bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(BIN)/python bench/classes_page.py
+
+bench-rush: $(VENV)/.installed-test ## Registration night: N families over HTTP for S seats (RUSH_FAMILIES=1000; PostgreSQL, gunicorn; not CI)
+	$(BIN)/python bench/rush.py
 
 clean: ## Remove the venv, the demo database and uploads
 	rm -rf $(VENV) var staticfiles

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
+    "springboard.portal.busy.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,10 +119,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "families.User"
 AUTHENTICATION_BACKENDS = ["springboard.families.backends.ThrottledModelBackend"]
+# Argon2id at OWASP's cost, bounded per worker; older hashes are upgraded at the next login.
+# (No second "argon2" hasher: Django identifies a hash by its algorithm, and ours verifies
+# every Argon2 hash whatever its parameters.) springboard/families/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "springboard.families.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords hashed at once per worker process; a login that waits longer gets a 503.
+PASSWORD_HASHING_CONCURRENCY = env_int("PASSWORD_HASHING_CONCURRENCY", 1)
+try:
+    PASSWORD_HASHING_WAIT_SECONDS = float(env_str("PASSWORD_HASHING_WAIT_SECONDS", "1"))
+except ValueError:
+    raise ImproperlyConfigured("PASSWORD_HASHING_WAIT_SECONDS must be a number") from None
+# "Keep me logged in" on the login page: the session lasts this long (else until the browser
+# closes).
+KEEP_LOGGED_IN_SECONDS = 14 * 24 * 3600
+SESSION_COOKIE_AGE = KEEP_LOGGED_IN_SECONDS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -147,6 +161,10 @@ if CACHE_URL:
             "KEY_PREFIX": "springboard",
         }
     }
+    # Sessions read from the shared cache (written through to the database): one query less
+    # on every page (docs/performance.md). Not with local memory: a worker's copy would go
+    # stale when another worker logs the session out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Addresses or networks of our reverse proxies: only from them is X-Forwarded-For believed.
@@ -175,7 +193,8 @@ if not env_url_ok(PORTAL_BASE_URL):
         f"(or DEBUG=1 for a local demo); not {PORTAL_BASE_URL!r}."
     )
 
-# The classes page caches its filter form and results this long (0: off); docs/performance.md.
+# The classes page caches its filter form this long (0: off, and no course cards cached);
+# openings are never cached (docs/performance.md).
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)
 
 # --- Payments -----------------------------------------------------------------------------

@@ -87,6 +87,11 @@ class LoginForm(PortalFormMixin, forms.Form):
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    keep_logged_in = forms.BooleanField(
+        label=_("Keep me logged in for two weeks"),
+        required=False,
+        help_text=_("Only on your own device. Otherwise you are logged out when you close it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import template
 
 from springboard.catalog.availability import Openings, course_openings
 from springboard.core.money import format_money
+from springboard.portal import course_cards
 
 register = template.Library()
 
@@ -29,6 +30,13 @@ def openings(context, capacity, taken, waitlist_allowed=False) -> str:
     """Openings as the organization shows them: a number, or OPEN/FULL."""
     display = context["request"].organization.portal_settings.openings_display
     return Openings(capacity, taken or 0, waitlist_allowed).label(display)
+
+
+@register.simple_tag(takes_context=True)
+def openings_badge(context, course) -> str:
+    """{% openings_badge course %}: the card's openings badge (portal.course_cards), or the
+    slot where the classes list puts it on each request when the card is cached."""
+    return context.get("openings_slot") or course_cards.openings_badge(context["request"], course)
 
 
 @register.simple_tag(takes_context=True)

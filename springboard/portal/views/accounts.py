@@ -3,6 +3,7 @@ across organizations ("Create your family here", Switch organizations)."""
 
 import math
 
+from django.conf import settings as django_settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -90,6 +91,10 @@ def login_view(request):
                 form.add_error(None, _("That email and password do not match a login."))
             else:
                 login(request, user, backend=BACKEND)
+                # Two weeks if asked (families log in before registration night), else the
+                # session ends when the browser closes.
+                keep = form.cleaned_data["keep_logged_in"]
+                request.session.set_expiry(django_settings.KEEP_LOGGED_IN_SECONDS if keep else 0)
                 request.family = family_for(user, request.organization)
                 return _after_login(request)
     return render(

@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -33,6 +34,7 @@ from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.core.clock import today_in
 from springboard.core.parsing import optional_id
+from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
@@ -147,11 +149,12 @@ def _with_instructors(courses):
     return courses
 
 
-def _fragment_key(request, context) -> str | None:
-    """The cache key of a classes page's filter form and results, or None (not cached).
+def _filters_key(request, context) -> str | None:
+    """The cache key of a classes page's filter form, or None (not cached).
 
-    Everything the two fragments depend on is in it: organization, term, location, the
-    switched-on filters, how openings show, the language and the whole query string.
+    Everything the form depends on is in it: organization, term, location, the switched-on
+    filters, the language, the local date and the whole query string. (The results are never
+    cached whole: their openings change with every hold; portal.course_cards.)
     """
     seconds = settings.CATALOG_PAGE_CACHE_SECONDS
     if not (seconds and context["term"] and context["location"]):
@@ -162,41 +165,53 @@ def _fragment_key(request, context) -> str | None:
         context["term"].pk,
         context["location"].pk,
         ",".join(sorted(portal_settings.class_filters or [])),
-        portal_settings.openings_display,
         get_language(),
         context["today"].isoformat(),
         request.GET.urlencode(),
     ]
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    return f"classes-page:{digest}"
+    return f"classes-filters:{digest}"
+
+
+def _render_bare(name: str, request, context) -> str:
+    """A fragment rendered without the context processors (the chrome's data, the cart's
+    count: the page around it has them already; profiled in docs/performance.md)."""
+    bare = Context({**context, "request": request})
+    bare.request = request  # what {% querystring %} reads
+    return get_template(name).template.render(bare)
 
 
 def _class_fragments(request, context) -> dict[str, str]:
-    """Render (or reuse) the filter form and the results of the classes page.
-
-    Template rendering dominates this page (docs/performance.md), so both fragments are
-    cached for CATALOG_PAGE_CACHE_SECONDS: a course edit or a new enrollment shows on the
-    list at most that late. Cart and checkout never read openings from here.
-    """
-    key = _fragment_key(request, context)
-    fragments = cache.get(key) if key else None
-    if fragments is not None:
-        return fragments
+    """Render the filter form (cached: it changes only when staff edit the catalogue) and
+    the results of the classes page. The results run one query for the page's courses with
+    their openings (and one count); the cards come from the shared cache with the openings
+    put in on every request, so a seat taken a moment ago shows at once on every worker."""
     _catalogue_context(request, context=context)
+    key = _filters_key(request, context)
+    filters = cache.get(key) if key else None
+    if filters is None:
+        filters = (
+            _render_bare("portal/booking/_filters.html", request, context)
+            if context["form"]
+            else ""
+        )
+        if key and not context["ignored"]:
+            # Malformed queries are not kept: junk URLs cannot push real pages out of the
+            # cache (local memory keeps at most 300 entries).
+            cache.set(key, filters, settings.CATALOG_PAGE_CACHE_SECONDS)
     page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
     _with_instructors(page.object_list)
-    context.update({"page": page, "results": [(c, None) for c in page.object_list]})
-    fragments = {
-        "filters": render_to_string("portal/booking/_filters.html", context, request)
-        if context["form"]
-        else "",
-        "results": render_to_string("portal/booking/classes.html#results", context, request),
+    context.update(
+        {
+            "page": page,
+            "results": [(course, None) for course in page.object_list],
+            "cards": course_cards.cards(request, page.object_list),
+        }
+    )
+    return {
+        "filters": filters,
+        "results": _render_bare("portal/booking/classes.html#results", request, context),
     }
-    if key and not context["ignored"]:
-        # Malformed queries are not kept: junk URLs cannot push real pages out of the cache
-        # (local memory keeps at most 300 entries).
-        cache.set(key, fragments, settings.CATALOG_PAGE_CACHE_SECONDS)
-    return fragments
 
 
 @require_GET

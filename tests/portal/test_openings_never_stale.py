@@ -1,0 +1,84 @@
+"""Openings on the classes list are never stale (issue 17, item 4): with the page caches on
+(as in production), a seat held, ordered, released or expired a moment ago shows at once,
+because the cards come from the shared cache and their openings from each request's one
+grouped query; a course edit shows at once too (a card's key is a digest of what it shows);
+and the page's queries do not grow with the courses, cached or not."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from springboard.booking import services as booking
+from springboard.checkout import services as checkout
+from tests.booking.conftest import NOW, make_family
+from tests.catalog import factories as catalog
+from tests.helpers import queries_for
+from tests.portal.test_booking_queries import add_courses
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+CLASSES = "/acme/booking/classes/"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _page_caches_on(settings):
+    settings.CATALOG_PAGE_CACHE_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def badges(client) -> list[str]:
+    html = client.get(CLASSES).content.decode()
+    return re.findall(r'data-testid="openings">([^<]*)<', html)
+
+
+def test_every_seat_taken_or_given_back_shows_on_the_list_at_once(client, org, clock):
+    course = catalog.course(org, capacity=2)
+    assert badges(client) == ["2 openings"]
+    assert badges(client) == ["2 openings"]  # the card is cached now; its openings are not
+    first, first_kid = make_family(org, last_name="First")
+    booking.add_course(family=first, students=[first_kid], course=course, now=NOW)  # a hold
+    assert badges(client) == ["1 opening"]
+    order = checkout.start_checkout(family=first, user=None, now=NOW)  # a pending order
+    assert badges(client) == ["1 opening"]
+    second, second_kid = make_family(org, last_name="Second")
+    booking.add_course(family=second, students=[second_kid], course=course, now=NOW)
+    assert badges(client) == ["FULL — waitlist"]
+    checkout.cancel_order(order=order, now=NOW)  # a seat given back
+    assert badges(client) == ["1 opening"]
+    clock.shift(timedelta(minutes=booking.hold_minutes(org) + 1))  # the hold runs out
+    assert badges(client) == ["2 openings"]
+
+
+def test_a_course_edit_shows_at_once_and_other_courses_keep_their_cached_cards(client, org):
+    course = catalog.course(org, name="Tumble Tots")
+    catalog.course(org, name="Ninja")
+    assert "Tumble Tots" in client.get(CLASSES).content.decode()
+    course.name = "Tumble Stars"
+    course.save()
+    page = client.get(CLASSES).content.decode()
+    assert "Tumble Stars" in page and "Tumble Tots" not in page and "Ninja" in page
+    program = course.program
+    program.name = "Acrobatics"
+    program.save()
+    assert "Acrobatics" in client.get(CLASSES).content.decode()
+
+
+def test_the_cached_list_runs_the_same_queries_for_20_and_2000_courses(client, org):
+    url = CLASSES + "?openings=on&page=2"
+    add_courses(org, 40)
+    client.get(url)  # warm the cards
+    few = queries_for(client, url)
+    add_courses(org, 1960)
+    client.get(url)
+    assert queries_for(client, url) == few
