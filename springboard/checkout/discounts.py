@@ -110,7 +110,9 @@ def find_promo_code(typed: str, *, family, today: date) -> PromoCode:
 
 
 def _promo_applies(promo: PromoCode, line) -> bool:
-    if line.kind == DISCOUNT:
+    # Never a discount line, the sales tax (charged on the price as it stands) or an eGift
+    # Card (money itself: 10% off a card would be 10% of free money).
+    if line.kind in (DISCOUNT, ChargeKind.TAX, ChargeKind.GIFT_CARD):
         return False
     subject = line.subject
     if promo.applies_to == PromoApplies.CLASSES and not isinstance(subject, Course):
