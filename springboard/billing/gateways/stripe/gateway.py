@@ -76,7 +76,9 @@ def check_secret_key(secret_key: str) -> str:
     try:
         account = client.v1.accounts.retrieve_current()
         return getattr(account, "id", "") or ""
-    except stripe.InvalidRequestError:
+    except stripe.StripeError as error:
+        if getattr(error, "http_status", None) != 404:
+            raise
         # Not every Stripe-compatible server has /v1/account (localstripe); listing customers
         # still proves the key is accepted.
         client.v1.customers.list({"limit": 1})
