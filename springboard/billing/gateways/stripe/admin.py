@@ -95,7 +95,7 @@ class GatewaySettingsForm(TenantAdminForm):
                 self.add_error(
                     "secret_key",
                     _(
-                        "Stripe could not be reached to check the key; nothing was saved. Try again."
+                        "Stripe could not be reached to check the key; nothing was saved."
                     ),
                 )
         return cleaned
