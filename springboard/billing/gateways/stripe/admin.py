@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from springboard.billing.gateways.stripe.gateway import check_secret_key
-from springboard.billing.gateways.stripe.models import GatewayKind, GatewaySettings
+from springboard.billing.gateways.stripe.models import GatewayKind, GatewaySettings, StripeDispute
 from springboard.tenancy.admin_scoping import OWNERS, OrganizationScopedAdmin, TenantAdminForm
 
 SECRET_FIELDS = ("secret_key", "webhook_secret")
@@ -94,9 +94,7 @@ class GatewaySettingsForm(TenantAdminForm):
             except stripe.StripeError:
                 self.add_error(
                     "secret_key",
-                    _(
-                        "Stripe could not be reached to check the key; nothing was saved."
-                    ),
+                    _("Stripe could not be reached to check the key; nothing was saved."),
                 )
         return cleaned
 
@@ -148,3 +146,21 @@ class GatewaySettingsAdmin(OrganizationScopedAdmin):
     @method_decorator(sensitive_post_parameters(*SECRET_FIELDS))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(StripeDispute)
+class StripeDisputeAdmin(OrganizationScopedAdmin):
+    """Disputes Stripe told us about (charge.dispute.created): answered in Stripe's dashboard."""
+
+    list_display = ["dispute_id", "payment", "amount_minor", "reason", "created_at"]
+    readonly_fields = ["dispute_id", "payment", "intent_id", "amount_minor", "reason", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -85,6 +85,10 @@ def check_secret_key(secret_key: str) -> str:
         return ""
 
 
+def _metadata(row) -> dict:
+    return row.to_dict().get("metadata") or {}
+
+
 def _describe(pm) -> TokenisedMethod:
     card = pm.card
     return TokenisedMethod(
@@ -284,7 +288,7 @@ class StripeGateway(Gateway):
             return ChargeResult(
                 Outcome.DECLINED, intent.id, str(DECLINE_MESSAGES["authentication_required"])
             )
-        error = getattr(intent, "last_payment_error", None) or {}
+        error = intent.to_dict().get("last_payment_error") or {}
         code = (error.get("decline_code") or error.get("code") or "") if error else ""
         outcome = Outcome.INSUFFICIENT_FUNDS if code == "insufficient_funds" else Outcome.DECLINED
         return ChargeResult(outcome, intent.id, str(DECLINE_MESSAGES.get(code) or DECLINED))
@@ -293,8 +297,17 @@ class StripeGateway(Gateway):
         self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult:
         try:
-            refund = self.client.v1.refunds.create(
-                {"payment_intent": charge_reference, "amount": minor_units(amount)},
+            # A retry after no answer: the refund Stripe already made for this key, if any.
+            made = self.client.v1.refunds.list({"payment_intent": charge_reference, "limit": 100})
+            refund = next(
+                (r for r in made.data if _metadata(r).get("springboard_key") == idempotency_key),
+                None,
+            ) or self.client.v1.refunds.create(
+                {
+                    "payment_intent": charge_reference,
+                    "amount": minor_units(amount),
+                    "metadata": {"springboard_key": idempotency_key},
+                },
                 {"idempotency_key": idempotency_key},
             )
         except (stripe.InvalidRequestError, stripe.CardError) as error:

@@ -107,3 +107,25 @@ class StripeEvent(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "event_id"], name="stripe_event_once")
         ]
+
+
+class StripeDispute(TenantModel):
+    """A family disputed a card payment with its bank (charge.dispute.created): staff answer
+    it in Stripe's dashboard; here it is on record next to the payment."""
+
+    dispute_id = models.CharField(_("Stripe dispute"), max_length=100)
+    payment = models.ForeignKey(
+        "billing.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    intent_id = models.CharField(_("Stripe payment"), max_length=100, blank=True)
+    amount_minor = models.BigIntegerField(_("amount (cents)"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("disputed"))
+
+    class Meta:
+        verbose_name = _("card dispute")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "dispute_id"], name="stripe_dispute_once"
+            )
+        ]
