@@ -65,7 +65,11 @@ def check_payment_page(phone) -> None:
 
 
 def test_the_demo_family_pays_for_a_class_on_stripes_fields(
-    phone, live_server, stripe_settings, caplog, tmp_path  # noqa: F811 - the fixture
+    phone,
+    live_server,
+    stripe_settings,
+    caplog,
+    tmp_path,  # noqa: F811 - the fixture
 ):
     data.load(now=timezone.now())
     with scopes_disabled():
