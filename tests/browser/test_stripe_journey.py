@@ -67,9 +67,9 @@ def check_payment_page(phone) -> None:
 def test_the_demo_family_pays_for_a_class_on_stripes_fields(
     phone,
     live_server,
-    stripe_settings,
+    stripe_settings,  # noqa: F811 - the fixture imported above
     caplog,
-    tmp_path,  # noqa: F811 - the fixture
+    tmp_path,
 ):
     data.load(now=timezone.now())
     with scopes_disabled():
