@@ -71,6 +71,8 @@ def test_the_demo_family_pays_for_a_class_on_stripes_fields(
     caplog,
     tmp_path,
 ):
+    if not stripe_settings.local:
+        pytest.skip("types into localstripe's stand-in fields; Stripe's own are in an iframe")
     data.load(now=timezone.now())
     with scopes_disabled():
         connect_to_stripe(Organization.objects.get(account_name="demo"), stripe_settings)

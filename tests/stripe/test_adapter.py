@@ -14,7 +14,7 @@ from springboard.billing.gateways.stripe.gateway import StripeGateway
 from springboard.billing.models import Payment, PaymentStatus
 from springboard.billing.payment_methods import save_payment_method
 from tests.billing.factories import charge
-from tests.stripe_server import DECLINED, INSUFFICIENT_FUNDS, VISA
+from tests.stripe_server import DECLINED, INSUFFICIENT_FUNDS, NEEDS_AUTHENTICATION, VISA
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,24 @@ def test_a_token_of_no_card_is_refused(stripe_org, family):
             now=timezone.now(),
         )
     assert not Payment.objects.exists()
+
+
+def test_a_payment_the_bank_still_wants_to_confirm_is_not_taken(
+    stripe_org, family, stripe_settings
+):
+    fam, _student = family
+    with pytest.raises(PaymentDeclined) as raised:
+        services.record_payment(
+            organization=stripe_org,
+            family=fam,
+            amount=Decimal("10.00"),
+            token=stripe_settings.card(NEEDS_AUTHENTICATION),
+            idempotency_key="pay-3ds",
+            now=timezone.now(),
+        )
+    assert "confirm this payment" in raised.value.message
+    intent = stripe_settings.client().v1.payment_intents.retrieve(
+        Payment.objects.get().gateway_reference
+    )
+    assert intent.status == "canceled"  # nothing left half-taken at Stripe
+    assert balances.credit(fam) == 0
