@@ -233,3 +233,27 @@ def test_bad_json_with_a_good_signature_is_refused(client, stripe_org):
         URL, payload, content_type="application/json", headers={"stripe-signature": header}
     )
     assert response.status_code == 400
+
+
+def test_another_organizations_secret_does_not_sign_for_this_one(
+    client, stripe_org, other_org, stripe_settings
+):
+    from springboard.billing.gateways.stripe.models import GatewaySettings
+
+    rival = GatewaySettings(organization=other_org, gateway="stripe", publishable_key="pk_r")
+    rival.set_secrets(secret_key="sk_test_rival", webhook_secret="whsec_rival_only")
+    rival.save()
+    event = {"id": "evt_x", "type": "charge.dispute.created", "data": {"object": {"id": "dp_1"}}}
+    payload = json.dumps(event)
+    header = stripe.WebhookSignature.generate_signature_header(payload, "whsec_rival_only")
+    response = client.post(
+        URL, payload, content_type="application/json", headers={"stripe-signature": header}
+    )
+    assert response.status_code == 400  # signed for rival, posted to acme
+    assert (
+        client.post(
+            "/gateways/stripe/nobody/webhook/", payload, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert not StripeDispute.objects.exists()
