@@ -126,3 +126,22 @@ def test_stripe_is_allowed_only_on_payment_pages_of_organizations_on_stripe(
     assert origin not in _csp(logged_in.get("/acme/"))
     assert origin not in _csp(logged_in.get("/acme/account/history/"))
     assert origin not in _csp(client.get("/rival/"))
+
+
+def test_stripe_not_answering_at_checkout_says_so_and_confirms_nothing(
+    logged_in, stripe_org, family, stripe_settings, settings
+):
+    cart_with_two_students(logged_in, stripe_org, family)
+    order = start(logged_in)
+    token = stripe_settings.card(VISA)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # the processor is down
+    page = logged_in.get("/acme/cart/checkout/")
+    assert page.status_code == 200
+    assert "Card payments are unavailable right now" in page.content.decode()
+    data = {"order": order.pk, "attempt": order.attempt, "method": "card", "payment_token": token}
+    response = logged_in.post("/acme/cart/checkout/", data)
+    assert 400 <= response.status_code < 500
+    assert "could not be reached. Nothing was charged" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING and order.attempt == data["attempt"]
+    assert not Payment.objects.exists() and not Enrollment.objects.exists()

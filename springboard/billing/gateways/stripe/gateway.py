@@ -157,8 +157,10 @@ class StripeGateway(Gateway):
             return None
         try:
             pm = self.client.v1.payment_methods.retrieve(token)
+        except (stripe.InvalidRequestError, stripe.AuthenticationError, stripe.PermissionError):
+            return None  # not a method of this account
         except stripe.StripeError:
-            return None
+            raise GatewayUnavailable(str(UNAVAILABLE)) from None
         if getattr(pm, "type", "") != "card" or not getattr(pm, "card", None):
             return None
         return _describe(pm)
