@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "springboard.billing.gateways.sandbox",
     "springboard.shop",
     "springboard.giftcards",
+    "springboard.billing.gateways.stripe",
     "springboard.checkout",
     "springboard.portal",
     "springboard.demo",
@@ -201,6 +202,16 @@ CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 30)
 # The gateway adapter (dotted path to a springboard.billing.gateways.base.Gateway subclass);
 # empty: the built-in sandbox gateway (docs/billing.md).
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "")
+# Production refuses the sandbox (a system check) unless a staging site says so here; the
+# sandbox's endpoint is mounted only with DEBUG, in the tests or with this set.
+ALLOW_SANDBOX_GATEWAY = env_bool("ALLOW_SANDBOX_GATEWAY", False)
+# Fernet key(s) (comma-separated, newest first: rotation) that encrypt each organization's
+# processor secrets. Required in production once an organization uses Stripe; the demo and
+# the tests derive one from SECRET_KEY.
+GATEWAY_SECRETS_KEYS = env_list("GATEWAY_SECRETS_KEYS", [])
+# Where the Stripe adapter and Stripe.js are reached (the tests point both at localstripe).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.
@@ -301,5 +312,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING" if TESTING else "INFO"}},
+    "loggers": {
+        "django.server": {"level": "WARNING" if TESTING else "INFO"},
+        # The stripe library logs every request's URL (PaymentMethod ids) at INFO.
+        "stripe": {"level": "WARNING"},
+    },
 }

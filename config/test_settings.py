@@ -39,3 +39,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Tests see every change at once (tests/portal/test_booking_pages.py switches it on to test it).
 CATALOG_PAGE_CACHE_SECONDS = 0
+# The suite exercises the sandbox gateway (the production check is tested on its own).
+ALLOW_SANDBOX_GATEWAY = True

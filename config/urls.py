@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from springboard.checkout import stripe_webhooks
 from springboard.portal.views import home as portal_home
 
 admin.site.site_header = "Springboard staff"
@@ -12,10 +13,18 @@ admin.site.index_title = "Your organizations"
 urlpatterns = [
     path("", portal_home.portal_index, name="portal_index"),
     path("admin/", admin.site.urls),
-    # The built-in sandbox gateway ("sandbox" is a reserved account name: no portal clashes).
-    path("sandbox/", include("springboard.billing.gateways.sandbox.urls")),
+    # Stripe's webhooks, per organization ("gateways" is a reserved account name).
+    path(
+        "gateways/stripe/<slug:account>/webhook/",
+        stripe_webhooks.webhook,
+        name="stripe_webhook",
+    ),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
+if settings.DEBUG or settings.TESTING or settings.ALLOW_SANDBOX_GATEWAY:
+    # The built-in sandbox gateway ("sandbox" is a reserved account name: no portal clashes);
+    # not mounted in production (springboard.billing.gateways.stripe.checks refuses it there).
+    urlpatterns.insert(2, path("sandbox/", include("springboard.billing.gateways.sandbox.urls")))
 if settings.SERVE_MEDIA:
     # The demo and the tests only; production serves MEDIA_ROOT from the reverse proxy.
     urlpatterns.insert(

@@ -24,6 +24,7 @@ def save_payment_method(
     gateway: Gateway | None = None,
 ) -> SavedPaymentMethod:
     gateway = gateway or get_gateway(organization)
+    token = gateway.prepare_for_reuse(token=token, family=family) if token else ""
     method = gateway.describe(token) if token else None
     if method is None:
         raise LedgerError(_("That card or bank account is not known; enter it again."))

@@ -22,6 +22,7 @@ RESERVED_ACCOUNT_NAMES = {
     "static",
     "media",
     "sandbox",
+    "gateways",
     "accounts",
     "health",
     "favicon.ico",

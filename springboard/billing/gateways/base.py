@@ -98,3 +98,9 @@ class Gateway(ABC):
         self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult:
         """Return money of an earlier charge to its method. Same key: first result."""
+
+    def prepare_for_reuse(self, *, token: str, family) -> str:
+        """Make a token chargeable later without the family present (saved cards, autopay);
+        returns the token to keep, or "" when the processor refuses. The sandbox's tokens
+        already are; Stripe attaches the PaymentMethod to the family's Customer."""
+        return token

@@ -22,6 +22,7 @@ from springboard.billing import balances
 from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
 from springboard.billing.errors import LedgerError
 from springboard.billing.gateways import get_gateway
+from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import SavedPaymentMethod
 from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import readd
@@ -160,6 +161,7 @@ def _token(request, order) -> str:
     return ""
 
 
+@payment_page
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @booking_family_required

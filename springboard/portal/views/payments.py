@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from springboard.billing import balances, history, paying, payment_methods, services
 from springboard.billing.errors import LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
+from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
@@ -45,6 +46,7 @@ def _new_kind(request) -> str:
 # --- Payment methods -------------------------------------------------------------------
 
 
+@payment_page
 @require_http_methods(["GET", "POST"])
 @family_required
 def payment_methods_page(request):
@@ -149,6 +151,7 @@ def _payments_page(request, *, status: int = 200, pay_error: str = "", credit_er
     )
 
 
+@payment_page
 @require_GET
 @family_required
 def payments(request):
@@ -204,6 +207,7 @@ def _paid_message(request, paid: paying.PaidCharges) -> None:
         )
 
 
+@payment_page
 @require_POST
 @family_required
 def pay(request):
@@ -248,6 +252,7 @@ def pay(request):
     return _redirect(request, "payments")
 
 
+@payment_page
 @require_POST
 @family_required
 def apply_credit(request):

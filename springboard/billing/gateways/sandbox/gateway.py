@@ -139,6 +139,8 @@ class SandboxGateway(Gateway):
         from django.templatetags.static import static
 
         return {
+            "name": self.name,
+            "echeck": True,
             "script": static("sandbox_gateway/fields.js"),
             "endpoint": reverse("sandbox_gateway:tokens"),
             "merchant": self.merchant,

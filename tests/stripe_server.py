@@ -1,0 +1,126 @@
+"""A real Stripe-compatible server for the tests: localstripe (PyPI), started once per test
+session (per xdist worker) on a free local port, and the adapter pointed at it through
+STRIPE_API_BASE. Nothing else needs starting: CI gets it from this fixture.
+
+To run the same tests against Stripe's test mode instead, set STRIPE_TEST_SECRET_KEY and
+STRIPE_TEST_PUBLISHABLE_KEY (your own test keys): the fixture then starts nothing and the
+cards are Stripe's test PaymentMethods (`pm_card_visa`, …; docs/billing.md, "Stripe")."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+import stripe
+
+TEST_SECRET = os.environ.get("STRIPE_TEST_SECRET_KEY", "")
+TEST_PUBLISHABLE = os.environ.get("STRIPE_TEST_PUBLISHABLE_KEY", "")
+WEBHOOK_SECRET = "whsec_springboard_tests_0123456789"
+
+# The test cards (https://docs.stripe.com/testing), and Stripe's own test methods for them.
+VISA = "4242424242424242"
+DECLINED = "4000000000000341"  # attaches, then every charge is declined
+INSUFFICIENT_FUNDS = "4000000000009995"  # localstripe declines it already when it is set up
+NEEDS_AUTHENTICATION = "4000002760003184"  # 3-D Secure on every payment
+TEST_METHODS = {
+    VISA: "pm_card_visa",
+    DECLINED: "pm_card_chargeCustomerFail",
+    INSUFFICIENT_FUNDS: "pm_card_chargeDeclinedInsufficientFunds",
+    NEEDS_AUTHENTICATION: "pm_card_authenticationRequired",
+}
+
+
+@dataclass(frozen=True)
+class StripeServer:
+    api_base: str
+    js_url: str
+    secret_key: str
+    publishable_key: str
+    local: bool
+
+    def client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(self.secret_key, base_addresses={"api": self.api_base})
+
+    def card(self, number: str = VISA) -> str:
+        """A PaymentMethod id, as Stripe.js hands it to the page after the family typed the
+        number into Stripe's fields (localstripe: the same POST its Stripe.js makes)."""
+        if not self.local:
+            return TEST_METHODS[number]
+        method = self.client().v1.payment_methods.create(
+            {
+                "type": "card",
+                "card": {"number": number, "exp_month": 12, "exp_year": 2099, "cvc": "123"},
+            }
+        )
+        return method.id
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    if TEST_SECRET:
+        yield StripeServer(
+            "https://api.stripe.com",
+            "https://js.stripe.com/v3/",
+            TEST_SECRET,
+            TEST_PUBLISHABLE,
+            False,
+        )
+        return
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/js.stripe.com/v3/", timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("localstripe did not start") from None
+                time.sleep(0.2)
+        yield StripeServer(
+            base, f"{base}/js.stripe.com/v3/", "sk_test_springboard", "pk_test_springboard", True
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_settings(settings, stripe_server):
+    settings.STRIPE_API_BASE = stripe_server.api_base
+    settings.STRIPE_JS_URL = stripe_server.js_url
+    return stripe_server
+
+
+def connect_to_stripe(org, server: StripeServer):
+    """The organization's owner connected it to Stripe (what the admin form saves)."""
+    from springboard.billing.gateways.stripe.models import GatewayKind, GatewaySettings
+
+    config = GatewaySettings(
+        organization=org, gateway=GatewayKind.STRIPE, publishable_key=server.publishable_key
+    )
+    config.set_secrets(secret_key=server.secret_key, webhook_secret=WEBHOOK_SECRET)
+    config.save()
+    return config
+
+
+@pytest.fixture
+def stripe_org(org, stripe_settings):
+    connect_to_stripe(org, stripe_settings)
+    return org
