@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
     "springboard.checkout",
+    "springboard.tuition",
     "springboard.portal",
     "springboard.demo",
 ]

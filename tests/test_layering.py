@@ -21,6 +21,16 @@ ALLOWED = {
     "booking": {"core", "tenancy", "families", "content", "catalog"},
     "billing": {"core", "tenancy", "families", "content", "catalog"},
     "checkout": {"core", "tenancy", "families", "content", "catalog", "booking", "billing"},
+    "tuition": {
+        "core",
+        "tenancy",
+        "families",
+        "content",
+        "catalog",
+        "booking",
+        "billing",
+        "checkout",
+    },
 }
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from springboard.billing import descriptions
@@ -146,14 +147,17 @@ def pricer(item_type: type) -> Callable[[Pricer], Pricer]:
     return register
 
 
-def quote(items: Sequence[Any], *, organization, family, today: date, now: datetime) -> Quote:
-    """Price items for a family, adding the registration fee when it is due."""
+def quote(
+    items: Sequence[Any], *, organization, family, today: date, now: datetime, closures=None
+) -> Quote:
+    """Price items for a family, adding the registration fee when it is due. `closures`:
+    the organization's, when the caller already has them (the billing run, once per run)."""
     context = PricingContext(
         organization=organization,
         family=family,
         today=today,
         now=now,
-        closures=schedule.closures_for(organization),
+        closures=schedule.closures_for(organization) if closures is None else closures,
     )
     lines: list[PriceLine] = []
     for item in items:
@@ -202,33 +206,11 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
     rate = course.tuition
     currency = context.organization.currency
     if course.tuition_period == TuitionPeriod.MONTH:
-        first = remaining[0]
-        in_month = [day for day in meetings if (day.year, day.month) == (first.year, first.month)]
-        left = [day for day in in_month if day >= today]
-        month = descriptions.day(first, "F Y")
-        return [
-            _line(
-                kind=ChargeKind.TUITION,
-                description=Text(
-                    "tuition_month",
-                    {"course": course.name, "who": _who(item.student), "month": month},
-                ),
-                computation=Text(
-                    "tuition_month_computation",
-                    {
-                        "left": len(left),
-                        "all": len(in_month),
-                        "month": month,
-                        "rate": amount(rate, currency),
-                    },
-                ),
-                quantity=Decimal(len(left)),
-                amount=_prorated(rate, len(left), len(in_month)),
-                due_date=today,
-                student=item.student,
-                subject=course,
-            )
-        ]
+        month = first_month(course, context.closures, today=today)
+        line = month_tuition_line(
+            course, item.student, month, context, from_day=today, due_date=today
+        )
+        return [line] if line is not None else []
     term = course.term.name
     if len(remaining) < len(meetings):
         computation = Text(
@@ -259,6 +241,84 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
             subject=course,
         )
     ]
+
+
+# --- one month of monthly tuition (checkout's first month and the monthly billing run) ---------
+@dataclass(frozen=True)
+class TuitionMonthItem:
+    """One month of a monthly class for a student (the billing run's item). `month` is the
+    month's first day; the same rule as checkout's first month prices it."""
+
+    course: Course
+    student: Any
+    month: date
+    due_date: date
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def first_month(course: Course, closures, *, today: date) -> date:
+    """The month checkout charges when enrolling on `today`: that of the first meeting on or
+    after it (enrolling after a month's last meeting: the next month). The monthly run bills
+    the months after it."""
+    first = schedule.first_meeting_on_or_after(course, closures, today)
+    if first is None:
+        raise PricingError(_("%(course)s has no meetings left.") % {"course": course.name})
+    return month_start(first)
+
+
+def month_tuition_line(
+    course: Course, student, month: date, context: PricingContext, *, from_day: date, due_date
+) -> PriceLine | None:
+    """tuition × meetings of the month on or after `from_day` / meetings in the month (days
+    within the term, closures excluded), rounded once; None when the month has no meetings
+    left (the term is over)."""
+    month = month_start(month)
+    in_month = [
+        day
+        for day in schedule.meeting_dates(course, context.closures, on_or_after=month)
+        if (day.year, day.month) == (month.year, month.month)
+    ]
+    left = [day for day in in_month if day >= from_day]
+    if not left:
+        return None
+    currency = context.organization.currency
+    label = descriptions.day(left[0], "F Y")
+    return _line(
+        kind=ChargeKind.TUITION,
+        description=Text(
+            "tuition_month", {"course": course.name, "who": _who(student), "month": label}
+        ),
+        computation=Text(
+            "tuition_month_computation",
+            {
+                "left": len(left),
+                "all": len(in_month),
+                "month": label,
+                "rate": amount(course.tuition, currency),
+            },
+        ),
+        quantity=Decimal(len(left)),
+        amount=_prorated(course.tuition, len(left), len(in_month)),
+        due_date=due_date,
+        student=student,
+        subject=course,
+    )
+
+
+@pricer(TuitionMonthItem)
+def tuition_month_lines(item: TuitionMonthItem, context: PricingContext) -> list[PriceLine]:
+    line = month_tuition_line(
+        item.course,
+        item.student,
+        item.month,
+        context,
+        from_day=month_start(item.month),
+        due_date=item.due_date,
+    )
+    return [line] if line is not None else []
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -398,9 +458,17 @@ def fee_is_due(schedule_row: FeeSchedule, *, family, student, now: datetime) -> 
     )
     if schedule_row.applies == FeeApplies.PER_STUDENT:
         earlier = earlier.filter(student=student)
-    if schedule_row.frequency == FeeFrequency.YEARLY:
-        earlier = earlier.filter(created_at__gt=_a_year_before(now))
-    return not earlier.exists()
+    last = earlier.aggregate(last=Max("created_at"))["last"]
+    return fee_due_after(schedule_row, last, now=now)
+
+
+def fee_due_after(schedule_row: FeeSchedule, last_posted: datetime | None, *, now) -> bool:
+    """The fee rule on the latest counting fee charge (None: never charged): "once" is due
+    only if never charged, "every 12 months" also once the last one is a year old. The
+    billing run reads the latest charges of every family in one query and asks this."""
+    if last_posted is None:
+        return True
+    return schedule_row.frequency == FeeFrequency.YEARLY and last_posted <= _a_year_before(now)
 
 
 def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> list[PriceLine]:
@@ -415,25 +483,28 @@ def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> lis
         for student in targets:
             if not fee_is_due(row, family=context.family, student=student, now=context.now):
                 continue
-            how = "every_12_months" if row.frequency == FeeFrequency.YEARLY else "once"
-            per = "per_student" if student is not None else "per_family"
-            lines.append(
-                _line(
-                    kind=ChargeKind.REGISTRATION_FEE,
-                    description=Text("fee", {"name": row.name, "who": _who(student)}),
-                    computation=Text(
-                        "fee_computation",
-                        {
-                            "amount": amount(row.amount, context.organization.currency),
-                            "per": text(per),
-                            "how": text(how),
-                        },
-                    ),
-                    quantity=Decimal(1),
-                    amount=money(row.amount),
-                    due_date=context.today,
-                    student=student,
-                    subject=row,
-                )
-            )
+            lines.append(fee_line(row, student, context, due_date=context.today))
     return lines
+
+
+def fee_line(row: FeeSchedule, student, context: PricingContext, *, due_date: date) -> PriceLine:
+    """One registration fee (at checkout, and on its anniversary in the billing run)."""
+    how = "every_12_months" if row.frequency == FeeFrequency.YEARLY else "once"
+    per = "per_student" if student is not None else "per_family"
+    return _line(
+        kind=ChargeKind.REGISTRATION_FEE,
+        description=Text("fee", {"name": row.name, "who": _who(student)}),
+        computation=Text(
+            "fee_computation",
+            {
+                "amount": amount(row.amount, context.organization.currency),
+                "per": text(per),
+                "how": text(how),
+            },
+        ),
+        quantity=Decimal(1),
+        amount=money(row.amount),
+        due_date=due_date,
+        student=student,
+        subject=row,
+    )
