@@ -7,4 +7,5 @@ class BillingConfig(AppConfig):
     verbose_name = "Ledger"
 
     def ready(self) -> None:
-        from springboard.billing import housekeeping  # noqa: F401  (registers autopay)
+        # Autopay: its housekeeping job and its admin (kept out of admin.py, the ledger's).
+        from springboard.billing import autopay_admin, housekeeping  # noqa: F401
