@@ -70,9 +70,12 @@ class BillingSettings(TenantModel):
     )
     balance_due_days = models.PositiveSmallIntegerField(
         _("rest after a deposit due (days before)"),
-        default=7,
+        default=0,
         validators=[MaxValueValidator(90)],
-        help_text=_("A party's or camp's rest after the deposit is due this many days before."),
+        help_text=_(
+            "A party's or camp's rest after the deposit is due this many days before it "
+            "(0: on the day)."
+        ),
     )
 
     class Meta:

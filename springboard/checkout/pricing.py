@@ -12,8 +12,8 @@ products and gift cards add their item type and function in a later issue.
 import calendar
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from springboard.billing import descriptions
+from springboard.billing.autopay_models import billing_settings
 from springboard.billing.descriptions import Text, amount, joined, text
 from springboard.billing.models import Charge, ChargeKind
 from springboard.catalog import schedule
@@ -330,21 +331,21 @@ def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
         if event.price_whole_event is None:
             raise PricingError(_("%(event)s is sold by the day.") % {"event": event.name})
         days = list(event.days.all())
-        return [
-            _line(
-                kind=ChargeKind.EVENT,
-                description=Text("event_whole", {"event": event.name, "who": _who(item.student)}),
-                computation=Text(
-                    "event_whole_computation",
-                    {"count": len(days), "price": amount(event.price_whole_event, currency)},
-                ),
-                quantity=Decimal(1),
-                amount=money(event.price_whole_event),
-                due_date=context.today,
-                student=item.student,
-                subject=event,
-            )
-        ]
+        first_day = min((d.date for d in days), default=context.today)
+        line = _line(
+            kind=ChargeKind.EVENT,
+            description=Text("event_whole", {"event": event.name, "who": _who(item.student)}),
+            computation=Text(
+                "event_whole_computation",
+                {"count": len(days), "price": amount(event.price_whole_event, currency)},
+            ),
+            quantity=Decimal(1),
+            amount=money(event.price_whole_event),
+            due_date=context.today,
+            student=item.student,
+            subject=event,
+        )
+        return with_deposit(line, event.deposit, first_day, context)
     if not event.single_days_bookable or event.price_per_day is None:
         raise PricingError(_("%(event)s is sold as a whole event.") % {"event": event.name})
     days = sorted({day.pk: day for day in item.days}.values(), key=lambda day: day.date)
@@ -355,22 +356,66 @@ def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
     if any(day.date < context.today for day in days):
         raise PricingError(_("One of those days has passed."))
     labels = joined(", ", [descriptions.day(event_day.date, "D j M") for event_day in days])
+    line = _line(
+        kind=ChargeKind.EVENT,
+        description=Text(
+            "event_days", {"event": event.name, "who": _who(item.student), "days": labels}
+        ),
+        computation=Text(
+            "event_days_computation",
+            {"count": len(days), "price": amount(event.price_per_day, currency)},
+        ),
+        quantity=Decimal(len(days)),
+        amount=money(event.price_per_day * len(days)),
+        due_date=context.today,
+        student=item.student,
+        subject=event,
+    )
+    return with_deposit(line, event.deposit, days[0].date, context)
+
+
+def balance_due_date(organization, day: date, today: date) -> date:
+    """The rest after a deposit is due the organization's N days before (0: on the day),
+    never before today (a party within N days is paid in full at checkout)."""
+    days = billing_settings(organization).balance_due_days
+    return max(day - timedelta(days=days), today)
+
+
+def with_deposit(line: PriceLine, deposit, first_day: date, context) -> list[PriceLine]:
+    """A camp with a deposit: the deposit due now and the rest due before its first day."""
+    deposit = min(money(deposit or 0), line.amount)
+    if deposit <= 0 or deposit == line.amount:
+        return [line]
+    currency = context.organization.currency
+    due = balance_due_date(context.organization, first_day, context.today)
+    price, kept = amount(line.amount, currency), amount(deposit, currency)
+    what = {"text": line.description_text.key, "args": dict(line.description_text.args)}
     return [
-        _line(
-            kind=ChargeKind.EVENT,
-            description=Text(
-                "event_days", {"event": event.name, "who": _who(item.student), "days": labels}
-            ),
+        replace(
+            line,
+            description=Text("event_deposit", {"event": what}).render(),
+            description_text=Text("event_deposit", {"event": what}),
             computation=Text(
-                "event_days_computation",
-                {"count": len(days), "price": amount(event.price_per_day, currency)},
+                "event_deposit_computation", {"price": price, "deposit": kept}
+            ).render(),
+            computation_text=Text("event_deposit_computation", {"price": price, "deposit": kept}),
+            amount=deposit,
+        ),
+        replace(
+            line,
+            description=Text("event_balance", {"event": what}).render(),
+            description_text=Text("event_balance", {"event": what}),
+            computation=Text(
+                "event_balance_computation",
+                {"price": price, "deposit": kept, "date": descriptions.day(due, "D j M Y")},
+            ).render(),
+            computation_text=Text(
+                "event_balance_computation",
+                {"price": price, "deposit": kept, "date": descriptions.day(due, "D j M Y")},
             ),
-            quantity=Decimal(len(days)),
-            amount=money(event.price_per_day * len(days)),
-            due_date=context.today,
-            student=item.student,
-            subject=event,
-        )
+            amount=line.amount - deposit,
+            due_date=due,
+        ),
     ]
 
 
@@ -407,6 +452,13 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
     when = descriptions.day(party_date, "D j M Y")
     deposit = min(money(package.deposit), total)
     rest = total - deposit
+    # Without a deposit the whole price is due on the party date; with one, the rest is due
+    # the organization's N days before it (docs/billing.md, "Deposits").
+    rest_due = (
+        balance_due_date(context.organization, party_date, context.today)
+        if deposit > 0
+        else max(party_date, context.today)
+    )
     name = text("party", package=package.name, who=_who(item.student), date=when)
     lines = []
     if deposit > 0:
@@ -432,11 +484,15 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
                 description=Text("party_balance", {"party": name}),
                 computation=Text(
                     "party_balance_computation",
-                    {"breakdown": breakdown, "deposit": amount(deposit, currency), "date": when},
+                    {
+                        "breakdown": breakdown,
+                        "deposit": amount(deposit, currency),
+                        "date": descriptions.day(rest_due, "D j M Y"),
+                    },
                 ),
                 quantity=Decimal(1),
                 amount=rest,
-                due_date=max(party_date, context.today),
+                due_date=rest_due,
                 student=item.student,
                 subject=package,
             )
