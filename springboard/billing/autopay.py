@@ -78,12 +78,21 @@ class AutopayStatus:
     method_expires_before: date | None  # the next due date it will not reach, if any
     upcoming: list = field(default_factory=list)  # open charges due after today
     declines: list = field(default_factory=list)  # declined / not-tried attempts, newest first
+    paid: list = field(default_factory=list)  # attempts that paid, newest first (five)
     next_retry: dict = field(default_factory=dict)  # charge id → date of the next retry
     given_up: set = field(default_factory=set)  # charge ids autopay stopped trying
 
     @property
     def is_on(self) -> bool:
         return self.method is not None
+
+    def note_for(self, charge) -> str:
+        """What autopay will do (or did) about one outstanding charge, for its line."""
+        if charge.pk in self.given_up:
+            return "given_up"
+        if charge.pk in self.next_retry:
+            return "retry"
+        return "on" if self.is_on else ""
 
 
 def status_for(family, *, today: date, methods=None) -> AutopayStatus:
@@ -110,6 +119,8 @@ def status_for(family, *, today: date, methods=None) -> AutopayStatus:
         by_charge[attempt.charge_id].append(attempt)
         if attempt.status in (AttemptStatus.DECLINED, AttemptStatus.SKIPPED, AttemptStatus.ERROR):
             status.declines.append(attempt)
+        elif attempt.status == AttemptStatus.APPROVED and len(status.paid) < 5:
+            status.paid.append(attempt)
     for charge_id, tried in by_charge.items():
         tried.sort(key=lambda a: a.number)
         if tried[-1].status == AttemptStatus.APPROVED:
