@@ -304,4 +304,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.money import load_demo_money
 
     load_demo_money(demo, now=now)
+    from springboard.demo.autopay import load_demo_autopay
+
+    load_demo_autopay(demo, now=now)
     return {"demo": demo, "riverside": riverside}

@@ -99,7 +99,7 @@ def test_the_page_s_queries_do_not_grow_with_attempts(logged_in, family, org):
         autopay.collect(org, now=timezone.now())
     few = queries_for(logged_in, URL)
     with time_machine.travel(at(2027, 1, 10), tick=False):
-        for n in range(4):
+        for _n in range(4):
             charge(family, "10.00", due_date=date(2027, 2, 1), now=timezone.now())
     with time_machine.travel(at(2027, 2, 1, hour=11), tick=False):
         autopay.collect(org, now=timezone.now())
