@@ -120,6 +120,13 @@ def pay_charges(
     # card for them while this payment is at the gateway (billing/claims.py).
     with transaction.atomic():
         lock_family(organization, family)
+        # Under the lock, again: autopay may have paid them since they were read above (its
+        # claim released meanwhile). A payment under this key already (another tab) is this
+        # form's answer, whatever is owed now.
+        taken = Payment.objects.filter(organization=organization, idempotency_key=key).exists()
+        still_owed = balances.outstanding_charges(family).filter(pk__in=ids).count()
+        if not taken and still_owed != len(ids):
+            raise ChargesChanged(_("Some of those charges are already paid."))
         claims.claim(organization=organization, charge_ids=ids, key=key, now=now)
     try:
         return _pay_claimed(
