@@ -184,3 +184,34 @@ def test_the_upcoming_charges_and_the_card_autopay_will_use(org, family):
     status = autopay.status_for(family, today=date(2027, 1, 20))
     assert status.is_on and status.upcoming == [family.tuition]
     assert status.method_expires_before == DUE
+
+
+def test_a_hand_payment_is_refused_while_autopay_is_paying_the_charge(org, family):
+    """An attempt at the gateway holds a claim on the charge: the pay form says so (400) and
+    takes nothing; once the claim is released the family can pay."""
+    from springboard.billing import claims, paying
+
+    with time_machine.travel(at(2027, 2, 1), tick=False):
+        claims.claim(
+            organization=org, charge_ids=[family.tuition.pk], key="autopay-x", now=timezone.now()
+        )
+        with pytest.raises(claims.ChargeBeingPaid):
+            paying.pay_charges(
+                organization=org,
+                family=family,
+                charge_ids=[family.tuition.pk],
+                token=card_token(org, VISA),
+                seen_attempt=paying.payment_form_state(family),
+                now=timezone.now(),
+            )
+        assert SandboxCharge.objects.count() == 0
+        claims.release(organization=org, key="autopay-x", now=timezone.now())
+        paid = paying.pay_charges(
+            organization=org,
+            family=family,
+            charge_ids=[family.tuition.pk],
+            token=card_token(org, VISA),
+            seen_attempt=paying.payment_form_state(family),
+            now=timezone.now(),
+        )
+    assert paid.payment.amount == Decimal("80.00")
