@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "springboard.giftcards",
     "springboard.billing.gateways.stripe",
     "springboard.checkout",
+    "springboard.tuition",
     "springboard.portal",
     "springboard.demo",
 ]

@@ -45,6 +45,18 @@ ALLOWED = {
         "shop",
         "giftcards",
     },
+    "tuition": {
+        "core",
+        "tenancy",
+        "families",
+        "content",
+        "catalog",
+        "booking",
+        "billing",
+        "shop",
+        "giftcards",
+        "checkout",
+    },
 }
 
 

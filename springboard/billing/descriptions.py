@@ -69,6 +69,13 @@ TEXTS: dict[str, str | Promise] = {
     "party_breakdown": "%(parts)s = %(total)s",
     "party_deposit_computation": _("%(breakdown)s; deposit %(deposit)s due now"),
     "party_balance_computation": _("%(breakdown)s, less the deposit %(deposit)s; due on %(date)s"),
+    # camp deposits (the rest due before the first day)
+    "event_deposit": _("%(event)s — deposit"),
+    "event_balance": _("%(event)s — balance"),
+    "event_deposit_computation": _("%(price)s in all; deposit %(deposit)s due now"),
+    "event_balance_computation": _(
+        "%(price)s in all, less the deposit %(deposit)s; due on %(date)s"
+    ),
     # registration fee
     "fee": "%(name)s%(who)s",
     "fee_computation": _("%(amount)s %(per)s, %(how)s"),

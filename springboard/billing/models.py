@@ -20,6 +20,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from springboard.billing import descriptions
+from springboard.billing.autopay_models import (  # noqa: F401  (their own module: autopay)
+    AutopayAttempt,
+    BillingSettings,
+    ChargeClaim,
+)
 from springboard.families.models import Family, Student
 from springboard.tenancy.models import TenantModel, TenantQuerySet
 

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from springboard.billing import balances
+from springboard.billing import balances, claims
 from springboard.billing.errors import GatewayUnavailable, InvalidAmount, LedgerError, WrongFamily
 from springboard.billing.gateways.base import Gateway
 from springboard.billing.models import Allocation, Charge, Payment
@@ -36,6 +37,7 @@ from springboard.billing.services import (
     _amount,
     _check_family,
     allocate_oldest_first,
+    lock_family,
     record_payment_once,
 )
 from springboard.core.money import format_money
@@ -114,6 +116,29 @@ def pay_charges(
             _("That is more than the selected charges (%(owed)s).")
             % {"owed": format_money(owed, currency=family.organization.currency)}
         )
+    # Claim the charges (family lock, short transaction) so that autopay cannot charge the
+    # card for them while this payment is at the gateway (billing/claims.py).
+    with transaction.atomic():
+        lock_family(organization, family)
+        # Under the lock, again: autopay may have paid them since they were read above (its
+        # claim released meanwhile). A payment under this key already (another tab) is this
+        # form's answer, whatever is owed now.
+        taken = Payment.objects.filter(organization=organization, idempotency_key=key).exists()
+        still_owed = balances.outstanding_charges(family).filter(pk__in=ids).count()
+        if not taken and still_owed != len(ids):
+            raise ChargesChanged(_("Some of those charges are already paid."))
+        claims.claim(organization=organization, charge_ids=ids, key=key, now=now)
+    try:
+        return _pay_claimed(
+            organization, family, key, ordered, amount, token, now, actor, gateway, description
+        )
+    finally:
+        claims.release(organization=organization, key=key, now=now)
+
+
+def _pay_claimed(
+    organization, family, key, ordered, amount, token, now, actor, gateway, description
+) -> PaidCharges:
     try:
         payment, recorded = record_payment_once(
             organization=organization,

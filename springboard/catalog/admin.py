@@ -120,6 +120,7 @@ class EventAdmin(OrganizationScopedAdmin):
                     "capacity_per_day",
                     "price_per_day",
                     "price_whole_event",
+                    "deposit",
                     "single_days_bookable",
                     "shown_on_web",
                 ]

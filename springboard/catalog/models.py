@@ -288,6 +288,12 @@ class Event(TenantModel, AgeRange):
     price_whole_event = models.DecimalField(
         _("price for the whole event"), **MONEY, null=True, blank=True
     )
+    deposit = models.DecimalField(
+        _("deposit"),
+        **MONEY,
+        default=0,
+        help_text=_("0: paid in full at checkout. Else paid at checkout, the rest due before."),
+    )
     single_days_bookable = models.BooleanField(_("single days may be booked"), default=True)
     shown_on_web = models.BooleanField(_("shown on the web"), default=True)
 
@@ -303,6 +309,8 @@ class Event(TenantModel, AgeRange):
         super().clean()
         if self.price_per_day is None and self.price_whole_event is None:
             raise ValidationError(_("Give a price per day, for the whole event, or both."))
+        if self.deposit is not None and self.deposit < 0:
+            raise ValidationError({"deposit": _("A deposit cannot be negative.")})
         if self.single_days_bookable and self.price_per_day is None:
             raise ValidationError({"price_per_day": _("Single days need a price per day.")})
 

@@ -13,13 +13,15 @@ import calendar
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from springboard.billing import descriptions
+from springboard.billing.autopay_models import billing_settings
 from springboard.billing.descriptions import Text, amount, joined, text
 from springboard.billing.models import Charge, ChargeKind
 from springboard.catalog import schedule
@@ -161,16 +163,24 @@ def pricer(item_type: type) -> Callable[[Pricer], Pricer]:
 
 
 def quote(
-    items: Sequence[Any], *, organization, family, today: date, now: datetime, promo=None
+    items: Sequence[Any],
+    *,
+    organization,
+    family,
+    today: date,
+    now: datetime,
+    promo=None,
+    closures=None,
 ) -> Quote:
     """Price items for a family, adding the registration fee when it is due, then the
-    discounts (sibling, multi-class, the promo code given: checkout.discounts)."""
+    discounts (sibling, multi-class, the promo code given: checkout.discounts). `closures`:
+    the organization's, when the caller already has them (the billing run, once per run)."""
     context = PricingContext(
         organization=organization,
         family=family,
         today=today,
         now=now,
-        closures=schedule.closures_for(organization),
+        closures=schedule.closures_for(organization) if closures is None else closures,
     )
     lines: list[PriceLine] = []
     for index, item in enumerate(items):
@@ -221,33 +231,11 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
     rate = course.tuition
     currency = context.organization.currency
     if course.tuition_period == TuitionPeriod.MONTH:
-        first = remaining[0]
-        in_month = [day for day in meetings if (day.year, day.month) == (first.year, first.month)]
-        left = [day for day in in_month if day >= today]
-        month = descriptions.day(first, "F Y")
-        return [
-            _line(
-                kind=ChargeKind.TUITION,
-                description=Text(
-                    "tuition_month",
-                    {"course": course.name, "who": _who(item.student), "month": month},
-                ),
-                computation=Text(
-                    "tuition_month_computation",
-                    {
-                        "left": len(left),
-                        "all": len(in_month),
-                        "month": month,
-                        "rate": amount(rate, currency),
-                    },
-                ),
-                quantity=Decimal(len(left)),
-                amount=_prorated(rate, len(left), len(in_month)),
-                due_date=today,
-                student=item.student,
-                subject=course,
-            )
-        ]
+        month = first_month(course, context.closures, today=today)
+        line = month_tuition_line(
+            course, item.student, month, context, from_day=today, due_date=today
+        )
+        return [line] if line is not None else []
     term = course.term.name
     if len(remaining) < len(meetings):
         computation = Text(
@@ -280,6 +268,84 @@ def course_lines(item: CourseItem, context: PricingContext) -> list[PriceLine]:
     ]
 
 
+# --- one month of monthly tuition (checkout's first month and the monthly billing run) ---------
+@dataclass(frozen=True)
+class TuitionMonthItem:
+    """One month of a monthly class for a student (the billing run's item). `month` is the
+    month's first day; the same rule as checkout's first month prices it."""
+
+    course: Course
+    student: Any
+    month: date
+    due_date: date
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def first_month(course: Course, closures, *, today: date) -> date:
+    """The month checkout charges when enrolling on `today`: that of the first meeting on or
+    after it (enrolling after a month's last meeting: the next month). The monthly run bills
+    the months after it."""
+    first = schedule.first_meeting_on_or_after(course, closures, today)
+    if first is None:
+        raise PricingError(_("%(course)s has no meetings left.") % {"course": course.name})
+    return month_start(first)
+
+
+def month_tuition_line(
+    course: Course, student, month: date, context: PricingContext, *, from_day: date, due_date
+) -> PriceLine | None:
+    """tuition × meetings of the month on or after `from_day` / meetings in the month (days
+    within the term, closures excluded), rounded once; None when the month has no meetings
+    left (the term is over)."""
+    month = month_start(month)
+    in_month = [
+        day
+        for day in schedule.meeting_dates(course, context.closures, on_or_after=month)
+        if (day.year, day.month) == (month.year, month.month)
+    ]
+    left = [day for day in in_month if day >= from_day]
+    if not left:
+        return None
+    currency = context.organization.currency
+    label = descriptions.day(left[0], "F Y")
+    return _line(
+        kind=ChargeKind.TUITION,
+        description=Text(
+            "tuition_month", {"course": course.name, "who": _who(student), "month": label}
+        ),
+        computation=Text(
+            "tuition_month_computation",
+            {
+                "left": len(left),
+                "all": len(in_month),
+                "month": label,
+                "rate": amount(course.tuition, currency),
+            },
+        ),
+        quantity=Decimal(len(left)),
+        amount=_prorated(course.tuition, len(left), len(in_month)),
+        due_date=due_date,
+        student=student,
+        subject=course,
+    )
+
+
+@pricer(TuitionMonthItem)
+def tuition_month_lines(item: TuitionMonthItem, context: PricingContext) -> list[PriceLine]:
+    line = month_tuition_line(
+        item.course,
+        item.student,
+        item.month,
+        context,
+        from_day=month_start(item.month),
+        due_date=item.due_date,
+    )
+    return [line] if line is not None else []
+
+
 # --- events ------------------------------------------------------------------------------------
 @pricer(EventItem)
 def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
@@ -289,21 +355,21 @@ def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
         if event.price_whole_event is None:
             raise PricingError(_("%(event)s is sold by the day.") % {"event": event.name})
         days = list(event.days.all())
-        return [
-            _line(
-                kind=ChargeKind.EVENT,
-                description=Text("event_whole", {"event": event.name, "who": _who(item.student)}),
-                computation=Text(
-                    "event_whole_computation",
-                    {"count": len(days), "price": amount(event.price_whole_event, currency)},
-                ),
-                quantity=Decimal(1),
-                amount=money(event.price_whole_event),
-                due_date=context.today,
-                student=item.student,
-                subject=event,
-            )
-        ]
+        first_day = min((d.date for d in days), default=context.today)
+        line = _line(
+            kind=ChargeKind.EVENT,
+            description=Text("event_whole", {"event": event.name, "who": _who(item.student)}),
+            computation=Text(
+                "event_whole_computation",
+                {"count": len(days), "price": amount(event.price_whole_event, currency)},
+            ),
+            quantity=Decimal(1),
+            amount=money(event.price_whole_event),
+            due_date=context.today,
+            student=item.student,
+            subject=event,
+        )
+        return with_deposit(line, event.deposit, first_day, context)
     if not event.single_days_bookable or event.price_per_day is None:
         raise PricingError(_("%(event)s is sold as a whole event.") % {"event": event.name})
     days = sorted({day.pk: day for day in item.days}.values(), key=lambda day: day.date)
@@ -314,22 +380,66 @@ def event_lines(item: EventItem, context: PricingContext) -> list[PriceLine]:
     if any(day.date < context.today for day in days):
         raise PricingError(_("One of those days has passed."))
     labels = joined(", ", [descriptions.day(event_day.date, "D j M") for event_day in days])
+    line = _line(
+        kind=ChargeKind.EVENT,
+        description=Text(
+            "event_days", {"event": event.name, "who": _who(item.student), "days": labels}
+        ),
+        computation=Text(
+            "event_days_computation",
+            {"count": len(days), "price": amount(event.price_per_day, currency)},
+        ),
+        quantity=Decimal(len(days)),
+        amount=money(event.price_per_day * len(days)),
+        due_date=context.today,
+        student=item.student,
+        subject=event,
+    )
+    return with_deposit(line, event.deposit, days[0].date, context)
+
+
+def balance_due_date(organization, day: date, today: date) -> date:
+    """The rest after a deposit is due the organization's N days before (0: on the day),
+    never before today (a party within N days is paid in full at checkout)."""
+    days = billing_settings(organization).balance_due_days
+    return max(day - timedelta(days=days), today)
+
+
+def with_deposit(line: PriceLine, deposit, first_day: date, context) -> list[PriceLine]:
+    """A camp with a deposit: the deposit due now and the rest due before its first day."""
+    deposit = min(money(deposit or 0), line.amount)
+    if deposit <= 0 or deposit == line.amount:
+        return [line]
+    currency = context.organization.currency
+    due = balance_due_date(context.organization, first_day, context.today)
+    price, kept = amount(line.amount, currency), amount(deposit, currency)
+    what = {"text": line.description_text.key, "args": dict(line.description_text.args)}
     return [
-        _line(
-            kind=ChargeKind.EVENT,
-            description=Text(
-                "event_days", {"event": event.name, "who": _who(item.student), "days": labels}
-            ),
+        replace(
+            line,
+            description=Text("event_deposit", {"event": what}).render(),
+            description_text=Text("event_deposit", {"event": what}),
             computation=Text(
-                "event_days_computation",
-                {"count": len(days), "price": amount(event.price_per_day, currency)},
+                "event_deposit_computation", {"price": price, "deposit": kept}
+            ).render(),
+            computation_text=Text("event_deposit_computation", {"price": price, "deposit": kept}),
+            amount=deposit,
+        ),
+        replace(
+            line,
+            description=Text("event_balance", {"event": what}).render(),
+            description_text=Text("event_balance", {"event": what}),
+            computation=Text(
+                "event_balance_computation",
+                {"price": price, "deposit": kept, "date": descriptions.day(due, "D j M Y")},
+            ).render(),
+            computation_text=Text(
+                "event_balance_computation",
+                {"price": price, "deposit": kept, "date": descriptions.day(due, "D j M Y")},
             ),
-            quantity=Decimal(len(days)),
-            amount=money(event.price_per_day * len(days)),
-            due_date=context.today,
-            student=item.student,
-            subject=event,
-        )
+            amount=line.amount - deposit,
+            due_date=due,
+        ),
     ]
 
 
@@ -366,6 +476,13 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
     when = descriptions.day(party_date, "D j M Y")
     deposit = min(money(package.deposit), total)
     rest = total - deposit
+    # Without a deposit the whole price is due on the party date; with one, the rest is due
+    # the organization's N days before it (docs/billing.md, "Deposits").
+    rest_due = (
+        balance_due_date(context.organization, party_date, context.today)
+        if deposit > 0
+        else max(party_date, context.today)
+    )
     name = text("party", package=package.name, who=_who(item.student), date=when)
     lines = []
     if deposit > 0:
@@ -391,11 +508,15 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
                 description=Text("party_balance", {"party": name}),
                 computation=Text(
                     "party_balance_computation",
-                    {"breakdown": breakdown, "deposit": amount(deposit, currency), "date": when},
+                    {
+                        "breakdown": breakdown,
+                        "deposit": amount(deposit, currency),
+                        "date": descriptions.day(rest_due, "D j M Y"),
+                    },
                 ),
                 quantity=Decimal(1),
                 amount=rest,
-                due_date=max(party_date, context.today),
+                due_date=rest_due,
                 student=item.student,
                 subject=package,
             )
@@ -469,9 +590,17 @@ def fee_is_due(schedule_row: FeeSchedule, *, family, student, now: datetime) -> 
     )
     if schedule_row.applies == FeeApplies.PER_STUDENT:
         earlier = earlier.filter(student=student)
-    if schedule_row.frequency == FeeFrequency.YEARLY:
-        earlier = earlier.filter(created_at__gt=_a_year_before(now))
-    return not earlier.exists()
+    last = earlier.aggregate(last=Max("created_at"))["last"]
+    return fee_due_after(schedule_row, last, now=now)
+
+
+def fee_due_after(schedule_row: FeeSchedule, last_posted: datetime | None, *, now) -> bool:
+    """The fee rule on the latest counting fee charge (None: never charged): "once" is due
+    only if never charged, "every 12 months" also once the last one is a year old. The
+    billing run reads the latest charges of every family in one query and asks this."""
+    if last_posted is None:
+        return True
+    return schedule_row.frequency == FeeFrequency.YEARLY and last_posted <= _a_year_before(now)
 
 
 def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> list[PriceLine]:
@@ -486,25 +615,28 @@ def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> lis
         for student in targets:
             if not fee_is_due(row, family=context.family, student=student, now=context.now):
                 continue
-            how = "every_12_months" if row.frequency == FeeFrequency.YEARLY else "once"
-            per = "per_student" if student is not None else "per_family"
-            lines.append(
-                _line(
-                    kind=ChargeKind.REGISTRATION_FEE,
-                    description=Text("fee", {"name": row.name, "who": _who(student)}),
-                    computation=Text(
-                        "fee_computation",
-                        {
-                            "amount": amount(row.amount, context.organization.currency),
-                            "per": text(per),
-                            "how": text(how),
-                        },
-                    ),
-                    quantity=Decimal(1),
-                    amount=money(row.amount),
-                    due_date=context.today,
-                    student=student,
-                    subject=row,
-                )
-            )
+            lines.append(fee_line(row, student, context, due_date=context.today))
     return lines
+
+
+def fee_line(row: FeeSchedule, student, context: PricingContext, *, due_date: date) -> PriceLine:
+    """One registration fee (at checkout, and on its anniversary in the billing run)."""
+    how = "every_12_months" if row.frequency == FeeFrequency.YEARLY else "once"
+    per = "per_student" if student is not None else "per_family"
+    return _line(
+        kind=ChargeKind.REGISTRATION_FEE,
+        description=Text("fee", {"name": row.name, "who": _who(student)}),
+        computation=Text(
+            "fee_computation",
+            {
+                "amount": amount(row.amount, context.organization.currency),
+                "per": text(per),
+                "how": text(how),
+            },
+        ),
+        quantity=Decimal(1),
+        amount=money(row.amount),
+        due_date=due_date,
+        student=student,
+        subject=row,
+    )

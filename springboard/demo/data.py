@@ -313,4 +313,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.giftcards import load_demo_gift_cards
 
     load_demo_gift_cards(demo)
+    from springboard.demo.autopay import load_demo_autopay
+
+    load_demo_autopay(demo, now=now)
     return {"demo": demo, "riverside": riverside}

@@ -225,10 +225,14 @@ def checkout(request):
             return HttpResponseRedirect(portal_url(request, "order_detail", posted.pk))
         return _refuse(request, posted, error.message)
     new_method = request.POST.get("method") in {"card", "echeck"}
-    if new_method and pay_request.token and request.POST.get("save_method"):
+    use_for_autopay = bool(request.POST.get("autopay"))
+    if new_method and pay_request.token and (request.POST.get("save_method") or use_for_autopay):
         try:  # saved only once it paid: a declined card is not kept
             save_payment_method(
-                organization=request.organization, family=request.family, token=pay_request.token
+                organization=request.organization,
+                family=request.family,
+                token=pay_request.token,
+                autopay=use_for_autopay,
             )
         except LedgerError:
             messages.warning(request, _("The card or account could not be saved."))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from springboard.billing import balances, history, paying, payment_methods, services
+from springboard.billing import autopay, balances, history, paying, payment_methods, services
 from springboard.billing.errors import LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
@@ -133,6 +133,12 @@ def _payments_page(request, *, status: int = 200, pay_error: str = "", credit_er
     pay_with = request.GET.get("with", "")
     if pay_with not in ("card", "echeck"):
         pay_with = "saved" if methods else "card"
+    autopay_status = autopay.status_for(
+        family, today=autopay.local_today(request.organization, request.now), methods=methods
+    )
+    for charge in charges:  # what autopay does about each line (billing/autopay.py)
+        charge.autopay_note = autopay_status.note_for(charge)
+        charge.next_retry = autopay_status.next_retry.get(charge.pk)
     return render(
         request,
         "portal/payments/payments.html",
@@ -146,6 +152,7 @@ def _payments_page(request, *, status: int = 200, pay_error: str = "", credit_er
             "gateway": get_gateway(request.organization).client_config(),
             "pay_error": pay_error,
             "credit_error": credit_error,
+            "autopay": autopay_status,
         },
         status=status,
     )
