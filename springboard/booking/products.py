@@ -48,8 +48,10 @@ def add_product(
     lock: bool = True,
     after_read: Hook = None,
 ) -> CartItem:
-    """Hold `quantity` units of `variant` at `location` for the family."""
-    ensure_can_book(family)
+    """Hold `quantity` units of `variant` at `location` for the family (a visitor's guest
+    family too: ProShop is open to visitors, docs/shop.md)."""
+    if not family.is_guest:
+        ensure_can_book(family)
     organization = family.organization
     product = variant.product
     if variant.organization_id != organization.pk or location.organization_id != organization.pk:

@@ -110,8 +110,9 @@ def find_promo_code(typed: str, *, family, today: date) -> PromoCode:
 
 
 def _promo_applies(promo: PromoCode, line) -> bool:
-    # Never a discount line, the sales tax (charged on the price as it stands) or an eGift
-    # Card (money itself: 10% off a card would be 10% of free money).
+    # Never a discount line, the sales tax (added after the discounts, on what is paid:
+    # pricing.sales_tax_lines) or an eGift Card (money itself: 10% off a card would be 10%
+    # of free money).
     if line.kind in (DISCOUNT, ChargeKind.TAX, ChargeKind.GIFT_CARD):
         return False
     subject = line.subject

@@ -192,6 +192,7 @@ def quote(
     lines.extend(registration_fee_lines(items, context))
     # --- discounts: the one hook (checkout/discounts.py; the same for every caller) ---
     lines = discounts.apply_discounts(lines, context=context, promo=promo)
+    lines = sales_tax_lines(lines, context)  # after the discounts: tax on what is paid
     return Quote(lines=tuple(lines), today=today)
 
 
@@ -527,8 +528,8 @@ def party_lines(item: PartyItem, context: PricingContext) -> list[PriceLine]:
 # --- ProShop ---------------------------------------------------------------------------------
 @pricer(ProductItem)
 def product_lines(item: ProductItem, context: PricingContext) -> list[PriceLine]:
-    """The units × the variant's price, and a sales-tax line when the product is taxable
-    (its own rate or the organization's), each rounded half-up (docs/shop.md)."""
+    """The units × the variant's price, rounded half-up (docs/shop.md); its sales tax is
+    added by `sales_tax_lines` once the discounts are known."""
     variant, product = item.variant, item.variant.product
     if not item.quantity >= 1:
         raise PricingError(_("Choose a quantity of at least 1."))
@@ -546,7 +547,7 @@ def product_lines(item: ProductItem, context: PricingContext) -> list[PriceLine]
         )
     else:
         computation = Text("product_computation", args)
-    lines = [
+    return [
         _line(
             kind=ChargeKind.PRODUCT,
             description=Text("product", {"product": product.title, "variant": variant.label}),
@@ -557,23 +558,53 @@ def product_lines(item: ProductItem, context: PricingContext) -> list[PriceLine]
             subject=product,
         )
     ]
-    rate = tax_rate(product)
-    if rate > 0:
-        lines.append(
+
+
+def sales_tax_lines(lines: Sequence[PriceLine], context: PricingContext) -> list[PriceLine]:
+    """The lines with a sales-tax line after each taxable product line and its discount
+    lines: the product's rate (its own or the organization's) of what is paid for it, the
+    line's amount less its discounts, rounded half-up. The one place tax is computed; a
+    promo code never reduces the tax line itself (checkout.discounts)."""
+    net = {i: line.amount for i, line in enumerate(lines) if line.kind == ChargeKind.PRODUCT}
+    if not net:
+        return list(lines)
+    last = {i: i for i in net}  # the tax line goes after the line's last discount line
+    for i, line in enumerate(lines):
+        if line.kind == discounts.DISCOUNT and line.discount_of in net:
+            net[line.discount_of] += line.amount
+            last[line.discount_of] = i
+    currency = context.organization.currency
+    after: dict[int, list[PriceLine]] = {}
+    for i, paid in net.items():
+        product = lines[i].subject
+        rate = tax_rate(product)
+        tax = money(paid * rate / 100)
+        if tax <= 0:
+            continue
+        after.setdefault(last[i], []).append(
             _line(
                 kind=ChargeKind.TAX,
                 description=Text("sales_tax", {"product": product.title}),
                 computation=Text(
                     "sales_tax_computation",
-                    {"rate": f"{rate.normalize():f}", "amount": amount(subtotal, currency)},
+                    {"rate": f"{rate.normalize():f}", "amount": amount(paid, currency)},
                 ),
                 quantity=Decimal(1),
-                amount=money(subtotal * rate / 100),
+                amount=tax,
                 due_date=context.today,
                 subject=product,
+                item=lines[i].item,
             )
         )
-    return lines
+    result: list[PriceLine] = []
+    moved: dict[int, int] = {}  # old index → new (a discount line names its line by index)
+    for i, line in enumerate(lines):
+        moved[i] = len(result)
+        if line.discount_of is not None:
+            line = replace(line, discount_of=moved[line.discount_of])
+        result.append(line)
+        result.extend(after.get(i, ()))
+    return result
 
 
 # --- registration fee --------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from springboard.core.money import format_money
 from springboard.giftcards.amounts import credited
 from springboard.giftcards.models import MAX_MESSAGE_LENGTH
-from springboard.portal.account_forms import EmailField, PhoneField, PortalFormMixin
+from springboard.portal.account_forms import EmailField, PortalFormMixin
+from springboard.portal.guest_forms import buyer_fields
 
 OTHER = "other"
 
@@ -66,14 +67,7 @@ class GiftCardForm(PortalFormMixin, forms.Form):
         self.fields["message"].validators.append(forms.CharField(max_length=limit).validators[0])
         self.fields["message"].help_text = _("At most %(count)s characters.") % {"count": limit}
         if visitor:
-            self.fields["buyer_name"] = forms.CharField(label=_("Your name"), max_length=120)
-            self.fields["buyer_email"] = EmailField(
-                label=_("Your email"), help_text=_("Your receipt goes here.")
-            )
-            self.fields["buyer_phone"] = PhoneField(label=_("Your phone"))
-            for name in ("buyer_name", "buyer_email", "buyer_phone"):
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} form-control".strip()
+            self.fields.update(buyer_fields())
 
     def clean(self):
         data = super().clean()

@@ -31,3 +31,8 @@ def start_guest(request, *, name: str, email: str, phone: str) -> Family:
     )
     request.session[_key(request.organization)] = family.pk
     return family
+
+
+def forget_guest(request) -> None:
+    """The session no longer names a guest family (its row was rolled back with what failed)."""
+    request.session.pop(_key(request.organization), None)

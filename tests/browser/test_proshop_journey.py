@@ -88,3 +88,49 @@ def test_the_demo_family_buys_a_leotard_in_size_m_on_a_phone(phone, live_server)
     page.goto("/demo/account/")
     expect(page.get_by_test_id("purchase")).to_contain_text("Ready to pick up at Main Street")
     phone.check_page()
+
+
+def test_a_visitor_buys_a_leotard_without_an_account_on_a_phone(phone, live_server):
+    """Visitor checkout (issue 12, item 8): name, email and phone on the product page, then
+    the same cart and checkout; the receipt goes to the email given."""
+    from springboard.families.models import Family
+    from springboard.shop.models import Product
+
+    data.load(now=timezone.now())
+    page = phone.page
+    page.set_default_timeout(10_000)
+    page.clock.install(time=timezone.now())
+    leotard = Product.objects.get(title="Team leotard")
+    page.goto(f"/demo/proshop/{leotard.pk}/")
+    expect(page.get_by_test_id("visitor-details")).to_be_visible()
+    phone.check_page()
+    page.get_by_label(re.compile(r"^M\b")).check()
+    page.get_by_label("Your name").fill("Pat Visitor")
+    page.get_by_label("Your email").fill("pat.visitor@example.com")
+    page.get_by_label("Your phone").fill("312 555 0142")
+    page.get_by_test_id("add-product").click()
+
+    expect(page).to_have_url(re.compile(r"/demo/cart/$"))
+    expect(page.get_by_test_id("cart-item")).to_contain_text("Team leotard")
+    phone.check_page()
+    page.get_by_test_id("checkout").click()
+    expect(page).to_have_url(re.compile(r"/demo/cart/checkout/$"))
+    phone.check_page()
+    for box in page.locator('input[name="policy"]').all():
+        box.check()
+    page.get_by_label("Card number").fill(VISA)
+    page.get_by_label("Expiry month (MM)").fill("12")
+    page.get_by_label("Expiry year (YY)").fill("30")
+    page.get_by_label("Security code").fill("123")
+    page.get_by_test_id("pay").click()
+
+    expect(page).to_have_url(re.compile(r"/demo/orders/\d+/$"))
+    expect(page.get_by_test_id("order-status")).to_contain_text("Paid")
+    expect(page.get_by_test_id("order-lines")).to_contain_text("Team leotard — M")
+    phone.check_page()
+    guest = Family.objects.get(is_guest=True)
+    assert Order.objects.get(family=guest).status == OrderStatus.CONFIRMED
+    receipts = [m for m in mail.outbox if m.to == ["pat.visitor@example.com"]]
+    assert len(receipts) == 1 and "Team leotard — M" in receipts[0].body
+    page.goto("/demo/account/")
+    expect(page).to_have_url(re.compile(r"/demo/login/"))  # no family page for a visitor

@@ -221,3 +221,37 @@ def test_checkout_shows_the_sibling_discount_and_posts_net_charges(
         page = logged_in.get(url).content.decode()
         assert page.count('data-testid="discount-line"') == 1, url
         assert "Sibling discount — Leo: −$10.00" in page
+
+
+def test_sibling_and_multi_class_rules_never_touch_products_or_gift_cards(org, household, kids):
+    """Rules are for class tuition only: a leotard and an eGift Card in the same quote as two
+    siblings' classes keep their price (and the leotard's tax stays on its full price)."""
+    from springboard.checkout.gift_cards import GiftCardItem
+    from springboard.checkout.pricing import ProductItem
+    from springboard.giftcards.models import GiftCardPurchase
+    from tests.shop import factories as shop
+
+    sibling(org, value="50")
+    multi_class(org, value="100", value_type=DiscountValue.PERCENT)
+    shop.tax(org, "10")
+    leotard = shop.product(org, title="Leotard", price="40.00")
+    card = GiftCardPurchase(
+        organization=org, amount=D("50.00"), value=D("50.00"), recipient_name="Sam"
+    )
+    course = catalog.course(org, tuition=D("100.00"))
+    items = [
+        ProductItem(shop.variant(leotard), 1, org.location_set.order_by("pk").first()),
+        CourseItem(course, kids[0]),
+        GiftCardItem(purchase=card),
+        CourseItem(course, kids[1]),
+    ]
+    result = price(org, household, items)
+    assert amounts(result) == [
+        ("product", D("40.00")),
+        ("tax", D("4.00")),
+        ("tuition", D("100.00")),
+        ("gift_card", D("50.00")),
+        ("tuition", D("100.00")),
+        ("discount", D("-50.00")),  # the second child's class only
+    ]
+    assert result.lines[5].discount_of == 4

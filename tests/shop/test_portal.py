@@ -143,12 +143,13 @@ def test_a_forged_id_is_a_404(logged_in, leotard, value):
     assert response.status_code == 404
 
 
-def test_a_visitor_is_asked_to_log_in(leotard):
+def test_a_visitor_is_asked_who_is_buying_or_to_log_in(leotard):
+    """Visitor checkout (tests/shop/test_visitor_checkout.py): no account needed."""
     visitor = Client()
     page = visitor.get(f"/acme/proshop/{leotard.pk}/").content.decode()
-    assert "Log in to buy" in page
-    response = _add(visitor, leotard, shop.variant(leotard))
-    assert response.status_code == 302 and "/acme/login/" in response["Location"]
+    assert 'data-testid="visitor-details"' in page and "Or log in" in page
+    response = _add(visitor, leotard, shop.variant(leotard))  # no name, email or phone
+    assert response.status_code == 400
     assert not CartItem.objects.exists()
 
 

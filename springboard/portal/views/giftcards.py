@@ -20,6 +20,7 @@ from springboard.giftcards import ratelimits
 from springboard.giftcards import services as giftcards
 from springboard.giftcards.amounts import credited, parse_plain_amount
 from springboard.portal.giftcard_forms import CodeForm, GiftCardForm
+from springboard.portal.guest_forms import buyer_details
 from springboard.portal.guests import guest_family, start_guest
 from springboard.portal.views.accounts import too_many_requests
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
@@ -68,12 +69,7 @@ def egift_cards(request):
                 organization=request.organization, choice=choice, now=request.now
             )
             if visitor:
-                family = start_guest(
-                    request,
-                    name=data["buyer_name"],
-                    email=data["buyer_email"],
-                    phone=data["buyer_phone"],
-                )
+                family = start_guest(request, **buyer_details(data))
             giftcards.add_to_cart(family=family, choice=choice, now=request.now)
         except BookingError as error:
             form.add_error(None, error.message)
