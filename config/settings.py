@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "springboard.shop",
     "springboard.giftcards",
     "springboard.checkout",
+    "springboard.waitingroom",
     "springboard.portal",
     "springboard.demo",
 ]

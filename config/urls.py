@@ -14,6 +14,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The built-in sandbox gateway ("sandbox" is a reserved account name: no portal clashes).
     path("sandbox/", include("springboard.billing.gateways.sandbox.urls")),
+    # The waiting page's cache-only refresh, outside /<account>/: no organization, session or
+    # family lookup before it (docs/booking.md, "Waiting room").
+    path("waiting-room/", include("springboard.waitingroom.urls")),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
 if settings.SERVE_MEDIA:
