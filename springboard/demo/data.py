@@ -313,4 +313,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.giftcards import load_demo_gift_cards
 
     load_demo_gift_cards(demo)
+    from springboard.demo.waitingroom import load_demo_waiting_room
+
+    load_demo_waiting_room(demo, now=now)
     return {"demo": demo, "riverside": riverside}
