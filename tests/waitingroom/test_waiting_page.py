@@ -198,3 +198,18 @@ def test_a_tampered_ticket_is_a_404(clock, room, course, logged_in):
     url = status_url(waiting_page(logged_in, course))
     assert logged_in.get(url[:-3] + "xyz/").status_code in (404,)
     assert cache.get("nothing") is None
+
+
+def test_hammering_the_waiting_page_is_rate_limited_and_keeps_the_place(
+    clock, room, course, logged_in
+):
+    first = waiting_page(logged_in, course)
+    answers = [waiting_page(logged_in, course) for _ in range(60)]
+    assert [a.status_code for a in answers[:59]] == [200] * 59
+    assert answers[59].status_code == 429
+    assert answers[59]["Retry-After"]
+    # The same arrival number throughout: coming back keeps the place.
+    numbers = {
+        passes.read_ticket(status_url(page).split("/")[-2]).number for page in (first, answers[58])
+    }
+    assert numbers == {1}
