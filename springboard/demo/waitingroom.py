@@ -2,6 +2,7 @@
 ten minutes after the demo is loaded, behind the waiting room, so a newcomer can watch the room
 fill and admit. Idempotent like the rest of the demo: created on the day's first load only."""
 
+import zoneinfo
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -66,3 +67,21 @@ def load_demo_waiting_room(organization: Organization, *, now: datetime) -> Term
         defaults={"admissions_per_minute": DEMO_ADMISSIONS_PER_MINUTE, "pass_minutes": 20},
     )
     return term
+
+
+def opening_line(organization: Organization) -> str:
+    """For load_demo's output: when the demo's registration night opens, and where to watch."""
+    term = (
+        Term.objects.for_organization(organization)
+        .filter(name__startswith=TERM_PREFIX)
+        .order_by("-enrollment_opens_at")
+        .first()
+    )
+    if term is None:
+        return ""
+    zone = zoneinfo.ZoneInfo(organization.time_zone)
+    opens = term.enrollment_opens_at.astimezone(zone)
+    return (
+        f"registration night: {term.name} opens at {opens:%H:%M} ({zone.key}) behind the "
+        f"waiting room — open a Swim Team class at /{organization.account_name}/booking/classes/"
+    )
