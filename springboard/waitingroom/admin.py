@@ -16,10 +16,6 @@ class WaitingRoomAdmin(OrganizationScopedAdmin):
     list_display = ["organization", "is_on", "admissions_per_minute", "pass_minutes"]
     readonly_fields = ["who_is_waiting"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.publish(obj)
-
     @admin.display(description=_("who is waiting"))
     def who_is_waiting(self, obj):
         if obj is None or obj.pk is None:

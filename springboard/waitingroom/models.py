@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from springboard.tenancy.models import TenantModel
+from springboard.waitingroom import published
 
 # Families admitted a minute. docs/performance.md: on 2 cores a booking costs ~200 ms of
 # server CPU over ~11 requests, so two cores could never exceed ~600 bookings a minute, and
@@ -50,3 +51,13 @@ class WaitingRoom(TenantModel):
 
     def __str__(self) -> str:
         return str(_("Waiting room"))
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        published.publish(self.organization_id, self)
+
+    def delete(self, *args, **kwargs):
+        organization_id = self.organization_id
+        result = super().delete(*args, **kwargs)
+        published.publish(organization_id, None)
+        return result

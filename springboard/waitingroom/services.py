@@ -3,28 +3,18 @@ settings the cache-only status endpoint reads. Every function takes `now`."""
 
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
-
 from springboard.catalog.models import Term
+from springboard.waitingroom import published
 from springboard.waitingroom.models import WaitingRoom
-from springboard.waitingroom.rules import PREFIX, Rush
+from springboard.waitingroom.rules import Rush
 
 
-def settings_key(organization_id: int) -> str:
-    return f"{PREFIX}:settings:{organization_id}"
-
-
-def publish(room: WaitingRoom) -> None:
-    """What the status endpoint needs without the database: the switch and the pace."""
-    cache.set(
-        settings_key(room.organization_id),
-        {"on": room.is_on, "rate": room.admissions_per_minute, "pass": room.pass_minutes},
-        24 * 3600,
-    )
-
-
-def published(organization_id: int) -> dict | None:
-    return cache.get(settings_key(organization_id))
+def room_settings(organization) -> dict:
+    """The published settings (no query when cached)."""
+    value = published.published(organization.pk)
+    if value is None:
+        value = published.publish(organization.pk, room_of(organization))
+    return value
 
 
 def room_of(organization) -> WaitingRoom | None:
@@ -47,20 +37,31 @@ def rush_of(room: WaitingRoom, opens_at: datetime) -> Rush:
 
 
 def rush_for_term(organization, term: Term, *, now: datetime) -> Rush | None:
-    """The opening a booking of this term waits for now; None when there is no gate."""
-    room = room_of(organization)
-    if room is None or not room.is_on or not in_rush(room, term.enrollment_opens_at, now=now):
+    """The opening a booking of this term waits for now; None when there is no gate.
+    Reads the published settings: no query once they are in the cache."""
+    room = room_settings(organization)
+    if not room["on"]:
         return None
-    return rush_of(room, term.enrollment_opens_at)
+    opens_at = term.enrollment_opens_at
+    before = opens_at - timedelta(minutes=room["before"])
+    if not before <= now < opens_at + timedelta(minutes=room["after"]):
+        return None
+    return Rush(
+        organization_id=organization.pk,
+        opens_at=opens_at,
+        admissions_per_minute=room["rate"],
+        pass_minutes=room["pass"],
+        rush_minutes=room["after"],
+    )
 
 
 def current_rush(organization, *, now: datetime, term_id: int | None = None):
     """(room, rush, terms) of the opening in its window now (the given term's, else the
     soonest); (room, None, []) when there is none or the room is off."""
     room = room_of(organization)
+    published.publish(organization.pk, room)
     if room is None:
         return None, None, []
-    publish(room)
     if not room.is_on:
         return room, None, []
     window_start = now - timedelta(minutes=room.rush_minutes)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from springboard.core.clock import request_now
-from springboard.waitingroom import passes, rules, services
+from springboard.waitingroom import passes, published, rules
 from springboard.waitingroom.messages import status_text
 from springboard.waitingroom.ratelimit import wait_seconds
 
@@ -28,9 +28,9 @@ def status(request, ticket: str):
     if found is None:
         raise Http404("No such ticket")
     rush, number = found.rush, found.number
-    settings = services.published(rush.organization_id)
+    settings = published.published(rush.organization_id)
     if settings is not None:
-        if not settings["on"]:
+        if not settings["on"]:  # switched off or deleted
             return JsonResponse({"state": "off"})
         rush = rules.Rush(
             organization_id=rush.organization_id,

@@ -213,3 +213,22 @@ def test_hammering_the_waiting_page_is_rate_limited_and_keeps_the_place(
         passes.read_ticket(status_url(page).split("/")[-2]).number for page in (first, answers[58])
     }
     assert numbers == {1}
+
+
+def test_the_gate_reads_the_settings_from_the_cache(
+    clock, org, room, course, django_assert_num_queries
+):
+    from springboard.waitingroom import services
+
+    with django_assert_num_queries(0):  # published when the room was saved
+        assert services.rush_for_term(org, course.term, now=OPENS) is not None
+    room.is_on = False
+    room.save()
+    with django_assert_num_queries(0):
+        assert services.rush_for_term(org, course.term, now=OPENS) is None
+    room.delete()
+    cache.clear()
+    with django_assert_num_queries(1):  # a miss reads the row once, then publishes
+        assert services.rush_for_term(org, course.term, now=OPENS) is None
+    with django_assert_num_queries(0):
+        assert services.rush_for_term(org, course.term, now=OPENS) is None
