@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "springboard.billing.gateways.stripe",
     "springboard.checkout",
     "springboard.tuition",
+    "springboard.waitingroom",
     "springboard.portal",
     "springboard.demo",
 ]

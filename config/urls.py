@@ -19,6 +19,9 @@ urlpatterns = [
         stripe_webhooks.webhook,
         name="stripe_webhook",
     ),
+    # The waiting page's cache-only refresh, outside /<account>/: no organization, session or
+    # family lookup before it (docs/booking.md, "Waiting room").
+    path("waiting-room/", include("springboard.waitingroom.urls")),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
 if settings.DEBUG or settings.TESTING or settings.ALLOW_SANDBOX_GATEWAY:

@@ -24,6 +24,8 @@ ALLOWED = {
     "shop": {"core", "tenancy", "families", "content", "catalog"},
     "booking": {"core", "tenancy", "families", "content", "catalog", "shop"},
     "billing": {"core", "tenancy", "families", "content", "catalog"},
+    # The waiting room (docs/booking.md) knows terms; portal gates booking with it.
+    "waitingroom": {"core", "tenancy", "families", "content", "catalog"},
     "giftcards": {
         "core",
         "tenancy",

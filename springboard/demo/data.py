@@ -316,4 +316,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.autopay import load_demo_autopay
 
     load_demo_autopay(demo, now=now)
+    from springboard.demo.waitingroom import load_demo_waiting_room
+
+    load_demo_waiting_room(demo, now=now)
     return {"demo": demo, "riverside": riverside}

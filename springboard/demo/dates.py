@@ -164,8 +164,14 @@ def loaded_on(organization) -> date | None:
     """The day the demo in the database was loaded: its newest term's registration opened
     the day before (None when the organization has no terms yet)."""
     from springboard.catalog.models import Term
+    from springboard.demo.waitingroom import TERM_PREFIX  # its term opens after the load
 
-    term = Term.objects.for_organization(organization).order_by("-enrollment_opens_at").first()
+    term = (
+        Term.objects.for_organization(organization)
+        .exclude(name__startswith=TERM_PREFIX)
+        .order_by("-enrollment_opens_at")
+        .first()
+    )
     if term is None:
         return None
     return local_today(term.enrollment_opens_at, organization.time_zone) + timedelta(days=1)

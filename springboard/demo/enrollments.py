@@ -8,6 +8,7 @@ from datetime import datetime
 from springboard.booking.models import Enrollment, WaitlistEntry
 from springboard.catalog.models import Course
 from springboard.demo.dates import born, local_today
+from springboard.demo.waitingroom import TERM_PREFIX as WAITING_ROOM_TERM
 from springboard.families.models import Family, Student
 from springboard.tenancy.models import Organization
 
@@ -69,7 +70,12 @@ def load_demo_enrollments(organization: Organization, *, now: datetime) -> None:
     """Every 6th class full (two neighbours waiting), every "nearly full" one (capacity 2)
     with one seat left, in both terms."""
     students = _neighbours(organization, now)
-    courses = Course.objects.for_organization(organization).filter(capacity__gt=0).order_by("pk")
+    courses = (
+        Course.objects.for_organization(organization)
+        .filter(capacity__gt=0)
+        .exclude(term__name__startswith=WAITING_ROOM_TERM)  # registration night: all open
+        .order_by("pk")
+    )
     for index, course in enumerate(courses):
         if course.capacity == 2:
             _fill(course, students, 1, now)

@@ -14,6 +14,7 @@ from springboard.portal.views import (
     payments,
     policies,
     shop,
+    waitingroom,
 )
 
 app_name = "portal"
@@ -51,6 +52,7 @@ urlpatterns += [
     path("waitlist/join/", cart.join_waitlist, name="waitlist_join"),
     path("waitlist/leave/", cart.leave_waitlist, name="waitlist_leave"),
     path("waitlist/offers/<str:token>/", cart.claim_offer, name="claim_offer"),
+    path("waiting-room/", waitingroom.waiting_room, name="waiting_room"),
 ]
 
 # Family accounts (issue 3).

@@ -23,6 +23,7 @@ RESERVED_ACCOUNT_NAMES = {
     "media",
     "sandbox",
     "gateways",
+    "waiting-room",
     "accounts",
     "health",
     "favicon.ico",

@@ -83,7 +83,7 @@ def test_the_demo_has_full_and_nearly_full_classes_from_enrollments():
 
 
 DEMO_APPS = {"tenancy", "families", "content", "catalog", "booking", "billing", "checkout"}
-DEMO_APPS |= {"sandbox_gateway", "auth"}
+DEMO_APPS |= {"sandbox_gateway", "auth", "waitingroom"}
 
 
 def _counts():

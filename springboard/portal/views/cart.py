@@ -23,6 +23,7 @@ from springboard.catalog.models import Course, Event, EventDay, PartySlot
 from springboard.checkout.services import cart_discounts, open_order
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.models import Student
+from springboard.portal import waiting
 from springboard.portal.guests import guest_family
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
 
@@ -147,6 +148,8 @@ def add_course(request):
         pk=parse_id(request.POST.get("course")),
     )
     back = portal_url(request, "course_detail", course.pk)
+    if (to_waiting_room := waiting.gate(request, course, back=back)) is not None:
+        return to_waiting_room
     students = _students(request, request.POST.getlist("student"))
     try:
         items = services.add_course(
@@ -337,8 +340,9 @@ def course_booking_context(request, course, *, today, closures) -> dict:
     family = getattr(request, "family", None)
     # The one openings rule (families waiting come first), as the badge and the cart apply it.
     full = course_openings(course, now=request.now).full
+    waiting_room_url = waiting.notice(request, course)
     if family is None:
-        return {"booking_students": [], "booking_full": full}
+        return {"booking_students": [], "booking_full": full, "waiting_room_url": waiting_room_url}
     rows = [
         (student, check_student(course, student, today=today, now=request.now, closures=closures))
         for student in family.students.filter(is_active=True)
@@ -346,6 +350,7 @@ def course_booking_context(request, course, *, today, closures) -> dict:
     return {
         "booking_students": rows,
         "booking_full": full,
+        "waiting_room_url": waiting_room_url,
         # Arriving from Find the Right Class for one student: that student is ticked.
         "booking_preselected": request.GET.get("first_name", "")[:80],
     }

@@ -5,6 +5,7 @@ from django_scopes import scopes_disabled
 from springboard.core import clock
 from springboard.demo import data
 from springboard.demo.reset import empty_database, stale_demo
+from springboard.demo.waitingroom import opening_line
 
 
 class Command(BaseCommand):
@@ -56,3 +57,5 @@ class Command(BaseCommand):
         organizations = data.load(now=now)
         for organization in organizations.values():
             self.stdout.write(f"loaded /{organization.account_name}/ — {organization.name}")
+        if line := opening_line(organizations["demo"]):
+            self.stdout.write(line)

@@ -1,0 +1,194 @@
+"""Admission to an opening: who waits, in which order, and who may book now.
+
+All state lives in Django's default cache (Redis with CACHE_URL, so every worker shares it;
+local memory in the demo and the tests), written only with the cache's atomic operations
+(`add` writes only a missing key, `incr` counts up in one step), so two workers never hand
+out the same arrival number, draw two lotteries or issue two passes for one ticket. Nothing
+here touches the database, and nothing reads the clock: every function takes `now`.
+
+An opening (a `Rush`) is one organization's registration opening moment; terms of the
+organization opening at the same moment share it.
+- A family that arrives takes an arrival number (1, 2, 3...).
+- At the opening the lottery is drawn once: the arrivals before it get their places in a
+  random order (`secrets.SystemRandom`); later arrivals come behind them in arrival order.
+- Every `BATCH_SECONDS` from the opening, the next places are admitted at the set rate.
+- An admitted family gets one pass for its ticket, valid `pass_minutes`; once it has expired
+  the ticket is spent and the family joins again at the back (never admitted twice).
+"""
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache
+
+BATCH_SECONDS = 10
+PREFIX = "waitingroom"
+
+
+@dataclass(frozen=True)
+class Rush:
+    organization_id: int
+    opens_at: datetime
+    admissions_per_minute: int
+    pass_minutes: int
+    rush_minutes: int = 60
+
+    @property
+    def key(self) -> str:
+        return f"{self.organization_id}:{int(self.opens_at.timestamp())}"
+
+    @property
+    def batch_size(self) -> int:
+        return max(1, math.ceil(self.admissions_per_minute * BATCH_SECONDS / 60))
+
+    def cache_key(self, *parts) -> str:
+        return ":".join([PREFIX, self.key, *map(str, parts)])
+
+    def keep_seconds(self, now: datetime) -> int:
+        """How long the opening's state is kept: past the rush and its last pass."""
+        end = self.opens_at + timedelta(minutes=self.rush_minutes + self.pass_minutes + 60)
+        return max(60, int((end - now).total_seconds()))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an arrival stands at `now`."""
+
+    number: int
+    opens_in: int  # seconds until the opening (0 once open)
+    drawn: bool  # the lottery has been drawn (the opening has passed)
+    place: int | None  # 1 = first in line; None until the lottery is drawn
+    ahead: int | None  # families still waiting in front
+    wait_seconds: int | None  # until this family is admitted
+    admitted: bool
+
+
+def admitted_count(rush: Rush, *, now: datetime) -> int:
+    """Places admitted by `now`: one batch at the opening, one more every BATCH_SECONDS."""
+    if now < rush.opens_at:
+        return 0
+    batches = int((now - rush.opens_at).total_seconds() // BATCH_SECONDS) + 1
+    return batches * rush.batch_size
+
+
+def draw(rush: Rush, *, now: datetime) -> dict:
+    """The lottery among everyone who arrived before the opening, drawn once (the first
+    worker's `add` wins; the others read its draw)."""
+    key = rush.cache_key("draw")
+    drawn = cache.get(key)
+    if drawn is not None:
+        return drawn
+    early = cache.get(rush.cache_key("arrivals")) or 0
+    order = list(range(1, early + 1))
+    secrets.SystemRandom().shuffle(order)
+    places = [0] * early
+    for place, number in enumerate(order):
+        places[number - 1] = place
+    cache.add(key, {"early": early, "places": places}, rush.keep_seconds(now))
+    return cache.get(key)
+
+
+def join(rush: Rush, *, waiter: str, now: datetime, family: str = "") -> int:
+    """The waiter's arrival number: its own if it has one, else the next."""
+    ticket_key = rush.cache_key("ticket", waiter)
+    current = cache.get(ticket_key)
+    if current is not None and not is_spent(rush, current, now=now):
+        return current
+    if now >= rush.opens_at:
+        draw(rush, now=now)  # drawn before this late arrival counts, so it is not in it
+    keep = rush.keep_seconds(now)
+    counter = rush.cache_key("arrivals")
+    cache.add(counter, 0, keep)
+    number = cache.incr(counter)
+    if current is not None:
+        cache.set(ticket_key, number, keep)  # a spent ticket is replaced: back of the line
+    elif not cache.add(ticket_key, number, keep):
+        return cache.get(ticket_key)  # the same waiter twice at once: one number wins
+    cache.set(
+        rush.cache_key("arrival", number),
+        {"waiter": waiter, "family": family, "at": now.isoformat(), "early": now < rush.opens_at},
+        keep,
+    )
+    return number
+
+
+def place_of(rush: Rush, number: int, *, now: datetime) -> int | None:
+    """0-based place in line; None before the lottery is drawn."""
+    if now < rush.opens_at:
+        return None
+    drawn = draw(rush, now=now)
+    if number <= drawn["early"]:
+        return drawn["places"][number - 1]
+    return number - 1
+
+
+def standing(rush: Rush, number: int, *, now: datetime) -> Standing:
+    opens_in = max(0, math.ceil((rush.opens_at - now).total_seconds()))
+    place = place_of(rush, number, now=now)
+    if place is None:
+        return Standing(number, opens_in, False, None, None, None, False)
+    admitted = admitted_count(rush, now=now)
+    batch_at = rush.opens_at + timedelta(seconds=(place // rush.batch_size) * BATCH_SECONDS)
+    wait = max(0, math.ceil((batch_at - now).total_seconds()))
+    ahead = max(0, place - admitted)
+    return Standing(number, opens_in, True, place + 1, ahead, wait, place < admitted)
+
+
+def pass_expiry(rush: Rush, number: int, *, now: datetime) -> datetime | None:
+    """The ticket's pass expiry, issued once at its first ask after admission; None while
+    the ticket is not admitted."""
+    if not standing(rush, number, now=now).admitted:
+        return None
+    key = rush.cache_key("pass", number)
+    expires = now + timedelta(minutes=rush.pass_minutes)
+    cache.add(key, expires.timestamp(), rush.keep_seconds(now))
+    return datetime.fromtimestamp(cache.get(key), tz=UTC)
+
+
+def is_spent(rush: Rush, number: int, *, now: datetime) -> bool:
+    """The ticket's pass was issued and has expired: it admits nobody again."""
+    issued = cache.get(rush.cache_key("pass", number))
+    return issued is not None and now.timestamp() >= issued
+
+
+@dataclass(frozen=True)
+class Arrival:
+    number: int
+    family: str
+    arrived_at: str
+    early: bool
+    place: int | None
+    state: str  # "waiting", "admitted", "spent"
+
+
+def overview(rush: Rush, *, now: datetime, limit: int = 500) -> tuple[dict, list[Arrival]]:
+    """For staff: counts, and the arrivals in line order (at most `limit`)."""
+    total = cache.get(rush.cache_key("arrivals")) or 0
+    numbers = list(range(1, min(total, limit) + 1))
+    records = cache.get_many([rush.cache_key("arrival", n) for n in numbers])
+    passes = cache.get_many([rush.cache_key("pass", n) for n in numbers])
+    admitted = admitted_count(rush, now=now)
+    rows = []
+    for number in numbers:
+        record = records.get(rush.cache_key("arrival", number))
+        if record is None:
+            continue
+        place = place_of(rush, number, now=now)
+        issued = passes.get(rush.cache_key("pass", number))
+        if issued is not None and now.timestamp() >= issued:
+            state = "spent"
+        elif place is not None and place < admitted:
+            state = "admitted"
+        else:
+            state = "waiting"
+        rows.append(Arrival(number, record["family"], record["at"], record["early"], place, state))
+    rows.sort(key=lambda row: (row.place is None, row.place or 0, row.number))
+    counts = {
+        "arrived": total,
+        "waiting": sum(row.state == "waiting" for row in rows),
+        "admitted": sum(row.state == "admitted" for row in rows),
+        "spent": sum(row.state == "spent" for row in rows),
+    }
+    return counts, rows

@@ -1,0 +1,77 @@
+/* The waiting room (docs/booking.md, "Waiting room"): asks the cache-only status URL where
+   this family stands, every few seconds (with jitter, so thousands of pages do not ask at the
+   same instant), and writes the answer into the page's live region only when it changed, so
+   a screen reader hears each change once. Admitted, switched off or a spent pass: the page
+   reloads, and the server (not this script) issues the pass. The countdown itself is
+   countdown.js's. No animation here; the pulse in waitingroom.css stops under
+   prefers-reduced-motion. */
+(function () {
+  "use strict";
+
+  var room = document.querySelector("[data-status-url]");
+  if (!room) {
+    return;
+  }
+  var statusUrl = room.getAttribute("data-status-url");
+  var live = room.querySelector("[role=status]");
+  var countdown = room.querySelector("[data-expires-at]");
+
+  function delay(seconds) {
+    return (seconds + Math.random() * 2) * 1000;
+  }
+
+  function untilOpening() {
+    if (!countdown) {
+      return 0;
+    }
+    var opens = Date.parse(countdown.getAttribute("data-expires-at"));
+    var serverNow = Date.parse(countdown.getAttribute("data-server-now"));
+    var left = (opens - serverNow) / 1000 - (Date.now() - loadedAt) / 1000;
+    return Math.max(0, left);
+  }
+
+  var loadedAt = Date.now();
+
+  function schedule(seconds) {
+    window.setTimeout(ask, delay(seconds));
+  }
+
+  function ask() {
+    fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 429) {
+          schedule(parseInt(response.headers.get("Retry-After") || "10", 10));
+          return null;
+        }
+        if (!response.ok) {
+          schedule(15);
+          return null;
+        }
+        return response.json();
+      })
+      .then(function (answer) {
+        if (!answer) {
+          return;
+        }
+        var state = answer.state;
+        if (state === "admitted" || state === "off" || state === "spent") {
+          window.location.reload();
+          return;
+        }
+        if (answer.message && live.textContent.trim() !== answer.message) {
+          live.textContent = answer.message;
+        }
+        if (state === "before") {
+          // Ask again just after the opening, or in 15 seconds if that is sooner.
+          schedule(Math.min(15, untilOpening()));
+        } else {
+          schedule(5);
+        }
+      })
+      .catch(function () {
+        schedule(15);
+      });
+  }
+
+  schedule(room.getAttribute("data-state") === "before" ? Math.min(15, untilOpening()) : 5);
+})();

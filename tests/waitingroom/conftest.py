@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+import pytest
+
+from springboard.waitingroom.models import WaitingRoom
+from tests.booking.conftest import NOW, make_family
+from tests.catalog import factories as catalog
+
+OPENS = NOW + timedelta(minutes=10)
+
+
+@pytest.fixture
+def clock():
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def room(org):
+    return WaitingRoom.objects.create(organization=org, admissions_per_minute=60, pass_minutes=20)
+
+
+@pytest.fixture
+def course(org):
+    term = catalog.term(org, name="Winter", enrollment_opens_at=OPENS)
+    return catalog.course(org, term=term, name="Tadpoles", capacity=10)
+
+
+@pytest.fixture
+def family(org):
+    return make_family(org)
+
+
+@pytest.fixture
+def logged_in(client, family):
+    client.force_login(family[0].guardians.get().user)
+    return client
