@@ -265,3 +265,12 @@ def test_another_familys_or_organizations_enrollment_is_a_404(client, org, other
         assert client.get("/acme/account/enrollments/x/drop/").status_code == 404
     assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.ACTIVE
     assert not ChargeVoid.objects.exists()
+
+
+def test_coming_up_lists_the_meetings_until_the_drop_takes_effect(org, enrolled):
+    from springboard.portal.coming_up import coming_up
+
+    family, enrollment = enrolled
+    _drop(enrollment, family, at(2027, 1, 20))
+    days = [u.starts_at.date() for u in coming_up(family, now=at(2027, 1, 20), days=20)]
+    assert days == [date(2027, 1, 25)]  # not 1 February
