@@ -28,11 +28,11 @@ from django.utils.translation import gettext as _
 
 from springboard.billing import balances, services
 from springboard.billing.errors import AlreadyVoided
-from springboard.billing.models import Allocation, Charge, ChargeKind, Refund
+from springboard.billing.models import Allocation, Charge, ChargeKind, PaymentMethodKind, Refund
 from springboard.booking import drops
 from springboard.booking.models import Enrollment, EnrollmentStatus, UnusedMonth
 from springboard.catalog import schedule
-from springboard.catalog.models import Course
+from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
 
 CENT = Decimal("0.01")
@@ -81,6 +81,8 @@ def quote(plan: drops.DropPlan) -> DropMoney:
     course = enrollment.course
     closures = schedule.closures_for(enrollment.organization, location_ids=[course.location_id])
     money = DropMoney(plan=plan, credited=plan.rules.unused_month == UnusedMonth.CREDIT)
+    if course.tuition_period != TuitionPeriod.MONTH:
+        return money  # a term paid up front: not prorated by a drop (yet)
     voided_ids = set(Charge.objects.filter(void__isnull=False).values_list("pk", flat=True))
     for charge in enrollment_charges(enrollment).select_related("subject_type"):
         if charge.pk in voided_ids:
@@ -179,7 +181,10 @@ def staff_drop(
     if not refund_to_payment:
         return []  # the voids freed the money into the family's credit
     refunds = []
-    for payment in family.payments.filter(pk__in=list(paid_for(enrollment))).order_by("pk"):
+    paid_by = family.payments.filter(pk__in=list(paid_for(enrollment))).exclude(
+        method=PaymentMethodKind.CREDIT_ADJUSTMENT  # paid from credit: it stays credit
+    )
+    for payment in paid_by.order_by("pk"):
         key = refund_key(enrollment, payment.pk)
         existing = Refund.objects.filter(organization=organization, idempotency_key=key).first()
         if existing is not None:
