@@ -137,3 +137,39 @@ def test_another_organizations_staff_cannot_drop_it(
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert not Refund.objects.exists() and not ChargeVoid.objects.exists()
+
+
+def test_a_crash_after_the_gateway_refunded_is_completed_once_by_submitting_again(
+    org, enrolled, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The Refund row (the intent) is posted before the gateway call: a crash after the
+    gateway answered leaves it without an outcome; the next submission replays its key, the
+    gateway answers the same refund, and there is still one refund and one gateway refund."""
+    from springboard.billing.gateways.sandbox.gateway import SandboxGateway
+    from springboard.tuition import drops
+
+    _family, enrollment = enrolled
+    answer = SandboxGateway.refund
+
+    def answers_then_crashes(self, **kwargs):
+        answer(self, **kwargs)
+        raise RuntimeError("the process died before recording the answer")
+
+    monkeypatch.setattr(SandboxGateway, "refund", answers_then_crashes)
+    common = {
+        "organization": org,
+        "enrollment": enrollment,
+        "refund_to_payment": True,
+        "now": at(2027, 2, 3),
+        "actor": None,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            drops.staff_drop(**common)
+        assert Refund.objects.count() == 1 and not RefundOutcome.objects.exists()
+        monkeypatch.undo()
+        enrollment.refresh_from_db()
+        drops.staff_drop(**{**common, "enrollment": enrollment})
+    assert [r.amount for r in Refund.objects.all()] == [Decimal("40.00")]
+    assert RefundOutcome.objects.filter(succeeded=True).count() == 1
+    assert SandboxRefund.objects.count() == 1
