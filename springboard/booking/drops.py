@@ -11,6 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from springboard.booking import waitlist
@@ -82,19 +83,19 @@ def effective_on(course: Course, rules: DropRules, closures, *, today: date) -> 
                 "It is too late to drop this class online: it ends before a drop would take "
                 "effect (%(day)s)."
             )
-            % {"day": day.isoformat()}
+            % {"day": date_format(day, "DATE_FORMAT")}
         )
     return day
 
 
-def plan_drop(enrollment: Enrollment, *, family, now: datetime, staff: bool = False) -> DropPlan:
+def plan_drop(enrollment: Enrollment, *, family, now: datetime) -> DropPlan:
     """What a drop asked for at `now` would do; raises a DropError when it may not be."""
     if enrollment.student.family_id != family.pk:
         raise NotDroppable(_("That is not your family's enrollment."))
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise NotDroppable(_("This class is already dropped."))
     rules = drop_rules(family.organization)
-    if not staff and (not rules.online or rules.approval == DropApproval.REQUEST):
+    if not rules.online or rules.approval == DropApproval.REQUEST:
         raise DropsOffline(_("To drop this class, please contact us; it cannot be done online."))
     course = enrollment.course
     zone = schedule.location_zone(course)
