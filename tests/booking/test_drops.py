@@ -274,3 +274,25 @@ def test_coming_up_lists_the_meetings_until_the_drop_takes_effect(org, enrolled)
     _drop(enrollment, family, at(2027, 1, 20))
     days = [u.starts_at.date() for u in coming_up(family, now=at(2027, 1, 20), days=20)]
     assert days == [date(2027, 1, 25)]  # not 1 February
+
+
+# --- the rules in the admin ------------------------------------------------------------------
+def test_only_owners_change_the_drop_rules_and_only_their_own(client, org, other_org):
+    from springboard.tenancy.models import StaffRole
+    from tests import factories
+
+    add = "/admin/booking/droprules/add/"
+    client.force_login(factories.staff_user(org, StaffRole.STAFF))
+    assert client.get(add).status_code == 403
+    client.force_login(factories.staff_user(org, StaffRole.OWNER))
+    fields = {"online": "on", "approval": "automatic", "notice": "days", "unused_month": "credit"}
+    refused = client.post(add, {**fields, "organization": org.pk, "notice_days": "400"})
+    assert refused.status_code == 200 and not DropRules.objects.exists()  # at most 60 days
+    assert (
+        client.post(add, {**fields, "organization": org.pk, "notice_days": "7"}).status_code == 302
+    )
+    rules = DropRules.objects.get()
+    assert (rules.organization, rules.notice_days, rules.unused_month) == (org, 7, "credit")
+    client.force_login(factories.staff_user(other_org, StaffRole.OWNER))
+    assert client.get(f"/admin/booking/droprules/{rules.pk}/change/").status_code in (302, 404)
+    assert "Acme" not in client.get("/admin/booking/droprules/").content.decode()
