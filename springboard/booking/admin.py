@@ -4,12 +4,13 @@ from django.contrib import admin
 
 from springboard.booking.models import (
     CartItem,
+    DropRules,
     Enrollment,
     EventRegistration,
     PartyBooking,
     WaitlistEntry,
 )
-from springboard.tenancy.admin_scoping import OrganizationScopedAdmin
+from springboard.tenancy.admin_scoping import OWNERS, OrganizationScopedAdmin
 
 
 @admin.register(CartItem)
@@ -21,9 +22,20 @@ class CartItemAdmin(OrganizationScopedAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(OrganizationScopedAdmin):
-    list_display = ["student", "course", "status", "created_at"]
+    list_display = ["student", "course", "status", "created_at", "ends_at"]
     list_filter = ["status"]
     autocomplete_fields = ["student", "course"]
+    readonly_fields = ["dropped_at", "ends_at"]
+    actions: list = []  # tuition.admin adds "drop and refund" (it may import billing)
+
+
+@admin.register(DropRules)
+class DropRulesAdmin(OrganizationScopedAdmin):
+    """How families drop a class online (docs/booking.md, "Drops"); owners edit."""
+
+    list_display = ["organization", "online", "approval", "notice", "notice_days", "unused_month"]
+    fields = ["organization", "online", "approval", "notice", "notice_days", "unused_month"]
+    edit_roles = OWNERS
 
 
 @admin.register(EventRegistration)

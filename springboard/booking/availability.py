@@ -1,7 +1,8 @@
 """The places booking takes, registered in springboard.catalog.availability's registries.
 
 Each function returns a Subquery counting, for `OuterRef("pk")`, the places taken now:
-- courses: unexpired holds + active enrollments + outstanding (unexpired) waitlist offers;
+- courses: unexpired holds + enrollments holding their place (a drop frees it when it
+  takes effect) + outstanding (unexpired) waitlist offers;
   and, promised rather than taken, the families waiting (COURSE_PLACES_PROMISED);
 - event days: unexpired holds of the day + active registrations;
 - party slots: unexpired holds + active bookings.
@@ -42,7 +43,7 @@ def course_holds(now: datetime):
 
 
 def course_enrollments(now: datetime):
-    return _count(Enrollment.objects.filter(course=OuterRef("pk"), status="active"), "course")
+    return _count(Enrollment.objects.filter(course=OuterRef("pk")).holding_place(now), "course")
 
 
 def course_offers(now: datetime):

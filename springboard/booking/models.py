@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -172,8 +173,23 @@ class EnrollmentStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class EnrollmentQuerySet(TenantQuerySet):
+    def holding_place(self, at: datetime):
+        """What still takes its seat (and is billed) at `at`: the one rule (docs/booking.md,
+        "Drops"). Active, or dropped with an end still ahead of `at`."""
+        return self.filter(
+            models.Q(status=EnrollmentStatus.ACTIVE)
+            | models.Q(status=EnrollmentStatus.DROPPED, ends_at__gt=at)
+        )
+
+
 class Enrollment(TenantModel):
-    """A student's place in a course (checkout creates them; the demo and staff may too)."""
+    """A student's place in a course (checkout creates them; the demo and staff may too).
+
+    A drop sets `status = dropped` at once and `ends_at` to when it takes effect: until then
+    the enrollment keeps its seat and is billed (`holding_place`), after it, not."""
+
+    objects = EnrollmentQuerySet.as_manager()
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
@@ -181,6 +197,10 @@ class Enrollment(TenantModel):
         _("status"), max_length=10, choices=EnrollmentStatus.choices, default="active"
     )
     created_at = models.DateTimeField(_("created"))
+    dropped_at = models.DateTimeField(_("dropped"), null=True, blank=True)
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("A drop takes effect at this moment.")
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -195,6 +215,12 @@ class Enrollment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.course}"
+
+    def holds_place_at(self, at: datetime) -> bool:
+        """`EnrollmentQuerySet.holding_place` for one row already read."""
+        if self.status == EnrollmentStatus.ACTIVE:
+            return True
+        return self.ends_at is not None and self.ends_at > at
 
 
 class EventRegistration(TenantModel):
@@ -282,3 +308,62 @@ class WaitlistEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.course} ({self.get_status_display()})"
+
+
+class DropNotice(models.TextChoices):
+    MONTH_END = "month_end", _("At the end of the current month")
+    DAYS_BEFORE_MEETING = "days", _("N days before the next meeting")
+
+
+class DropApproval(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic")
+    REQUEST = "request", _("A request staff approve (not built yet: families are told to ask)")
+
+
+class UnusedMonth(models.TextChoices):
+    KEEP = "keep", _("Kept")
+    CREDIT = "credit", _("Credited to the family's account")
+
+
+class DropRules(TenantModel):
+    """How families drop a class online (docs/booking.md, "Drops"); one row per
+    organization, the defaults when it has none (`drop_rules`)."""
+
+    organization = models.OneToOneField(
+        "tenancy.Organization",
+        on_delete=models.CASCADE,
+        related_name="drop_rules",
+        verbose_name=_("organization"),
+    )
+    online = models.BooleanField(_("families may drop online"), default=True)
+    approval = models.CharField(
+        _("a drop is"), max_length=10, choices=DropApproval.choices, default="automatic"
+    )
+    notice = models.CharField(
+        _("a drop takes effect"), max_length=10, choices=DropNotice.choices, default="month_end"
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice (days before a meeting)"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("With “N days before the next meeting”: meetings closer than this stay."),
+    )
+    unused_month = models.CharField(
+        _("the current month's unused part is"),
+        max_length=10,
+        choices=UnusedMonth.choices,
+        default="keep",
+    )
+
+    class Meta:
+        verbose_name = _("drop rules")
+        verbose_name_plural = _("drop rules")
+
+    def __str__(self) -> str:
+        return str(_("Drop rules"))
+
+
+def drop_rules(organization) -> DropRules:
+    """The organization's rules, or the defaults (unsaved) when it has none."""
+    found = DropRules.objects.filter(organization=organization).first()
+    return found or DropRules(organization=organization)

@@ -67,7 +67,7 @@ def ensure_own_student(family, student) -> None:
 
 def course_conflicts(student, course, now) -> str | None:
     """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
-    if Enrollment.objects.filter(student=student, course=course, status="active").exists():
+    if Enrollment.objects.filter(student=student, course=course).holding_place(now).exists():
         return _("%(name)s is already enrolled in %(course)s.")
     kept = (
         CartItem.objects.filter(student=student, course=course)

@@ -44,9 +44,10 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
     enrollments = list(
         Enrollment.objects.filter(
             student__family=family,
-            status=EnrollmentStatus.ACTIVE,
             course__term__end_date__gte=(now - timedelta(days=1)).date(),
-        ).select_related("student", "course__location", "course__term")
+        )
+        .holding_place(now)  # a drop ahead: its meetings until then
+        .select_related("student", "course__location", "course__term")
     )
     registrations = list(
         EventRegistration.objects.filter(
@@ -72,7 +73,7 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
         zone = zoneinfo.ZoneInfo(course.location.time_zone)
         local_today = now.astimezone(zone).date()
         for starts, ends in meetings(course, closures, on_or_after=local_today):
-            if starts >= until:
+            if starts >= until or (enrollment.ends_at and starts >= enrollment.ends_at):
                 break
             if ends <= now:
                 continue

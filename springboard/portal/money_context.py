@@ -28,6 +28,7 @@ def enrollments_by_student(family, *, today) -> list[dict]:
         entry = students.setdefault(
             row.student_id, {"student": row.student, "current": [], "past": []}
         )
-        current = row.status == "active" and row.course.term.end_date >= today
+        ending = row.ends_at is not None and row.ends_at.date() > today  # a drop ahead
+        current = (row.status == "active" or ending) and row.course.term.end_date >= today
         entry["current" if current else "past"].append(row)
     return list(students.values())

@@ -5,6 +5,7 @@ from springboard.portal.views import (
     booking,
     cart,
     checkout,
+    drops,
     giftcards,
     home,
     live,
@@ -91,6 +92,7 @@ urlpatterns += [
         name="emergency_contact_edit",
     ),
     path("account/join/", my_account.join_family, name="join_family"),
+    path("account/enrollments/<int:enrollment_id>/drop/", drops.drop, name="enrollment_drop"),
     path("live/", live.live, name="live"),
 ]
 

@@ -112,3 +112,60 @@ class BillingRunAdmin(OrganizationScopedAdmin):
             "plans": plans,
         }
         return TemplateResponse(request, "admin/tuition/billingrun/preview.html", context)
+
+
+# --- staff "drop and refund" on the enrollments' list (docs/booking.md, "Drops") ------------
+def _staff_drop(modeladmin, request, queryset, *, refund_to_payment: bool) -> None:
+    from springboard.billing.errors import LedgerError
+    from springboard.booking.locking import BookingError
+    from springboard.tuition import drops
+
+    now = request_now(request)
+    allowed = set(organization_ids(request, ALL_ROLES))  # staff refund, as in billing's admin
+    for enrollment in queryset.select_related("organization", "student__family", "course"):
+        if not request.user.is_superuser and enrollment.organization_id not in allowed:
+            messages.error(request, gettext("You may not drop %(e)s.") % {"e": enrollment})
+            continue
+        try:
+            refunds = drops.staff_drop(
+                organization=enrollment.organization,
+                enrollment=enrollment,
+                refund_to_payment=refund_to_payment,
+                now=now,
+                actor=request.user,
+            )
+        except (LedgerError, BookingError) as error:
+            messages.error(request, f"{enrollment}: {error}")
+            continue
+        if refund_to_payment:
+            total = sum((r.amount for r in refunds), 0)
+            messages.success(
+                request,
+                gettext("%(e)s dropped; %(amount)s refunded to the original payment.")
+                % {"e": enrollment, "amount": total},
+            )
+        else:
+            messages.success(
+                request,
+                gettext("%(e)s dropped; what was paid for it is now the family's credit.")
+                % {"e": enrollment},
+            )
+
+
+@admin.action(description=_("Drop now and refund to the original payment"))
+def drop_and_refund(modeladmin, request, queryset):
+    _staff_drop(modeladmin, request, queryset, refund_to_payment=True)
+
+
+@admin.action(description=_("Drop now and keep what was paid as credit"))
+def drop_and_credit(modeladmin, request, queryset):
+    _staff_drop(modeladmin, request, queryset, refund_to_payment=False)
+
+
+def _add_drop_actions() -> None:
+    from springboard.booking.admin import EnrollmentAdmin
+
+    EnrollmentAdmin.actions = [*EnrollmentAdmin.actions, drop_and_refund, drop_and_credit]
+
+
+_add_drop_actions()

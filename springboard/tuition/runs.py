@@ -9,7 +9,8 @@ checkout's first month), plus the yearly registration fee on its anniversary.
   day bills the next month. Charges are due on that month's first day.
 - Checkout charges the first month (the month of the first meeting on or after the day of
   enrolling: `pricing.first_month`); the run bills only months after it. A dropped enrollment
-  is not billed; a month without meetings of the course's term (the term is over) neither.
+  is not billed for a month its drop took effect by (`_enrollments`); a month without
+  meetings of the course's term (the term is over) neither.
 - Idempotent by construction: every charge's key is `tuition-enrollment-<id>-<YYYY-MM>` (a
   fee: `fee-<schedule>-family-<id>-student-<id|0>-<YYYY-MM>`) and the ledger has a unique
   constraint on it. A run locks its organization's row (NO KEY UPDATE: inserts of rows that
@@ -23,7 +24,7 @@ checkout's first month), plus the yearly registration fee on its anniversary.
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,7 +34,7 @@ from django.utils import timezone
 from springboard.billing.autopay_models import billing_settings
 from springboard.billing.bulk import NewCharge, post_charges, posted_keys
 from springboard.billing.models import Charge, ChargeKind
-from springboard.booking.models import Enrollment, EnrollmentStatus
+from springboard.booking.models import Enrollment
 from springboard.catalog import schedule
 from springboard.catalog.models import TuitionPeriod
 from springboard.checkout import discounts, pricing
@@ -115,17 +116,27 @@ def fee_key(schedule_id: int, family_id: int, student_id: int | None, period: da
 
 
 def _enrollments(organization, period: date) -> list[Enrollment]:
-    return list(
+    """Enrollments still holding their place when the month starts (local midnight of its
+    first day at the class's location): a drop taking effect by then is not billed, one
+    taking effect later is (booking's one rule, `Enrollment.holds_place_at`)."""
+    rows = (
         Enrollment.objects.filter(
             organization=organization,
-            status=EnrollmentStatus.ACTIVE,
             course__tuition_period=TuitionPeriod.MONTH,
             course__term__start_date__lt=next_month(period),
             course__term__end_date__gte=period,
         )
+        .holding_place(datetime.combine(period, time(), tzinfo=UTC) - timedelta(days=1))
         .select_related("course__term", "course__location", "student__family__organization")
         .order_by("student__family_id", "created_at", "id")
     )
+    return [
+        e
+        for e in rows
+        if e.holds_place_at(
+            datetime.combine(period, time(), tzinfo=zoneinfo.ZoneInfo(e.course.location.time_zone))
+        )
+    ]
 
 
 def _billed_after_first_month(enrollment: Enrollment, closures, period: date) -> bool:

@@ -10,7 +10,7 @@ from springboard.billing.gateways.sandbox import views as sandbox_views
 from springboard.billing.gateways.sandbox.models import SandboxToken
 from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import services
-from springboard.booking.models import CartItem, WaitlistEntry
+from springboard.booking.models import CartItem, Enrollment, WaitlistEntry
 from springboard.catalog.models import PartyAddOn
 from springboard.checkout.services import start_checkout
 from springboard.families.models import PolicyAgreement, Student, User
@@ -187,7 +187,14 @@ def world(org, clock):  # noqa: F811 (the shared fixture)
         offered_at=NOW,
         offer_expires_at=NOW + timedelta(hours=24),
     )
+    enrollment = Enrollment.objects.create(  # its Drop page (docs/booking.md, "Drops")
+        organization=org,
+        student=student,
+        course=catalog_factories.course(org, capacity=4),
+        created_at=NOW,
+    )
     ids = {
+        "enrollment_id": enrollment.pk,
         "news_id": news.pk,
         "course_id": course.pk,
         "event_id": event.pk,
