@@ -37,6 +37,8 @@ def environment() -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "SECRET_KEY": env.get("SECRET_KEY", "bench-only-" + "k" * 40),
             "DEBUG": "0",
+            # The bench pays through the sandbox gateway, as a staging site may.
+            "ALLOW_SANDBOX_GATEWAY": "1",
             "HTTPS": "0",
             "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "springboard-bench-static"),
             "PYTHONPATH": str(ROOT),

@@ -67,6 +67,18 @@ def test_production_with_an_organization_on_the_sandbox_refuses_to_start(product
         assert "acme" in result.stderr and "sandbox gateway" in result.stderr
 
 
+def test_the_wsgi_application_refuses_to_load_on_the_sandbox(production):
+    """gunicorn runs no system checks: the application itself refuses to load."""
+    tmp_path, env = production
+    refused = _manage(tmp_path, "shell", "-c", "import config.wsgi", **env)
+    assert refused.returncode != 0
+    assert "springboard.E102" in refused.stderr and "acme" in refused.stderr
+    allowed = _manage(
+        tmp_path, "shell", "-c", "import config.wsgi", ALLOW_SANDBOX_GATEWAY="1", **env
+    )
+    assert allowed.returncode == 0, allowed.stderr
+
+
 def test_a_staging_site_may_allow_the_sandbox(production):
     tmp_path, env = production
     result = _manage(tmp_path, "check", "--deploy", ALLOW_SANDBOX_GATEWAY="1", **env)

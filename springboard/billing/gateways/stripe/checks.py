@@ -80,3 +80,17 @@ def _count_organizations() -> int:
             return Organization.objects.filter(is_active=True).count()
         except DatabaseError:
             return 0
+
+
+def refuse_to_serve_on_the_sandbox() -> None:
+    """The WSGI application's own guard (config/wsgi.py): gunicorn runs no system checks, so
+    a production server would otherwise start and answer 500 at every payment page (the
+    sandbox's endpoint is not mounted). Raises with the check's messages instead."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = sandbox_refused_in_production()
+    if errors:
+        raise ImproperlyConfigured(
+            "Springboard will not serve: "
+            + " ".join(f"{error.id}: {error.msg} {error.hint}" for error in errors)
+        )
