@@ -10,16 +10,11 @@ When the cache cannot be reached the limits are skipped and the error logged (fa
 database's own limits (3 codes an hour per email, the login throttle) still hold.
 """
 
-import logging
 from dataclasses import dataclass
 
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
-
+from springboard.core import ratelimits
 from springboard.families.models import normalize_email_address
 from springboard.families.throttle import client_ip
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,13 +47,4 @@ def wait_seconds(request, action: str, *, email: str | None = None) -> int | Non
     if email and limit.per_email:
         normalized = normalize_email_address(email)
         checks.append((f"{action}:email", lambda _group, _request: normalized, limit.per_email))
-    waits = []
-    for group, key, rate in checks:
-        try:
-            usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
-        except (RedisError, OSError):
-            logger.exception("Rate limits skipped: the cache did not answer")
-            continue
-        if usage is not None and usage["should_limit"]:
-            waits.append(max(1, usage["time_left"]))
-    return max(waits) if waits else None
+    return ratelimits.wait_seconds(request, checks)

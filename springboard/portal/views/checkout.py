@@ -6,8 +6,6 @@ never reach these views: the gateway's own fields post them to the gateway and t
 carries only its token. Any field of ours that holds something like a card number is refused.
 """
 
-import logging
-
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -15,8 +13,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
 from springboard.billing import balances
 from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
@@ -31,12 +27,11 @@ from springboard.booking.models import CartItem, HoldStatus
 from springboard.checkout import gift_cards, promo_codes, services
 from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
-from springboard.core import clock
+from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
-logger = logging.getLogger(__name__)
 # Promo codes tried per family and per address (django-ratelimit's counters in the default
 # cache, like families/ratelimits.py): guessing codes is slow. Failing open, logged.
 PROMO_LIMITS = (("promo:family", "10/h"), ("promo:address", "30/h"))
@@ -243,16 +238,8 @@ def checkout(request):
 def _promo_attempts_left(request) -> bool:
     family_key = f"family-{request.family.pk}"
     keys = {"promo:family": lambda _group, _request: family_key, "promo:address": "ip"}
-    limited = False
-    for group, rate in PROMO_LIMITS:
-        try:
-            usage = get_usage(request, group=group, key=keys[group], rate=rate, increment=True)
-        except (RedisError, OSError):
-            logger.exception("Rate limits skipped: the cache did not answer")
-            continue
-        if usage is not None and usage["should_limit"]:
-            limited = True
-    return not limited
+    checks = [(group, keys[group], rate) for group, rate in PROMO_LIMITS]
+    return ratelimits.wait_seconds(request, checks) is None
 
 
 @require_POST
