@@ -11,7 +11,6 @@ the save/delete guards below refuse edits from anywhere else, the admin included
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
@@ -26,49 +25,15 @@ from springboard.billing.autopay_models import (  # noqa: F401  (their own modul
     ChargeClaim,
 )
 from springboard.families.models import Family, Student
-from springboard.tenancy.models import TenantModel, TenantQuerySet
+from springboard.tenancy.append_only import (  # noqa: F401  (the ledger's base, used here and beyond)
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    PostedRowError,
+)
+from springboard.tenancy.models import TenantModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
-
-
-class PostedRowError(Exception):
-    """Someone tried to edit or delete a posted ledger row (a programming error)."""
-
-
-class AppendOnlyQuerySet(TenantQuerySet):
-    def update(self, **kwargs):
-        raise PostedRowError("Ledger rows are never updated; post a correcting row instead.")
-
-    def delete(self):
-        raise PostedRowError("Ledger rows are never deleted; post a correcting row instead.")
-
-
-class AppendOnlyModel(TenantModel):
-    """Inserted once, never changed: save() of an existing row and delete() raise."""
-
-    created_at = models.DateTimeField(_("posted"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PostedRowError(f"A posted {self._meta.verbose_name} is never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PostedRowError(f"A posted {self._meta.verbose_name} is never deleted.")
 
 
 class ChargeKind(models.TextChoices):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from springboard.core.images import ResizedImageField
 from springboard.families.models import Family
-from springboard.tenancy.models import Location, TenantModel, TenantQuerySet
+from springboard.tenancy.append_only import AppendOnlyModel, AppendOnlyQuerySet, PostedRowError
+from springboard.tenancy.models import Location, TenantModel
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -154,8 +155,7 @@ class Variant(TenantModel):
         return self.price if self.price is not None else self.product.price
 
 
-class PostedError(Exception):
-    pass
+PostedError = PostedRowError  # what editing or deleting a stock movement raises
 
 
 class MovementKind(models.TextChoices):
@@ -165,15 +165,7 @@ class MovementKind(models.TextChoices):
     CORRECTED = "corrected", _("Corrected (count)")
 
 
-class StockMovementQuerySet(TenantQuerySet):
-    def update(self, **kwargs):
-        raise PostedError("Stock movements are never edited; post a correction.")
-
-    def delete(self):
-        raise PostedError("Stock movements are never deleted; post a correction.")
-
-
-class StockMovement(TenantModel):
+class StockMovement(AppendOnlyModel):
     """One change of the units of a variant at a location: + received/returned, − sold, ±
     corrected. Never edited or deleted; on hand is the sum of `quantity`."""
 
@@ -199,7 +191,7 @@ class StockMovement(TenantModel):
         verbose_name=_("who"),
     )
 
-    objects = StockMovementQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -208,14 +200,6 @@ class StockMovement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity:+d} · {self.variant}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PostedError("A stock movement is never edited; post a correction.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PostedError("A stock movement is never deleted; post a correction.")
 
 
 class LowStock(StockMovement):
