@@ -18,23 +18,14 @@ from springboard.checkout.services import (
     check_open,
     lock_order,
     price_items,
+    with_pricing_rows,
 )
 
 
 def _order_cart_items(order: Order) -> list[CartItem]:
     return list(
-        CartItem.objects.filter(order_item__order=order)
-        .select_related(
-            "student",
-            "course__term",
-            "course__location",
-            "event__location",
-            "party_slot__location",
-            "party_package",
-            "guest_of_honour",
-            "order_item",
-        )
-        .prefetch_related("days__event_day", "add_ons__add_on")
+        with_pricing_rows(CartItem.objects.filter(order_item__order=order))
+        .select_related("order_item")
         .order_by("added_at", "id")
     )
 

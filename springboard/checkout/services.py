@@ -120,24 +120,29 @@ def pricing_item(item: CartItem):
     )
 
 
+def with_pricing_rows(cart_items):
+    """Cart items with what pricing them reads fetched alongside (one place: the cart's holds
+    and a pending order's items are priced alike)."""
+    return cart_items.select_related(
+        "student",
+        "course__term",
+        "course__location",
+        "event__location",
+        "party_slot__location",
+        "party_package",
+        "guest_of_honour",
+        *shop_lines.RELATED,
+        "gift_card_purchase",
+    ).prefetch_related("days__event_day", "add_ons__add_on")
+
+
 def held_items(family, now: datetime) -> list[CartItem]:
     return list(
-        CartItem.objects.for_organization(family.organization)
-        .filter(family=family)
-        .holding(now)
-        .select_related(
-            "student",
-            "course__term",
-            "course__location",
-            "event__location",
-            "party_slot__location",
-            "party_package",
-            "guest_of_honour",
-            *shop_lines.RELATED,
-            "gift_card_purchase",
-        )
-        .prefetch_related("days__event_day", "add_ons__add_on")
-        .order_by("added_at", "id")
+        with_pricing_rows(
+            CartItem.objects.for_organization(family.organization)
+            .filter(family=family)
+            .holding(now)
+        ).order_by("added_at", "id")
     )
 
 
