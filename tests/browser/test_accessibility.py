@@ -95,7 +95,9 @@ def submit_empty(audit: Audit, button: str | None = None, label: str = "errors")
     )
     main = page.locator("main")
     if button is None:  # the page's main form (the one that posts)
-        main.locator("form[method=post] button:not([type=button])").locator("visible=true").first.click()
+        main.locator("form[method=post] button:not([type=button])").locator(
+            "visible=true"
+        ).first.click()
     else:
         main.get_by_role("button", name=button, exact=True).first.click()
     expect(page.locator(".invalid-feedback, .alert-danger, [role=alert]").first).to_be_visible()
@@ -302,7 +304,9 @@ def checkout_pages(audit: Audit, org) -> None:
     audit.check()
     page.get_by_label("A new card").check()
     page.get_by_test_id("pay").click()
-    expect(page.get_by_test_id("checkout-error").or_(page.locator(".invalid-feedback")).first).to_be_visible()
+    expect(
+        page.get_by_test_id("checkout-error").or_(page.locator(".invalid-feedback")).first
+    ).to_be_visible()
     audit.check("errors")
     for box in page.locator('input[name="policy"]').all():
         box.check()
