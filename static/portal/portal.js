@@ -17,17 +17,25 @@
       window.bootstrap.Modal.getOrCreateInstance(welcome).show();
     }
 
-    // Pause / play for the splash slides (WCAG 2.2.2: moving content can be paused).
-    document.querySelectorAll("[data-sb-carousel-toggle]").forEach(function (button) {
-      var target = document.querySelector(button.getAttribute("data-sb-carousel-toggle"));
-      if (!target || !window.bootstrap) { return; }
+    // The splash slides (WCAG 2.2.2 and 2.3.3): they move on by themselves unless the family
+    // asked for less motion, and Pause stops them for good. portal.js starts the cycling itself
+    // (no data-bs-ride), so Bootstrap's own controls never restart slides a family paused.
+    var lessMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    document.querySelectorAll("[data-sb-autoplay]").forEach(function (target) {
+      if (!window.bootstrap) { return; }
       var carousel = window.bootstrap.Carousel.getOrCreateInstance(target);
-      var playing = true;
-      button.addEventListener("click", function () {
-        playing = !playing;
+      var playing = !lessMotion;
+      var button = document.querySelector('[data-sb-carousel-toggle="#' + target.id + '"]');
+      function show() {
         if (playing) { carousel.cycle(); } else { carousel.pause(); }
-        button.textContent = button.getAttribute(playing ? "data-label-pause" : "data-label-play");
-      });
+        if (button) {
+          button.textContent = button.getAttribute(playing ? "data-label-pause" : "data-label-play");
+        }
+      }
+      if (button) {
+        button.addEventListener("click", function () { playing = !playing; show(); });
+      }
+      show();
     });
   });
 })();
