@@ -266,6 +266,13 @@ def family_pages(audit: Audit, org) -> None:
     # A waitlist offer's link from the email, opened with a bad token: the page says so.
     visit(audit, "/demo/waitlist/offers/not-a-token/", "bad token", status=404)
     visit(audit, f"/demo/account/emergency-contacts/{contact.pk}/")
+    # The gateway's card fields, sent empty: each says what is missing.
+    for url in ["/demo/account/payment-methods/", "/demo/account/payments/?with=card"]:
+        visit(audit, url)
+        form = page.get_by_test_id("add-method").or_(page.get_by_test_id("pay-form"))
+        form.locator("button[type=submit]").last.click()
+        expect(page.locator(".invalid-feedback:not(:empty)").first).to_be_visible()
+        audit.check("card errors")
     for url in [
         "/demo/account/contact/",
         "/demo/account/password/",
