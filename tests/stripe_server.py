@@ -6,6 +6,7 @@ To run the same tests against Stripe's test mode instead, set STRIPE_TEST_SECRET
 STRIPE_TEST_PUBLISHABLE_KEY (your own test keys): the fixture then starts nothing and the
 cards are Stripe's test PaymentMethods (`pm_card_visa`, …; docs/billing.md, "Stripe")."""
 
+import json
 import os
 import socket
 import subprocess
@@ -57,6 +58,21 @@ class StripeServer:
             }
         )
         return method.id
+
+    def authenticate(self, client_secret: str, *, success: bool = True) -> None:
+        """The family answers its bank's 3-D Secure check: what localstripe's Stripe.js
+        stand-in posts when its "Complete"/"Fail authentication" button is pressed. Stripe's
+        test mode has no API for it (its check is a page in Stripe.js's frame)."""
+        if not self.local:
+            pytest.skip("3-D Secure is answered in Stripe.js's frame in Stripe's test mode")
+        intent = client_secret.partition("_secret_")[0]
+        request = urllib.request.Request(
+            f"{self.api_base}/v1/payment_intents/{intent}/_authenticate"
+            f"?success={'true' if success else 'false'}",
+            data=json.dumps({"key": self.publishable_key, "client_secret": client_secret}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()
 
 
 def _free_port() -> int:

@@ -30,13 +30,20 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from springboard.billing import balances, claims
-from springboard.billing.errors import GatewayUnavailable, InvalidAmount, LedgerError, WrongFamily
+from springboard.billing.errors import (
+    AuthenticationRequired,
+    GatewayUnavailable,
+    InvalidAmount,
+    LedgerError,
+    WrongFamily,
+)
 from springboard.billing.gateways.base import Gateway
 from springboard.billing.models import Allocation, Charge, Payment
 from springboard.billing.services import (
     _amount,
     _check_family,
     allocate_oldest_first,
+    charge_under_way,
     lock_family,
     record_payment_once,
 )
@@ -129,11 +136,18 @@ def pay_charges(
             raise ChargesChanged(_("Some of those charges are already paid."))
         claims.claim(organization=organization, charge_ids=ids, key=key, now=now)
     try:
-        return _pay_claimed(
+        paid = _pay_claimed(
             organization, family, key, ordered, amount, token, now, actor, gateway, description
         )
-    finally:
+    except AuthenticationRequired:
+        # The family is authenticating with its bank and will send this form again: the
+        # charges stay claimed (autopay leaves them alone) until then, or CLAIM_MINUTES.
+        raise
+    except BaseException:
         claims.release(organization=organization, key=key, now=now)
+        raise
+    claims.release(organization=organization, key=key, now=now)
+    return paid
 
 
 def _pay_claimed(
@@ -150,6 +164,7 @@ def _pay_claimed(
             actor=actor,
             gateway=gateway,
             description=description or _("Payment of outstanding charges"),
+            on_session=True,
         )
     except GatewayUnavailable as error:
         # The gateway also refuses a key it is charging for another tab with another token

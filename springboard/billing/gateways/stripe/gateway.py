@@ -51,6 +51,12 @@ DECLINE_MESSAGES = {
         "The card's bank could not confirm this payment. Try again or use another card."
     ),
 }
+AUTHENTICATE = gettext_lazy(
+    "Your bank asks you to confirm this payment. Follow its steps in the window that opens."
+)
+NOT_CONFIRMED = gettext_lazy(
+    "This payment was not confirmed with your bank, so nothing was charged. Try again."
+)
 UNAVAILABLE = gettext_lazy(
     "The payment processor could not be reached. Nothing was charged; try again."
 )
@@ -67,6 +73,13 @@ def client_for(secret_key: str) -> stripe.StripeClient:
         base_addresses={"api": settings.STRIPE_API_BASE},
         max_network_retries=1,
     )
+
+
+def idempotency_header(key: str) -> str:
+    """The Idempotency-Key Stripe sees: our key, after the installation's prefix (set when
+    several databases share one Stripe account, e.g. test runs against Stripe's test mode,
+    whose keys live 24 hours and would otherwise collide: order-1-attempt-1 again)."""
+    return f"{settings.STRIPE_IDEMPOTENCY_PREFIX}{key}"
 
 
 def check_secret_key(secret_key: str) -> str:
@@ -125,9 +138,10 @@ class StripeGateway(Gateway):
         self.client = client_for(config.secret_key)
 
     # --- the browser's side -----------------------------------------------------------------
-    def client_config(self) -> dict:
+    def client_config(self, *, setup: bool = True) -> dict:
         """Stripe.js, the publishable key and a SetupIntent's client secret: the page's card
-        fields confirm it (3-D Secure included) and hand our form the PaymentMethod id."""
+        fields confirm it (3-D Secure included) and hand our form the PaymentMethod id.
+        `setup=False`: a page that takes no new card (the bank's check of a payment)."""
         config = {
             "name": self.name,
             "script": static("stripe_gateway/fields.js"),
@@ -136,6 +150,8 @@ class StripeGateway(Gateway):
             "echeck": False,
             "setup_secret": "",
         }
+        if not setup:
+            return config
         try:
             intent = self.client.v1.setup_intents.create(
                 {"usage": "off_session", "payment_method_types": ["card"]},
@@ -177,7 +193,7 @@ class StripeGateway(Gateway):
             {"email": family.email or None, "metadata": {"family": str(family.pk)}}
             if family.email
             else {"metadata": {"family": str(family.pk)}},
-            {"idempotency_key": f"customer:{self.organization.pk}:{family.pk}"},
+            {"idempotency_key": idempotency_header(f"customer:{self.organization.pk}:{family.pk}")},
         )
         try:
             with transaction.atomic():
@@ -198,7 +214,7 @@ class StripeGateway(Gateway):
                 self.client.v1.payment_methods.attach(
                     token,
                     {"customer": customer},
-                    {"idempotency_key": f"attach:{token}:{customer}"},
+                    {"idempotency_key": idempotency_header(f"attach:{token}:{customer}")},
                 )
         except stripe.StripeError as error:
             logger.info("Stripe refused to keep a card: %s", type(error).__name__)
@@ -206,8 +222,21 @@ class StripeGateway(Gateway):
         return token
 
     # --- money --------------------------------------------------------------------------------
+    def charge_under_way(self, idempotency_key: str) -> bool:
+        with scopes_disabled():
+            return StripeIntent.objects.filter(
+                organization=self.organization, idempotency_key=idempotency_key
+            ).exists()
+
     def charge(
-        self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, description: str
+        self,
+        *,
+        token: str,
+        amount: Decimal,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        on_session: bool = False,
     ) -> ChargeResult:
         cents = minor_units(amount)
         with scopes_disabled():
@@ -215,14 +244,7 @@ class StripeGateway(Gateway):
                 organization=self.organization, idempotency_key=idempotency_key
             ).first()
         if known is not None:
-            if known.payment_method != token or known.amount_minor != cents:
-                return ChargeResult(
-                    Outcome.ERROR, "", _("This key was used for a different payment.")
-                )
-            try:
-                return self._result(self.client.v1.payment_intents.retrieve(known.intent_id))
-            except stripe.StripeError:
-                return ChargeResult(Outcome.ERROR, "", str(UNAVAILABLE))
+            return self._again(known, token=token, cents=cents, on_session=on_session)
         try:
             pm = self.client.v1.payment_methods.retrieve(token)
         except stripe.InvalidRequestError:
@@ -243,13 +265,14 @@ class StripeGateway(Gateway):
         }
         customer = getattr(pm, "customer", None)
         if customer:
-            # A saved card: the family may not be there (autopay), so Stripe must not ask
-            # for authentication now; it declines with authentication_required instead.
             params["customer"] = customer
-            params["off_session"] = True
+            if not on_session:
+                # A saved card charged without the family (autopay): Stripe must not ask for
+                # authentication now; it declines with authentication_required instead.
+                params["off_session"] = True
         try:
             intent = self.client.v1.payment_intents.create(
-                params, {"idempotency_key": idempotency_key}
+                params, {"idempotency_key": idempotency_header(idempotency_key)}
             )
         except stripe.CardError as error:
             outcome, message = _decline_message(error)
@@ -272,9 +295,29 @@ class StripeGateway(Gateway):
                 )
         except IntegrityError:
             pass  # a concurrent call with the same key recorded the same intent first
-        return self._result(intent)
+        return self._result(intent, on_session=on_session)
 
-    def _result(self, intent) -> ChargeResult:
+    def _again(self, known: StripeIntent, *, token: str, cents: int, on_session: bool):
+        """The same key again: the intent it created, as Stripe has it now (after the
+        family's authentication in the browser, or a retry after no answer)."""
+        try:
+            intent = self.client.v1.payment_intents.retrieve(known.intent_id)
+        except stripe.StripeError:
+            return ChargeResult(Outcome.ERROR, "", str(UNAVAILABLE))
+        if known.payment_method == token and known.amount_minor == cents:
+            return self._result(intent, on_session=on_session)
+        if intent.status in {"succeeded", "processing"}:
+            return ChargeResult(Outcome.ERROR, "", _("This key was used for a different payment."))
+        # The family left a payment waiting for its bank and came back with another card:
+        # the waiting one is cancelled and this attempt ends declined (the next try is a new
+        # key), so nothing can be taken twice.
+        with contextlib.suppress(stripe.StripeError):
+            intent = self.client.v1.payment_intents.cancel(intent.id)
+        if intent.status == "succeeded":  # it was authenticated just before the cancel
+            return ChargeResult(Outcome.ERROR, "", _("This key was used for a different payment."))
+        return ChargeResult(Outcome.DECLINED, intent.id, str(NOT_CONFIRMED))
+
+    def _result(self, intent, *, on_session: bool = False) -> ChargeResult:
         status = intent.status
         if status == "succeeded":
             return ChargeResult(Outcome.APPROVED, intent.id, "")
@@ -283,13 +326,23 @@ class StripeGateway(Gateway):
                 Outcome.ERROR, "", _("The payment is still processing; look again shortly.")
             )
         if status == "requires_action":
-            # Authentication is confirmed with the card fields (SetupIntent); a payment that
-            # still asks for it is not taken.
+            if on_session and intent.client_secret:
+                # The family is at the page: Stripe.js runs the bank's check with the
+                # client secret, then the same form asks again (docs/billing.md, "3-D Secure").
+                return ChargeResult(
+                    Outcome.REQUIRES_ACTION,
+                    intent.id,
+                    str(AUTHENTICATE),
+                    client_secret=intent.client_secret,
+                )
+            # Nobody there to authenticate (autopay): the payment is not taken.
             with contextlib.suppress(stripe.StripeError):
                 self.client.v1.payment_intents.cancel(intent.id)
             return ChargeResult(
                 Outcome.DECLINED, intent.id, str(DECLINE_MESSAGES["authentication_required"])
             )
+        if status == "canceled":
+            return ChargeResult(Outcome.DECLINED, intent.id, str(NOT_CONFIRMED))
         error = intent.to_dict().get("last_payment_error") or {}
         code = (error.get("decline_code") or error.get("code") or "") if error else ""
         outcome = Outcome.INSUFFICIENT_FUNDS if code == "insufficient_funds" else Outcome.DECLINED
@@ -310,7 +363,7 @@ class StripeGateway(Gateway):
                     "amount": minor_units(amount),
                     "metadata": {"springboard_key": idempotency_key},
                 },
-                {"idempotency_key": idempotency_key},
+                {"idempotency_key": idempotency_header(idempotency_key)},
             )
         except (stripe.InvalidRequestError, stripe.CardError) as error:
             return RefundResult(False, "", getattr(error, "user_message", None) or str(error)[:150])
