@@ -43,7 +43,6 @@ from springboard.billing.services import (
     _amount,
     _check_family,
     allocate_oldest_first,
-    charge_under_way,
     lock_family,
     record_payment_once,
 )
