@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 from springboard.billing import paying
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError
+from springboard.billing.gateways.stripe.gateway import ours
 from springboard.billing.gateways.stripe.models import (
     GatewayKind,
     GatewaySettings,
@@ -95,6 +96,8 @@ def _payment_succeeded(organization, intent: dict, now: datetime) -> str:
     ledger_key = key.removeprefix("payment:")
     if not key.startswith("payment:") or not intent.get("id"):
         return "not a payment of ours"
+    if not ours(intent.get("metadata")):
+        return "another installation's payment"  # one Stripe account, several databases
     recorded = Payment.objects.filter(
         organization=organization, idempotency_key=ledger_key, status=PaymentStatus.SUCCEEDED
     ).exists()
@@ -195,6 +198,8 @@ def _charge_refunded(organization, charge: dict, now: datetime) -> str:
     done = 0
     for made in (charge.get("refunds") or {}).get("data") or []:
         key = (made.get("metadata") or {}).get("springboard_key", "")
+        if not ours(made.get("metadata")):
+            continue
         row = Refund.objects.filter(
             organization=organization, idempotency_key=key.removeprefix("refund:")
         ).first()

@@ -28,14 +28,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 SECRET = re.compile(r'data-client-secret="([^"]+)"')
 
 
-def _intents_for(server, key: str) -> list:
-    return [
-        i
-        for i in server.client().v1.payment_intents.list({"limit": 100}).data
-        if i.to_dict()["metadata"].get("springboard_key") == key
-    ]
-
-
 def _secret(response) -> str:
     found = SECRET.search(response.content.decode())
     assert found, response.content.decode()[:2000]
@@ -65,7 +57,7 @@ def test_the_family_authenticates_and_the_payment_is_recorded_once(
     payment = services.record_payment(**pay)
     assert payment.status == PaymentStatus.SUCCEEDED and payment.amount == Decimal("42.00")
     assert services.record_payment(**pay).pk == payment.pk
-    (intent,) = _intents_for(stripe_settings, "payment:pay-3ds-1")
+    (intent,) = stripe_settings.intents_for("payment:pay-3ds-1")
     assert (intent.id, intent.status, intent.amount) == (
         payment.gateway_reference,
         "succeeded",
@@ -95,7 +87,7 @@ def test_a_failed_authentication_is_a_clear_decline_and_takes_nothing(
     assert "bank could not confirm this payment" in declined.value.message
     assert Payment.objects.get().status == PaymentStatus.DECLINED
     assert balances.credit(fam) == 0
-    (intent,) = _intents_for(stripe_settings, "payment:pay-3ds-2")
+    (intent,) = stripe_settings.intents_for("payment:pay-3ds-2")
     assert intent.status != "succeeded"
 
 
@@ -114,7 +106,7 @@ def test_a_card_charged_without_the_family_is_never_left_waiting(
             now=timezone.now(),
         )
     assert "confirm this payment" in raised.value.message
-    (intent,) = _intents_for(stripe_settings, "payment:autopay-3ds")
+    (intent,) = stripe_settings.intents_for("payment:autopay-3ds")
     assert intent.status == "canceled"
 
 
@@ -151,7 +143,7 @@ def test_checkout_completes_after_the_bank_check_and_confirms_the_order_once(
     assert Enrollment.objects.filter(course=course, status="active").count() == 2
     payment = Payment.objects.get()
     assert payment.succeeded and payment.amount == order.due_now
-    assert [i.id for i in _intents_for(stripe_settings, "payment:" + order.idempotency_key())] == [
+    assert [i.id for i in stripe_settings.intents_for("payment:" + order.idempotency_key())] == [
         payment.gateway_reference
     ]
     assert len(mail.outbox) == 1
@@ -209,7 +201,7 @@ def test_coming_back_with_another_card_cancels_the_payment_left_waiting(
     response = logged_in.post("/acme/cart/checkout/", other)
     assert response.status_code == 402
     assert "not confirmed with your bank" in unescape(response.content.decode())
-    (waiting,) = _intents_for(stripe_settings, "payment:" + order.idempotency_key(first["attempt"]))
+    (waiting,) = stripe_settings.intents_for("payment:" + order.idempotency_key(first["attempt"]))
     assert waiting.status == "canceled"  # it can never be taken now
     order.refresh_from_db()
     assert (

@@ -62,9 +62,17 @@ def _paid_at_stripe_then_gone(client, server, charges) -> tuple[dict, str]:
     return data, secret.partition("_secret_")[0]
 
 
+@pytest.mark.parametrize("installation", ["", "staging"])
 def test_the_webhook_records_a_balance_payment_whose_browser_closed(
-    logged_in, stripe_org, family, stripe_settings, django_capture_on_commit_callbacks
+    logged_in,
+    stripe_org,
+    family,
+    stripe_settings,
+    django_capture_on_commit_callbacks,
+    settings,
+    installation,
 ):
+    settings.STRIPE_INSTALLATION = installation or stripe_settings.installation
     fam, _student = family
     charges = [billing.charge(fam, "40.00"), billing.charge(fam, "15.00")]
     data, intent_id = _paid_at_stripe_then_gone(logged_in, stripe_settings, charges)
@@ -148,3 +156,16 @@ def test_an_order_that_can_no_longer_be_confirmed_keeps_the_webhooks_money_as_cr
     assert balances.credit(family[0]) == order.due_now
     assert _post(logged_in, {**event, "id": event["id"] + "x"}).status_code == 200
     assert Payment.objects.count() == 1
+
+
+def test_another_installations_payment_on_the_same_account_is_ignored(
+    logged_in, stripe_org, family, stripe_settings, settings
+):
+    """A staging site sharing the Stripe account sends its own order-1-attempt-1: not ours."""
+    fam, _student = family
+    charge = billing.charge(fam, "40.00")
+    _data, intent_id = _paid_at_stripe_then_gone(logged_in, stripe_settings, [charge])
+    event = _emitted(stripe_settings, "payment_intent.succeeded", intent_id)
+    settings.STRIPE_INSTALLATION = "production-eu"  # this one is named; the payment was not
+    assert _post(logged_in, event).json()["outcome"] == "another installation's payment"
+    assert not Payment.objects.exists()

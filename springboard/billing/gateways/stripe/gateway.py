@@ -76,10 +76,23 @@ def client_for(secret_key: str) -> stripe.StripeClient:
 
 
 def idempotency_header(key: str) -> str:
-    """The Idempotency-Key Stripe sees: our key, after the installation's prefix (set when
+    """The Idempotency-Key Stripe sees: our key, after the installation's name (set when
     several databases share one Stripe account, e.g. test runs against Stripe's test mode,
     whose keys live 24 hours and would otherwise collide: order-1-attempt-1 again)."""
-    return f"{settings.STRIPE_IDEMPOTENCY_PREFIX}{key}"
+    name = settings.STRIPE_INSTALLATION
+    return f"{name}:{key}" if name else key
+
+
+def tagged(metadata: dict) -> dict:
+    """Our metadata on what we create at Stripe, with the installation's name if it has one
+    (Stripe drops empty values); the webhook ignores objects of another installation."""
+    if settings.STRIPE_INSTALLATION:
+        return {**metadata, "springboard_installation": settings.STRIPE_INSTALLATION}
+    return metadata
+
+
+def ours(metadata: dict | None) -> bool:
+    return (metadata or {}).get("springboard_installation", "") == settings.STRIPE_INSTALLATION
 
 
 def check_secret_key(secret_key: str) -> str:
@@ -257,11 +270,13 @@ class StripeGateway(Gateway):
             "payment_method": token,
             "payment_method_types": ["card"],
             "confirm": True,
-            "metadata": {
-                "springboard_key": idempotency_key,
-                "springboard_organization": self.organization.account_name,
-                "description": description[:200],
-            },
+            "metadata": tagged(
+                {
+                    "springboard_key": idempotency_key,
+                    "springboard_organization": self.organization.account_name,
+                    "description": description[:200],
+                }
+            ),
         }
         customer = getattr(pm, "customer", None)
         if customer:
@@ -355,13 +370,17 @@ class StripeGateway(Gateway):
             # A retry after no answer: the refund Stripe already made for this key, if any.
             made = self.client.v1.refunds.list({"payment_intent": charge_reference, "limit": 100})
             refund = next(
-                (r for r in made.data if _metadata(r).get("springboard_key") == idempotency_key),
+                (
+                    r
+                    for r in made.data
+                    if _metadata(r).get("springboard_key") == idempotency_key and ours(_metadata(r))
+                ),
                 None,
             ) or self.client.v1.refunds.create(
                 {
                     "payment_intent": charge_reference,
                     "amount": minor_units(amount),
-                    "metadata": {"springboard_key": idempotency_key},
+                    "metadata": tagged({"springboard_key": idempotency_key}),
                 },
                 {"idempotency_key": idempotency_header(idempotency_key)},
             )
