@@ -256,3 +256,45 @@ def test_a_failed_bank_check_on_the_payments_page_leaves_the_charge_owed(
     assert response.status_code == 400
     assert "bank could not confirm this payment" in unescape(response.content.decode())
     assert balances.balance(fam) == Decimal("40.00") and balances.credit(fam) == 0
+
+
+def test_a_saved_card_used_at_the_page_may_be_authenticated_by_the_family(
+    logged_in, stripe_org, family, stripe_settings
+):
+    """A saved card is charged off-session only by autopay: at the Payments page the family
+    is there, so its bank may ask, and the family answers."""
+    from springboard.billing.payment_methods import save_payment_method
+
+    fam, _student = family
+    saved = save_payment_method(
+        organization=stripe_org, family=fam, token=stripe_settings.card(NEEDS_AUTHENTICATION)
+    )
+    charge = billing.charge(fam, "25.00")
+    logged_in.get("/acme/account/payments/")
+    data = {
+        "nonce": logged_in.session[NONCES_KEY][-1],
+        "charge": [charge.pk],
+        "saved_method": saved.pk,
+    }
+    asked = logged_in.post("/acme/account/payments/pay/", data)
+    assert asked.status_code == 402
+    stripe_settings.authenticate(_secret(asked))
+    assert logged_in.post("/acme/account/payments/pay/", data).status_code == 302
+    assert balances.balance(fam) == 0
+
+
+def test_stripe_not_answering_on_the_payments_page_says_so_and_records_nothing(
+    logged_in, stripe_org, family, stripe_settings, settings
+):
+    fam, _student = family
+    charge = billing.charge(fam, "40.00")
+    token = stripe_settings.card(VISA)
+    logged_in.get("/acme/account/payments/?with=card")
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # the processor is down
+    response = logged_in.post(
+        "/acme/account/payments/pay/",
+        {"nonce": logged_in.session[NONCES_KEY][-1], "charge": [charge.pk], "payment_token": token},
+    )
+    assert response.status_code == 400
+    assert "could not be reached" in unescape(response.content.decode())
+    assert not Payment.objects.exists() and balances.balance(fam) == Decimal("40.00")
