@@ -5,7 +5,10 @@
 The browser confirms a SetupIntent with Stripe.js's card fields (3-D Secure is Stripe.js's
 business there) and hands our form only the PaymentMethod id (`pm_…`): that id is the token.
 `charge()` creates and confirms a PaymentIntent for it — off-session when the method is a
-saved one (attached to the family's Customer: autopay) — and `refund()` refunds that intent.
+saved one and the family is not there (autopay) — and `refund()` refunds that intent. When
+the bank asks the family at the page to authenticate the payment itself, `charge()` answers
+REQUIRES_ACTION with the intent's client secret; the same key later retrieves the intent and
+answers Stripe's final result (docs/billing.md, "3-D Secure asked for by the payment").
 Every create call carries an idempotency key, and `StripeIntent` remembers which intent a
 key created, so a retry never pays twice even where the Idempotency-Key header is not kept.
 Bank accounts (ACH) are switched off: `client_config()["echeck"]` is False.
