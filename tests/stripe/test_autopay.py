@@ -54,5 +54,7 @@ def test_a_saved_card_whose_bank_insists_is_declined_by_autopay(
     assert "Your bank asks you to confirm this payment" in attempt.message
     assert balances.charge_open_amount(charge) == Decimal("75.00")
     intents = stripe_settings.intents_for("payment:" + autopay.attempt_key(charge, 1))
-    assert [i.status for i in intents] in ([], ["canceled"])  # Stripe declines or we cancel
+    # Stripe's test mode declines it (authentication_required); localstripe asks anyway and
+    # the adapter cancels: either way nothing is taken or left waiting.
+    assert all(i.status in ("canceled", "requires_payment_method") for i in intents)
     assert [m.to for m in mail.outbox] == [[fam.email]]  # the family is told to pay by hand
