@@ -217,7 +217,20 @@ def record_payment_once(
         return _replay(existing, family=family, amount=amount), False
 
     gateway = gateway or get_gateway(organization)
-    method = gateway.describe(token) if token else None
+    try:
+        method = gateway.describe(token) if token else None
+    except GatewayUnavailable:
+        if gateway.charge_under_way(f"payment:{idempotency_key}"):
+            # Back from the bank's check: the money may be taken already, so not "nothing
+            # was charged"; the same key later (or the processor's webhook) records it once.
+            raise GatewayUnavailable(
+                _(
+                    "The payment processor could not be reached to finish this payment. If "
+                    "your bank confirmed it, it will show on your account shortly; trying "
+                    "again will not charge you twice."
+                )
+            ) from None
+        raise
     if method is None:
         raise LedgerError(_("That card or bank account is not known; enter it again."))
     result = gateway.charge(

@@ -298,3 +298,24 @@ def test_stripe_not_answering_on_the_payments_page_says_so_and_records_nothing(
     assert response.status_code == 400
     assert "could not be reached" in unescape(response.content.decode())
     assert not Payment.objects.exists() and balances.balance(fam) == Decimal("40.00")
+
+
+def test_stripe_not_answering_when_the_form_comes_back_loses_nothing(
+    logged_in, stripe_org, family, stripe_settings, settings
+):
+    """The bank said yes, then Stripe does not answer our question: the family is told the
+    payment may have gone through (not "nothing was charged"), nothing is confirmed twice,
+    and the same form later records it once."""
+    cart_with_two_students(logged_in, stripe_org, family)
+    order = start(logged_in)
+    data = _checkout_data(order, stripe_settings.card(NEEDS_AUTHENTICATION))
+    stripe_settings.authenticate(_secret(logged_in.post("/acme/cart/checkout/", data)))
+    api_base = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    response = logged_in.post("/acme/cart/checkout/", data)
+    assert 400 <= response.status_code < 500
+    assert "If your bank confirmed it" in unescape(response.content.decode())
+    assert not Payment.objects.exists() and not Enrollment.objects.exists()
+    settings.STRIPE_API_BASE = api_base
+    assert logged_in.post("/acme/cart/checkout/", data)["Location"] == f"/acme/orders/{order.pk}/"
+    assert Payment.objects.count() == 1

@@ -60,6 +60,15 @@ AUTHENTICATE = gettext_lazy(
 NOT_CONFIRMED = gettext_lazy(
     "This payment was not confirmed with your bank, so nothing was charged. Try again."
 )
+NOT_KNOWN_YET = gettext_lazy(
+    "The payment processor could not be reached to finish this payment. If your bank "
+    "confirmed it, it will show on your account shortly; trying again will not charge you "
+    "twice."
+)
+TAKEN_ALREADY = gettext_lazy(
+    "Your earlier payment with another card went through; it will show on your account "
+    "shortly, so nothing more is charged now."
+)
 UNAVAILABLE = gettext_lazy(
     "The payment processor could not be reached. Nothing was charged; try again."
 )
@@ -321,18 +330,20 @@ class StripeGateway(Gateway):
         try:
             intent = self.client.v1.payment_intents.retrieve(known.intent_id)
         except stripe.StripeError:
-            return ChargeResult(Outcome.ERROR, "", str(UNAVAILABLE))
+            # Stripe may already have taken it (the family's bank said yes): not "nothing
+            # was charged"; the same form later, or Stripe's webhook, records the answer.
+            return ChargeResult(Outcome.ERROR, "", str(NOT_KNOWN_YET))
         if known.payment_method == token and known.amount_minor == cents:
             return self._result(intent, on_session=on_session)
         if intent.status in {"succeeded", "processing"}:
-            return ChargeResult(Outcome.ERROR, "", _("This key was used for a different payment."))
+            return ChargeResult(Outcome.ERROR, "", str(TAKEN_ALREADY))
         # The family left a payment waiting for its bank and came back with another card:
         # the waiting one is cancelled and this attempt ends declined (the next try is a new
         # key), so nothing can be taken twice.
         with contextlib.suppress(stripe.StripeError):
             intent = self.client.v1.payment_intents.cancel(intent.id)
         if intent.status == "succeeded":  # it was authenticated just before the cancel
-            return ChargeResult(Outcome.ERROR, "", _("This key was used for a different payment."))
+            return ChargeResult(Outcome.ERROR, "", str(TAKEN_ALREADY))
         return ChargeResult(Outcome.DECLINED, intent.id, str(NOT_CONFIRMED))
 
     def _result(self, intent, *, on_session: bool = False) -> ChargeResult:
