@@ -214,6 +214,11 @@ GATEWAY_SECRETS_KEYS = env_list("GATEWAY_SECRETS_KEYS", [])
 # Where the Stripe adapter and Stripe.js are reached (the tests point both at localstripe).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Names this installation at Stripe when several share one Stripe account (a staging site,
+# test runs against Stripe's test mode): it prefixes every Idempotency-Key (Stripe keeps
+# them 24 hours: order-1-attempt-1 of two databases must not meet), tags every PaymentIntent
+# and refund (metadata springboard_installation), and the webhook ignores the others' events.
+STRIPE_INSTALLATION = env_str("STRIPE_INSTALLATION", "")
 
 # --- Email ----------------------------------------------------------------------------------
 # EMAIL=smtp (production), files (the demo: one file per message in EMAIL_FILE_PATH) or console.

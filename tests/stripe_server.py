@@ -3,15 +3,20 @@ session (per xdist worker) on a free local port, and the adapter pointed at it t
 STRIPE_API_BASE. Nothing else needs starting: CI gets it from this fixture.
 
 To run the same tests against Stripe's test mode instead, set STRIPE_TEST_SECRET_KEY and
-STRIPE_TEST_PUBLISHABLE_KEY (your own test keys): the fixture then starts nothing and the
-cards are Stripe's test PaymentMethods (`pm_card_visa`, …; docs/billing.md, "Stripe")."""
+STRIPE_TEST_PUBLISHABLE_KEY (your own test keys): the fixture then starts nothing, talks to
+api.stripe.com, makes cards from Stripe's test tokens (`tok_visa`, …), and names the run
+with a fresh STRIPE_INSTALLATION so its idempotency keys and intents never meet an earlier
+run's (docs/billing.md, "Against Stripe's test mode"). What only localstripe can do (answer
+the 3-D Secure dialog without a browser, type into its stand-in fields) is skipped there."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -26,11 +31,11 @@ VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # attaches, then every charge is declined
 INSUFFICIENT_FUNDS = "4000000000009995"  # localstripe declines it already when it is set up
 NEEDS_AUTHENTICATION = "4000002760003184"  # 3-D Secure on every payment
-TEST_METHODS = {
-    VISA: "pm_card_visa",
-    DECLINED: "pm_card_chargeCustomerFail",
-    INSUFFICIENT_FUNDS: "pm_card_chargeDeclinedInsufficientFunds",
-    NEEDS_AUTHENTICATION: "pm_card_authenticationRequired",
+TEST_TOKENS = {
+    VISA: "tok_visa",
+    DECLINED: "tok_chargeCustomerFail",
+    INSUFFICIENT_FUNDS: "tok_chargeDeclinedInsufficientFunds",
+    NEEDS_AUTHENTICATION: "tok_threeDSecure2Required",
 }
 
 
@@ -41,6 +46,7 @@ class StripeServer:
     secret_key: str
     publishable_key: str
     local: bool
+    installation: str = ""  # STRIPE_INSTALLATION for this run (Stripe's test mode only)
 
     def client(self) -> stripe.StripeClient:
         return stripe.StripeClient(self.secret_key, base_addresses={"api": self.api_base})
@@ -48,15 +54,37 @@ class StripeServer:
     def card(self, number: str = VISA) -> str:
         """A PaymentMethod id, as Stripe.js hands it to the page after the family typed the
         number into Stripe's fields (localstripe: the same POST its Stripe.js makes)."""
-        if not self.local:
-            return TEST_METHODS[number]
-        method = self.client().v1.payment_methods.create(
-            {
-                "type": "card",
-                "card": {"number": number, "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-            }
+        card = (
+            {"number": number, "exp_month": 12, "exp_year": 2099, "cvc": "123"}
+            if self.local
+            else {"token": TEST_TOKENS[number]}  # Stripe refuses raw numbers from servers
         )
-        return method.id
+        return self.client().v1.payment_methods.create({"type": "card", "card": card}).id
+
+    def intents_for(self, key: str) -> list:
+        """This run's PaymentIntents made under our key (metadata springboard_key)."""
+        return [
+            intent
+            for intent in self.client().v1.payment_intents.list({"limit": 100}).data
+            if intent.to_dict()["metadata"].get("springboard_key") == key
+            and intent.to_dict()["metadata"].get("springboard_installation", "")
+            == self.installation
+        ]
+
+    def authenticate(self, client_secret: str, *, success: bool = True) -> None:
+        """The family answers its bank's 3-D Secure check: what localstripe's Stripe.js
+        stand-in posts when its "Complete"/"Fail authentication" button is pressed. Stripe's
+        test mode has no API for it (its check is a page in Stripe.js's frame)."""
+        if not self.local:
+            pytest.skip("3-D Secure is answered in Stripe.js's frame in Stripe's test mode")
+        intent = client_secret.partition("_secret_")[0]
+        request = urllib.request.Request(
+            f"{self.api_base}/v1/payment_intents/{intent}/_authenticate"
+            f"?success={'true' if success else 'false'}",
+            data=json.dumps({"key": self.publishable_key, "client_secret": client_secret}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()
 
 
 def _free_port() -> int:
@@ -74,6 +102,7 @@ def stripe_server():
             TEST_SECRET,
             TEST_PUBLISHABLE,
             False,
+            f"tests-{uuid.uuid4().hex[:12]}",
         )
         return
     port = _free_port()
@@ -105,6 +134,7 @@ def stripe_server():
 def stripe_settings(settings, stripe_server):
     settings.STRIPE_API_BASE = stripe_server.api_base
     settings.STRIPE_JS_URL = stripe_server.js_url
+    settings.STRIPE_INSTALLATION = stripe_server.installation
     return stripe_server
 
 

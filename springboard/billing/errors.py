@@ -45,3 +45,14 @@ class IdempotencyKeyReused(LedgerError):
 
 class GatewayUnavailable(LedgerError):
     pass
+
+
+class AuthenticationRequired(LedgerError):
+    """The card's bank asks the family to authenticate this payment (3-D Secure). Nothing is
+    recorded yet: the page runs the processor's script with `client_secret`, then submits
+    the same form again (the same key), which records the processor's final answer."""
+
+    def __init__(self, message: str, *, client_secret: str, reference: str = "") -> None:
+        super().__init__(message)
+        self.client_secret = client_secret
+        self.reference = reference

@@ -20,6 +20,7 @@ page can say so plainly. Nothing raises after the money was taken.
 """
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +31,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from springboard.billing import balances, claims
-from springboard.billing.errors import GatewayUnavailable, InvalidAmount, LedgerError, WrongFamily
+from springboard.billing.autopay_models import ChargeClaim
+from springboard.billing.errors import (
+    AuthenticationRequired,
+    GatewayUnavailable,
+    InvalidAmount,
+    LedgerError,
+    WrongFamily,
+)
 from springboard.billing.gateways.base import Gateway
 from springboard.billing.models import Allocation, Charge, Payment
 from springboard.billing.services import (
@@ -41,6 +49,9 @@ from springboard.billing.services import (
     record_payment_once,
 )
 from springboard.core.money import format_money
+from springboard.families.models import Family
+
+PAY_KEY = re.compile(r"^family-(?P<family>\d+)-pay-[0-9a-f]{16}-after-\d+$")
 
 
 class ChargesChanged(LedgerError):
@@ -129,11 +140,18 @@ def pay_charges(
             raise ChargesChanged(_("Some of those charges are already paid."))
         claims.claim(organization=organization, charge_ids=ids, key=key, now=now)
     try:
-        return _pay_claimed(
+        paid = _pay_claimed(
             organization, family, key, ordered, amount, token, now, actor, gateway, description
         )
-    finally:
+    except AuthenticationRequired:
+        # The family is authenticating with its bank and will send this form again: the
+        # charges stay claimed (autopay leaves them alone) until then, or CLAIM_MINUTES.
+        raise
+    except BaseException:
         claims.release(organization=organization, key=key, now=now)
+        raise
+    claims.release(organization=organization, key=key, now=now)
+    return paid
 
 
 def _pay_claimed(
@@ -150,6 +168,7 @@ def _pay_claimed(
             actor=actor,
             gateway=gateway,
             description=description or _("Payment of outstanding charges"),
+            on_session=True,
         )
     except GatewayUnavailable as error:
         # The gateway also refuses a key it is charging for another tab with another token
@@ -183,3 +202,39 @@ def _finish(organization, payment, charges, now, actor, *, replayed: bool) -> Pa
         unapplied=left,
         replayed=replayed,
     )
+
+
+def record_taken_elsewhere(
+    *, organization, key: str, amount: Decimal, token: str, now: datetime
+) -> PaidCharges | None:
+    """The processor says a Payments-page payment under `key` succeeded, but the family's
+    browser never came back to record it (closed during the bank's check, or the request
+    died after Stripe answered): Stripe's webhook (checkout/stripe_webhooks.py) records it
+    here with the same key, so the browser coming back later finds this payment and nothing
+    is recorded twice. It is applied to the charges that form claimed (billing/claims.py
+    keeps the claim rows), oldest first; whatever they no longer owe stays as credit.
+    None: not a Payments-page key of this organization."""
+    match = PAY_KEY.match(key)
+    if match is None:
+        return None
+    family = Family.objects.filter(organization=organization, pk=int(match["family"])).first()
+    if family is None:
+        return None
+    ids = set(
+        ChargeClaim.objects.filter(organization=organization, key=key).values_list(
+            "charge_id", flat=True
+        )
+    )
+    ordered = Charge.objects.filter(pk__in=ids, family=family).order_by(
+        "due_date", "created_at", "pk"
+    )
+    payment, recorded = record_payment_once(
+        organization=organization,
+        family=family,
+        amount=amount,
+        token=token,
+        idempotency_key=key,
+        now=now,
+        description=_("Payment of outstanding charges"),
+    )
+    return _finish(organization, payment, list(ordered), now, None, replayed=not recorded)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from springboard.billing import balances, descriptions
 from springboard.billing.errors import (
     AlreadyVoided,
+    AuthenticationRequired,
     GatewayUnavailable,
     IdempotencyKeyReused,
     InvalidAmount,
@@ -163,6 +164,7 @@ def record_payment(
     actor=None,
     gateway: Gateway | None = None,
     description: str = "",
+    on_session: bool = False,
 ) -> Payment:
     """Charge a tokenised card or bank account and record the payment (unallocated: the
     caller allocates it, e.g. checkout to its order's charges, in its own transaction).
@@ -181,6 +183,7 @@ def record_payment(
         actor=actor,
         gateway=gateway,
         description=description,
+        on_session=on_session,
     )[0]
 
 
@@ -195,9 +198,14 @@ def record_payment_once(
     actor=None,
     gateway: Gateway | None = None,
     description: str = "",
+    on_session: bool = False,
 ) -> tuple[Payment, bool]:
     """record_payment, also saying whether this call recorded the payment (True) or found
-    it recorded already under the key (False: a double submit, another tab)."""
+    it recorded already under the key (False: a double submit, another tab).
+
+    `on_session`: the family is at the page, so its bank may ask it to authenticate; that
+    is AuthenticationRequired (nothing recorded, the page runs the processor's script and
+    submits the same key again)."""
     _check_family(organization, family)
     amount = _amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
@@ -209,7 +217,20 @@ def record_payment_once(
         return _replay(existing, family=family, amount=amount), False
 
     gateway = gateway or get_gateway(organization)
-    method = gateway.describe(token) if token else None
+    try:
+        method = gateway.describe(token) if token else None
+    except GatewayUnavailable:
+        if gateway.charge_under_way(f"payment:{idempotency_key}"):
+            # Back from the bank's check: the money may be taken already, so not "nothing
+            # was charged"; the same key later (or the processor's webhook) records it once.
+            raise GatewayUnavailable(
+                _(
+                    "The payment processor could not be reached to finish this payment. If "
+                    "your bank confirmed it, it will show on your account shortly; trying "
+                    "again will not charge you twice."
+                )
+            ) from None
+        raise
     if method is None:
         raise LedgerError(_("That card or bank account is not known; enter it again."))
     result = gateway.charge(
@@ -218,7 +239,14 @@ def record_payment_once(
         currency=organization.currency,
         idempotency_key=f"payment:{idempotency_key}",
         description=description[:200],
+        on_session=on_session,
     )
+    if result.outcome == Outcome.REQUIRES_ACTION:
+        raise AuthenticationRequired(
+            result.message or _("Confirm this payment with your bank."),
+            client_secret=result.client_secret,
+            reference=result.reference,
+        )
     if result.outcome not in STATUS_OF_OUTCOME:
         # Not recorded: the same key may be tried again once the processor answers.
         raise GatewayUnavailable(result.message or _("Payments are unavailable; try again."))
@@ -257,6 +285,16 @@ def record_payment_once(
     if not payment.succeeded:
         raise PaymentDeclined(payment.message, payment=payment)
     return payment, True
+
+
+def charge_under_way(*, organization, idempotency_key: str, gateway: Gateway | None = None) -> bool:
+    """Money may have been taken (or be about to be) under this payment key: a payment is
+    recorded, or the processor has a charge for it still open (one waiting for the family
+    to authenticate). A form coming back with that key must be answered, not refused."""
+    if Payment.objects.filter(organization=organization, idempotency_key=idempotency_key).exists():
+        return True
+    gateway = gateway or get_gateway(organization)
+    return gateway.charge_under_way(f"payment:{idempotency_key}")
 
 
 def post_credit(

@@ -17,6 +17,18 @@ class PaymentRefused(CheckoutError):
     status = 402
 
 
+class PaymentNeedsAuthentication(CheckoutError):
+    """The card's bank asks the family to authenticate (3-D Secure): nothing was charged or
+    posted yet; the page runs the processor's script with `client_secret`, then submits
+    the same form (the same attempt) again."""
+
+    status = 402
+
+    def __init__(self, message, *, client_secret: str) -> None:
+        super().__init__(message)
+        self.client_secret = client_secret
+
+
 class NotBookable(CheckoutError):
     """Under the locks, confirm found the order cannot be booked (its window passed and its
     places were taken meanwhile, or a student was booked meanwhile): nothing was posted."""

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from springboard.billing import balances
 from springboard.billing import services as ledger
-from springboard.billing.errors import LedgerError, PaymentDeclined
+from springboard.billing.errors import AuthenticationRequired, LedgerError, PaymentDeclined
 from springboard.billing.models import ChargeKind, Payment, PaymentStatus
 from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
@@ -51,6 +51,7 @@ from springboard.checkout.errors import (
     CheckoutError,
     NotBookable,
     PaymentKept,
+    PaymentNeedsAuthentication,
     PaymentRefused,
     PromoCodeRefused,
 )
@@ -272,6 +273,9 @@ class PayRequest:
     token: str = ""
     agreed: frozenset = frozenset()  # policy ids
     ip_address: str | None = None
+    # The family is at the page (its bank may ask it to authenticate); False for Stripe's
+    # webhook confirming an order whose browser went away.
+    family_present: bool = True
 
 
 def parse_credit(raw: str) -> Decimal:
@@ -294,13 +298,34 @@ def check_open(order: Order, now: datetime) -> None:
     )
 
 
-def _payment_taken(order: Order, attempt: int) -> bool:
-    """This attempt's money was already taken (a retry after a busy or late confirmation)."""
-    return Payment.objects.filter(
-        organization=order.organization,
-        idempotency_key=order.idempotency_key(attempt),
-        status=PaymentStatus.SUCCEEDED,
-    ).exists()
+def _payment_taken(order: Order, attempt: int, gateway=None) -> bool:
+    """This attempt's money was already taken (a retry after a busy or late confirmation),
+    or the processor holds a charge for it that is still being completed (the family's bank
+    asked it to authenticate, and the window may have passed meanwhile): then the form is
+    answered with the processor's result and `confirm` judges the window, never refused
+    while the money may be on its way."""
+    key = order.idempotency_key(attempt)
+    if Payment.objects.filter(
+        organization=order.organization, idempotency_key=key, status=PaymentStatus.SUCCEEDED
+    ).exists():
+        return True
+    if Payment.objects.filter(organization=order.organization, idempotency_key=key).exists():
+        return False  # declined: the next try is a new attempt
+    return ledger.charge_under_way(
+        organization=order.organization, idempotency_key=key, gateway=gateway
+    )
+
+
+def check_payable(order: Order, attempt: int | None, now: datetime, gateway=None) -> None:
+    """The view's first check of a pay form: the order is open, or this form's attempt has
+    money taken or on its way (see _payment_taken)."""
+    if (
+        order.status != OrderStatus.CONFIRMED
+        and attempt == order.attempt
+        and _payment_taken(order, attempt, gateway)
+    ):
+        return
+    check_open(order, now)
 
 
 def pay(
@@ -327,7 +352,7 @@ def pay(
     retry_of_taken_payment = (
         order.status != OrderStatus.CONFIRMED
         and request.attempt == order.attempt
-        and _payment_taken(order, request.attempt)
+        and _payment_taken(order, request.attempt, gateway)
     )
     if not retry_of_taken_payment:  # else confirm decides, by the late-payment rule
         check_open(order, now)
@@ -371,7 +396,13 @@ def pay(
                 actor=user,
                 gateway=gateway,
                 description=str(order),
+                on_session=request.family_present,
             )
+        except AuthenticationRequired as error:
+            # Nothing taken yet: the page runs the bank's check, then sends this form again.
+            raise PaymentNeedsAuthentication(
+                error.message, client_secret=error.client_secret
+            ) from None
         except PaymentDeclined as error:
             # The next try needs a new key; a double submit of this form gets the same answer.
             Order.objects.filter(pk=order.pk, attempt=request.attempt).update(

@@ -6,7 +6,10 @@ twice; the handlers are idempotent anyway, so events out of order or delivered t
 new ids also leave one result:
 - `payment_intent.succeeded` for an order's payment confirms the order through checkout's own
   `pay` (the family's browser went away after paying): the same key finds the same intent,
-  so nothing is charged again, and a confirmed order stays as it is;
+  so nothing is charged again, and a confirmed order stays as it is; an order that can no
+  longer be confirmed keeps the money as credit (recorded under the same key). For a
+  Payments-page payment it records the payment with the page's key and applies it to the
+  charges that form claimed (billing.paying.record_taken_elsewhere), with a receipt;
 - `payment_intent.payment_failed`: the pay request already told the family; nothing changes;
 - `charge.refunded`: a refund of ours still awaiting Stripe's answer is completed;
 - `charge.dispute.created`: the dispute is recorded next to the payment (`StripeDispute`).
@@ -22,12 +25,15 @@ from decimal import Decimal
 import stripe
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from springboard.billing import paying
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError
+from springboard.billing.gateways.stripe.gateway import ours
 from springboard.billing.gateways.stripe.models import (
     GatewayKind,
     GatewaySettings,
@@ -35,12 +41,13 @@ from springboard.billing.gateways.stripe.models import (
     StripeEvent,
     StripeIntent,
 )
-from springboard.billing.models import Payment, Refund, RefundOutcome
+from springboard.billing.models import Payment, PaymentStatus, Refund, RefundOutcome
 from springboard.booking.locking import BookingBusy
 from springboard.checkout import services
 from springboard.checkout.errors import CheckoutError
 from springboard.checkout.models import Order, OrderStatus
 from springboard.core.money import money
+from springboard.families.mail import send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -68,54 +75,131 @@ def _verified(payload: bytes, header: str, secret: str, now: datetime) -> bool:
     return abs(now.timestamp() - timestamp) <= TOLERANCE_SECONDS
 
 
+def _noted_intent(organization, key: str, intent: dict) -> StripeIntent:
+    """The intent our adapter created for this key (the request may have died before it
+    noted it): the same key then finds it instead of charging again."""
+    method = intent.get("payment_method") or ""
+    row, _created = StripeIntent.objects.get_or_create(
+        organization=organization,
+        idempotency_key=key,
+        defaults={
+            "intent_id": intent["id"],
+            "payment_method": method if isinstance(method, str) else method.get("id", ""),
+            "amount_minor": int(intent.get("amount") or 0),
+        },
+    )
+    return row
+
+
 def _payment_succeeded(organization, intent: dict, now: datetime) -> str:
     key = (intent.get("metadata") or {}).get("springboard_key", "")
     ledger_key = key.removeprefix("payment:")
-    if Payment.objects.filter(organization=organization, idempotency_key=ledger_key).exists():
-        found = Order.objects.filter(organization=organization, payment__idempotency_key=ledger_key)
-        if found.filter(status=OrderStatus.CONFIRMED).exists() or not ORDER_KEY.match(key):
-            return "already recorded"
+    if not key.startswith("payment:") or not intent.get("id"):
+        return "not a payment of ours"
+    if not ours(intent.get("metadata")):
+        return "another installation's payment"  # one Stripe account, several databases
+    recorded = Payment.objects.filter(
+        organization=organization, idempotency_key=ledger_key, status=PaymentStatus.SUCCEEDED
+    ).exists()
     match = ORDER_KEY.match(key)
-    if not match:
-        return "not an order's payment: recorded by the request that took it"
+    if match:
+        return _order_paid(organization, intent, key, match, recorded, now)
+    if paying.PAY_KEY.match(ledger_key):
+        if recorded:
+            return "already recorded"
+        return _charges_paid(organization, intent, key, now)
+    # Autopay's own run completes an attempt left pending with the same key (billing/autopay).
+    return "not an order's payment: recorded by the request that took it"
+
+
+def _charges_paid(organization, intent: dict, key: str, now: datetime) -> str:
+    """A Payments-page payment whose browser went away after Stripe took it."""
+    row = _noted_intent(organization, key, intent)
+    try:
+        paid = paying.record_taken_elsewhere(
+            organization=organization,
+            key=key.removeprefix("payment:"),
+            amount=money(Decimal(row.amount_minor) / 100),
+            token=row.payment_method,
+            now=now,
+        )
+    except LedgerError as error:
+        raise Retry from error  # e.g. Stripe did not answer our retrieve: send it again
+    if paid is None:
+        return "no such family"
+    if paid.replayed:
+        return "already recorded"
+    family = paid.payment.family
+    if family.email:
+        send_after_commit(
+            "payment_receipt",
+            to=family.email,
+            subject=_("Your payment to %(org)s") % {"org": organization.name},
+            context={
+                "organization": organization,
+                "family": family,
+                "payment": paid.payment,
+                "charges": paid.charges,
+                "amount": paid.payment.amount,
+            },
+        )
+    return "payment recorded"
+
+
+def _order_paid(organization, intent: dict, key: str, match, recorded: bool, now) -> str:
     order = Order.objects.filter(organization=organization, pk=int(match["order"])).first()
     if order is None:
         return "no such order"
     if order.status == OrderStatus.CONFIRMED:
         return "order already confirmed"
-    attempt = int(match["attempt"])
-    # The intent our adapter created for this key (the request may have died before it
-    # noted it): the checkout's own pay then finds it instead of charging again.
-    StripeIntent.objects.get_or_create(
-        organization=organization,
-        idempotency_key=key,
-        defaults={
-            "intent_id": intent["id"],
-            "payment_method": intent.get("payment_method") or "",
-            "amount_minor": int(intent.get("amount") or 0),
-        },
-    )
-    credit = order.due_now - money(Decimal(int(intent.get("amount") or 0)) / 100)
+    if recorded and order.attempt > int(match["attempt"]):
+        return "already recorded"  # kept as credit when the order could not be booked
+    row = _noted_intent(organization, key, intent)
+    credit = order.due_now - money(Decimal(row.amount_minor) / 100)
     request = services.PayRequest(
-        attempt=attempt,
+        attempt=int(match["attempt"]),
         credit=max(credit, 0),
-        token=intent.get("payment_method") or "",
+        token=row.payment_method,
         # pay() refused to charge before they were ticked, so the family agreed to them.
         agreed=frozenset(p.pk for p in services.transaction_policies(order)),
+        family_present=False,
     )
     try:
         services.pay(order=order, request=request, user=None, now=now)
     except BookingBusy:
         raise Retry from None
     except (CheckoutError, LedgerError) as error:
-        return f"not confirmed: {error.message}"[:200]
+        return _kept(organization, order, key, row, f"not confirmed: {error.message}", now)
     return "order confirmed"
+
+
+def _kept(organization, order, key: str, row: StripeIntent, outcome: str, now) -> str:
+    """Stripe took the money but the order cannot take it: it is recorded (the same key, so
+    once) and stays on the family's account as credit; nothing is lost."""
+    ledger_key = key.removeprefix("payment:")
+    if Payment.objects.filter(organization=organization, idempotency_key=ledger_key).exists():
+        return outcome[:200]
+    try:
+        ledger.record_payment(
+            organization=organization,
+            family=order.family,
+            amount=money(Decimal(row.amount_minor) / 100),
+            token=row.payment_method,
+            idempotency_key=ledger_key,
+            now=now,
+            description=str(order),
+        )
+    except LedgerError as error:
+        raise Retry from error
+    return f"{outcome}; the payment is kept as credit"[:200]
 
 
 def _charge_refunded(organization, charge: dict, now: datetime) -> str:
     done = 0
     for made in (charge.get("refunds") or {}).get("data") or []:
         key = (made.get("metadata") or {}).get("springboard_key", "")
+        if not ours(made.get("metadata")):
+            continue
         row = Refund.objects.filter(
             organization=organization, idempotency_key=key.removeprefix("refund:")
         ).first()

@@ -9,6 +9,14 @@
  * confirms the page's SetupIntent with it (Stripe.js runs 3-D Secure there when the card's
  * bank asks for it). Only the resulting PaymentMethod id goes into the hidden token input,
  * and then our form is submitted. No inline script or style (strict CSP).
+ *
+ * When the card's bank asks to authenticate the payment itself (3-D Secure), our server
+ * answers with a page holding <div data-stripe-next-action data-client-secret=pi_…_secret_…>
+ * inside a form that repeats what the family sent (portal/payments/bank_check.html). This
+ * script then lets Stripe.js run the bank's check (handleNextAction; localstripe's stand-in
+ * has only confirmCardPayment, which does the same for an intent awaiting its action) and
+ * submits that form again, whatever the answer: our server asks Stripe how the payment
+ * stands and records that, once.
  */
 (function () {
   "use strict";
@@ -87,8 +95,25 @@
     });
   }
 
+  function authenticate(container) {
+    var form = container.closest("form");
+    if (!form || container.dataset.mounted) return;
+    container.dataset.mounted = "1";
+    var error = container.querySelector("[data-stripe-error]");
+    var secret = container.dataset.clientSecret;
+    function send() { form.requestSubmit ? form.requestSubmit() : form.submit(); }
+    loadStripe(container.dataset.stripeJs).then(function (Stripe) {
+      var stripe = Stripe(container.dataset.publishableKey);
+      var action = stripe.handleNextAction
+        ? stripe.handleNextAction({ clientSecret: secret })
+        : stripe.confirmCardPayment(secret);
+      return action.then(send, send);
+    }).catch(function () { error.textContent = container.dataset.unavailable || ""; });
+  }
+
   function mountAll(root) {
     (root || document).querySelectorAll("[data-stripe-gateway]").forEach(mount);
+    (root || document).querySelectorAll("[data-stripe-next-action]").forEach(authenticate);
   }
 
   document.addEventListener("DOMContentLoaded", function () { mountAll(document); });

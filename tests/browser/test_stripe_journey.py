@@ -23,6 +23,7 @@ from springboard.tenancy.models import Organization
 from tests.browser.conftest import log_in
 from tests.browser.test_checkout_journey import add_class_for
 from tests.stripe_server import (  # noqa: F401 - fixtures
+    NEEDS_AUTHENTICATION,
     VISA,
     connect_to_stripe,
     stripe_server,
@@ -128,3 +129,54 @@ def test_the_demo_family_pays_for_a_class_on_stripes_fields(
     for shape in NUMBER_SHAPES:
         assert shape not in stored and shape not in caplog.text and shape not in sent
     assert any("receipt" in m.subject.lower() for m in mail.outbox)
+
+
+def test_the_bank_asks_to_authenticate_and_the_family_completes_it(
+    phone,
+    live_server,
+    stripe_settings,  # noqa: F811 - the fixture imported above
+):
+    """3-D Secure during the payment: localstripe's Stripe.js stand-in shows its bank
+    dialog (once when the card is set up, once for the payment itself); the family
+    completes it, our page carries on by itself and the order is paid once."""
+    if not stripe_settings.local:
+        pytest.skip("types into localstripe's stand-in fields; Stripe's own are in an iframe")
+    data.load(now=timezone.now())
+    with scopes_disabled():
+        connect_to_stripe(Organization.objects.get(account_name="demo"), stripe_settings)
+    page = phone.page
+    page.set_default_timeout(15_000)
+    page.clock.install(time=timezone.now())
+    page.goto("/demo/")
+    page.get_by_role("link", name="Click to Begin").click()
+    log_in(phone, DEMO_FAMILY.email, DEMO_FAMILY.password)
+    add_class_for(phone, "Leo")
+    page.get_by_test_id("checkout").click()
+    for box in page.locator('input[name="policy"]').all():
+        box.check()
+    page.get_by_label("A new card").check()
+    card = page.locator("[data-stripe-card]")
+    expect(card.locator("input").first).to_be_visible()
+    for placeholder, value in (
+        ("number", NEEDS_AUTHENTICATION),
+        ("exp_month", "12"),
+        ("exp_year", "30"),
+        ("cvc", "123"),
+        ("postal_code", "60601"),
+    ):
+        card.get_by_placeholder(placeholder, exact=True).fill(value)
+    page.get_by_test_id("pay").click()
+    # The bank's check when the card is set up (Stripe.js's confirmCardSetup) …
+    page.get_by_role("button", name="Complete authentication").click()
+    # … and for the payment itself: our page says why, Stripe.js asks again.
+    expect(page.get_by_test_id("bank-check-message")).to_contain_text("Your bank asks")
+    check_payment_page(phone)
+    page.get_by_role("button", name="Complete authentication").click()
+
+    expect(page).to_have_url(re.compile(r"/demo/orders/\d+/$"))
+    expect(page.get_by_test_id("order-status")).to_contain_text("Paid")
+    order = Order.objects.get()
+    assert order.status == OrderStatus.CONFIRMED
+    payment = Payment.objects.get(pk=order.payment_id)
+    assert payment.succeeded and payment.last4 == "3184"
+    assert Payment.objects.filter(idempotency_key__startswith=f"order-{order.pk}-").count() == 1

@@ -82,12 +82,8 @@ def test_the_webhook_confirms_an_order_whose_browser_went_away_after_paying(
     assert balances.balance(family[0]) == order.due_later
     assert len(mail.outbox) == 1  # the receipt
     # Stripe holds one payment for it: nothing was charged again.
-    intents = stripe_settings.client().v1.payment_intents.list({"limit": 100}).data
-    assert [
-        i.id
-        for i in intents
-        if i.to_dict()["metadata"].get("springboard_key", "").endswith(order.idempotency_key())
-    ] == [intent_id]
+    intents = stripe_settings.intents_for("payment:" + order.idempotency_key())
+    assert [i.id for i in intents] == [intent_id]
 
     # A replay of the same event, and the same news under a new id: nothing changes twice.
     assert _post(logged_in, event).json()["outcome"] == "replayed: nothing changed"

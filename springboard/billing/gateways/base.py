@@ -21,6 +21,10 @@ class Outcome:
     DECLINED = "declined"
     INSUFFICIENT_FUNDS = "insufficient_funds"
     ERROR = "error"
+    # The card's bank asks the family to authenticate (3-D Secure) before it pays: nothing is
+    # taken yet; the page runs the processor's script with `client_secret`, then the same
+    # form (the same key) asks again and gets the final answer.
+    REQUIRES_ACTION = "requires_action"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class ChargeResult:
     outcome: str
     reference: str  # the gateway's id of the charge (empty when it never got that far)
     message: str  # readable by the family: "Your card was declined."
+    client_secret: str = ""  # REQUIRES_ACTION: what the processor's script needs, no more
 
     @property
     def succeeded(self) -> bool:
@@ -89,15 +94,31 @@ class Gateway(ABC):
 
     @abstractmethod
     def charge(
-        self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, description: str
+        self,
+        *,
+        token: str,
+        amount: Decimal,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        on_session: bool = False,
     ) -> ChargeResult:
-        """Take money. The same key returns the first result without charging again."""
+        """Take money. The same key returns the first result without charging again.
+        `on_session`: the family is at the page (checkout, Payments), so the processor may
+        ask it to authenticate (REQUIRES_ACTION); False (autopay): it may not, and a card
+        whose bank insists is declined."""
 
     @abstractmethod
     def refund(
         self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult:
         """Return money of an earlier charge to its method. Same key: first result."""
+
+    def charge_under_way(self, idempotency_key: str) -> bool:
+        """A charge under this key was started at the processor and may have taken (or may
+        still take) the money, e.g. one waiting for the family's authentication: the caller
+        then asks again with the same key rather than refusing. The sandbox answers at once."""
+        return False
 
     def prepare_for_reuse(self, *, token: str, family) -> str:
         """Make a token chargeable later without the family present (saved cards, autopay);

@@ -29,6 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
+from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
@@ -191,7 +192,7 @@ def checkout(request):
             ip_address=client_ip(request),
         )
         if posted.status == "pending":
-            services.check_open(posted, now)
+            services.check_payable(posted, attempt, now)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -203,6 +204,13 @@ def checkout(request):
         )
     except BookingBusy as error:
         return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    except services.PaymentNeedsAuthentication as error:
+        return bank_check(
+            request,
+            message=error.message,
+            client_secret=error.client_secret,
+            back_url=portal_url(request, "checkout"),
+        )
     except services.PaymentKept as error:
         # Paid but not booked: the money is credit. Still open (e.g. the credit was spent in
         # another tab): the form again; the window passed meanwhile: back to the cart.

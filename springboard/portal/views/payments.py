@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.billing import autopay, balances, history, paying, payment_methods, services
-from springboard.billing.errors import LedgerError, WrongFamily
+from springboard.billing.errors import AuthenticationRequired, LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.mail import send_after_commit
+from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.family_access import family_required, portal_url
 
 NONCES_KEY = "pay-nonces"
@@ -243,6 +244,13 @@ def pay(request):
         )
     except WrongFamily:
         raise Http404("Not this family's charge") from None
+    except AuthenticationRequired as error:
+        return bank_check(
+            request,
+            message=error.message,
+            client_secret=error.client_secret,
+            back_url=portal_url(request, "payments"),
+        )
     except LedgerError as error:
         return _payments_page(request, status=400, pay_error=error.message)
     if not paid.replayed:

@@ -183,7 +183,14 @@ class SandboxGateway(Gateway):
         return _method(row) if row else None
 
     def charge(
-        self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, description: str
+        self,
+        *,
+        token: str,
+        amount: Decimal,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        on_session: bool = False,
     ) -> ChargeResult:
         existing = SandboxCharge.objects.filter(
             merchant=self.merchant, idempotency_key=idempotency_key

@@ -5,7 +5,10 @@
 The browser confirms a SetupIntent with Stripe.js's card fields (3-D Secure is Stripe.js's
 business there) and hands our form only the PaymentMethod id (`pm_…`): that id is the token.
 `charge()` creates and confirms a PaymentIntent for it — off-session when the method is a
-saved one (attached to the family's Customer: autopay) — and `refund()` refunds that intent.
+saved one and the family is not there (autopay) — and `refund()` refunds that intent. When
+the bank asks the family at the page to authenticate the payment itself, `charge()` answers
+REQUIRES_ACTION with the intent's client secret; the same key later retrieves the intent and
+answers Stripe's final result (docs/billing.md, "3-D Secure asked for by the payment").
 Every create call carries an idempotency key, and `StripeIntent` remembers which intent a
 key created, so a retry never pays twice even where the Idempotency-Key header is not kept.
 Bank accounts (ACH) are switched off: `client_config()["echeck"]` is False.
@@ -51,6 +54,21 @@ DECLINE_MESSAGES = {
         "The card's bank could not confirm this payment. Try again or use another card."
     ),
 }
+AUTHENTICATE = gettext_lazy(
+    "Your bank asks you to confirm this payment. Follow its steps in the window that opens."
+)
+NOT_CONFIRMED = gettext_lazy(
+    "This payment was not confirmed with your bank, so nothing was charged. Try again."
+)
+NOT_KNOWN_YET = gettext_lazy(
+    "The payment processor could not be reached to finish this payment. If your bank "
+    "confirmed it, it will show on your account shortly; trying again will not charge you "
+    "twice."
+)
+TAKEN_ALREADY = gettext_lazy(
+    "Your earlier payment with another card went through; it will show on your account "
+    "shortly, so nothing more is charged now."
+)
 UNAVAILABLE = gettext_lazy(
     "The payment processor could not be reached. Nothing was charged; try again."
 )
@@ -67,6 +85,26 @@ def client_for(secret_key: str) -> stripe.StripeClient:
         base_addresses={"api": settings.STRIPE_API_BASE},
         max_network_retries=1,
     )
+
+
+def idempotency_header(key: str) -> str:
+    """The Idempotency-Key Stripe sees: our key, after the installation's name (set when
+    several databases share one Stripe account, e.g. test runs against Stripe's test mode,
+    whose keys live 24 hours and would otherwise collide: order-1-attempt-1 again)."""
+    name = settings.STRIPE_INSTALLATION
+    return f"{name}:{key}" if name else key
+
+
+def tagged(metadata: dict) -> dict:
+    """Our metadata on what we create at Stripe, with the installation's name if it has one
+    (Stripe drops empty values); the webhook ignores objects of another installation."""
+    if settings.STRIPE_INSTALLATION:
+        return {**metadata, "springboard_installation": settings.STRIPE_INSTALLATION}
+    return metadata
+
+
+def ours(metadata: dict | None) -> bool:
+    return (metadata or {}).get("springboard_installation", "") == settings.STRIPE_INSTALLATION
 
 
 def check_secret_key(secret_key: str) -> str:
@@ -125,9 +163,10 @@ class StripeGateway(Gateway):
         self.client = client_for(config.secret_key)
 
     # --- the browser's side -----------------------------------------------------------------
-    def client_config(self) -> dict:
+    def client_config(self, *, setup: bool = True) -> dict:
         """Stripe.js, the publishable key and a SetupIntent's client secret: the page's card
-        fields confirm it (3-D Secure included) and hand our form the PaymentMethod id."""
+        fields confirm it (3-D Secure included) and hand our form the PaymentMethod id.
+        `setup=False`: a page that takes no new card (the bank's check of a payment)."""
         config = {
             "name": self.name,
             "script": static("stripe_gateway/fields.js"),
@@ -136,6 +175,8 @@ class StripeGateway(Gateway):
             "echeck": False,
             "setup_secret": "",
         }
+        if not setup:
+            return config
         try:
             intent = self.client.v1.setup_intents.create(
                 {"usage": "off_session", "payment_method_types": ["card"]},
@@ -177,7 +218,7 @@ class StripeGateway(Gateway):
             {"email": family.email or None, "metadata": {"family": str(family.pk)}}
             if family.email
             else {"metadata": {"family": str(family.pk)}},
-            {"idempotency_key": f"customer:{self.organization.pk}:{family.pk}"},
+            {"idempotency_key": idempotency_header(f"customer:{self.organization.pk}:{family.pk}")},
         )
         try:
             with transaction.atomic():
@@ -198,7 +239,7 @@ class StripeGateway(Gateway):
                 self.client.v1.payment_methods.attach(
                     token,
                     {"customer": customer},
-                    {"idempotency_key": f"attach:{token}:{customer}"},
+                    {"idempotency_key": idempotency_header(f"attach:{token}:{customer}")},
                 )
         except stripe.StripeError as error:
             logger.info("Stripe refused to keep a card: %s", type(error).__name__)
@@ -206,8 +247,21 @@ class StripeGateway(Gateway):
         return token
 
     # --- money --------------------------------------------------------------------------------
+    def charge_under_way(self, idempotency_key: str) -> bool:
+        with scopes_disabled():
+            return StripeIntent.objects.filter(
+                organization=self.organization, idempotency_key=idempotency_key
+            ).exists()
+
     def charge(
-        self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, description: str
+        self,
+        *,
+        token: str,
+        amount: Decimal,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        on_session: bool = False,
     ) -> ChargeResult:
         cents = minor_units(amount)
         with scopes_disabled():
@@ -215,14 +269,7 @@ class StripeGateway(Gateway):
                 organization=self.organization, idempotency_key=idempotency_key
             ).first()
         if known is not None:
-            if known.payment_method != token or known.amount_minor != cents:
-                return ChargeResult(
-                    Outcome.ERROR, "", _("This key was used for a different payment.")
-                )
-            try:
-                return self._result(self.client.v1.payment_intents.retrieve(known.intent_id))
-            except stripe.StripeError:
-                return ChargeResult(Outcome.ERROR, "", str(UNAVAILABLE))
+            return self._again(known, token=token, cents=cents, on_session=on_session)
         try:
             pm = self.client.v1.payment_methods.retrieve(token)
         except stripe.InvalidRequestError:
@@ -235,21 +282,24 @@ class StripeGateway(Gateway):
             "payment_method": token,
             "payment_method_types": ["card"],
             "confirm": True,
-            "metadata": {
-                "springboard_key": idempotency_key,
-                "springboard_organization": self.organization.account_name,
-                "description": description[:200],
-            },
+            "metadata": tagged(
+                {
+                    "springboard_key": idempotency_key,
+                    "springboard_organization": self.organization.account_name,
+                    "description": description[:200],
+                }
+            ),
         }
         customer = getattr(pm, "customer", None)
         if customer:
-            # A saved card: the family may not be there (autopay), so Stripe must not ask
-            # for authentication now; it declines with authentication_required instead.
             params["customer"] = customer
-            params["off_session"] = True
+            if not on_session:
+                # A saved card charged without the family (autopay): Stripe must not ask for
+                # authentication now; it declines with authentication_required instead.
+                params["off_session"] = True
         try:
             intent = self.client.v1.payment_intents.create(
-                params, {"idempotency_key": idempotency_key}
+                params, {"idempotency_key": idempotency_header(idempotency_key)}
             )
         except stripe.CardError as error:
             outcome, message = _decline_message(error)
@@ -272,9 +322,31 @@ class StripeGateway(Gateway):
                 )
         except IntegrityError:
             pass  # a concurrent call with the same key recorded the same intent first
-        return self._result(intent)
+        return self._result(intent, on_session=on_session)
 
-    def _result(self, intent) -> ChargeResult:
+    def _again(self, known: StripeIntent, *, token: str, cents: int, on_session: bool):
+        """The same key again: the intent it created, as Stripe has it now (after the
+        family's authentication in the browser, or a retry after no answer)."""
+        try:
+            intent = self.client.v1.payment_intents.retrieve(known.intent_id)
+        except stripe.StripeError:
+            # Stripe may already have taken it (the family's bank said yes): not "nothing
+            # was charged"; the same form later, or Stripe's webhook, records the answer.
+            return ChargeResult(Outcome.ERROR, "", str(NOT_KNOWN_YET))
+        if known.payment_method == token and known.amount_minor == cents:
+            return self._result(intent, on_session=on_session)
+        if intent.status in {"succeeded", "processing"}:
+            return ChargeResult(Outcome.ERROR, "", str(TAKEN_ALREADY))
+        # The family left a payment waiting for its bank and came back with another card:
+        # the waiting one is cancelled and this attempt ends declined (the next try is a new
+        # key), so nothing can be taken twice.
+        with contextlib.suppress(stripe.StripeError):
+            intent = self.client.v1.payment_intents.cancel(intent.id)
+        if intent.status == "succeeded":  # it was authenticated just before the cancel
+            return ChargeResult(Outcome.ERROR, "", str(TAKEN_ALREADY))
+        return ChargeResult(Outcome.DECLINED, intent.id, str(NOT_CONFIRMED))
+
+    def _result(self, intent, *, on_session: bool = False) -> ChargeResult:
         status = intent.status
         if status == "succeeded":
             return ChargeResult(Outcome.APPROVED, intent.id, "")
@@ -283,13 +355,23 @@ class StripeGateway(Gateway):
                 Outcome.ERROR, "", _("The payment is still processing; look again shortly.")
             )
         if status == "requires_action":
-            # Authentication is confirmed with the card fields (SetupIntent); a payment that
-            # still asks for it is not taken.
+            if on_session and intent.client_secret:
+                # The family is at the page: Stripe.js runs the bank's check with the
+                # client secret, then the same form asks again (docs/billing.md, "3-D Secure").
+                return ChargeResult(
+                    Outcome.REQUIRES_ACTION,
+                    intent.id,
+                    str(AUTHENTICATE),
+                    client_secret=intent.client_secret,
+                )
+            # Nobody there to authenticate (autopay): the payment is not taken.
             with contextlib.suppress(stripe.StripeError):
                 self.client.v1.payment_intents.cancel(intent.id)
             return ChargeResult(
                 Outcome.DECLINED, intent.id, str(DECLINE_MESSAGES["authentication_required"])
             )
+        if status == "canceled":
+            return ChargeResult(Outcome.DECLINED, intent.id, str(NOT_CONFIRMED))
         error = intent.to_dict().get("last_payment_error") or {}
         code = (error.get("decline_code") or error.get("code") or "") if error else ""
         outcome = Outcome.INSUFFICIENT_FUNDS if code == "insufficient_funds" else Outcome.DECLINED
@@ -302,15 +384,19 @@ class StripeGateway(Gateway):
             # A retry after no answer: the refund Stripe already made for this key, if any.
             made = self.client.v1.refunds.list({"payment_intent": charge_reference, "limit": 100})
             refund = next(
-                (r for r in made.data if _metadata(r).get("springboard_key") == idempotency_key),
+                (
+                    r
+                    for r in made.data
+                    if _metadata(r).get("springboard_key") == idempotency_key and ours(_metadata(r))
+                ),
                 None,
             ) or self.client.v1.refunds.create(
                 {
                     "payment_intent": charge_reference,
                     "amount": minor_units(amount),
-                    "metadata": {"springboard_key": idempotency_key},
+                    "metadata": tagged({"springboard_key": idempotency_key}),
                 },
-                {"idempotency_key": idempotency_key},
+                {"idempotency_key": idempotency_header(idempotency_key)},
             )
         except (stripe.InvalidRequestError, stripe.CardError) as error:
             return RefundResult(False, "", getattr(error, "user_message", None) or str(error)[:150])
