@@ -15,6 +15,7 @@ from springboard.portal.views import (
     payments,
     policies,
     shop,
+    transfers,
     waitingroom,
 )
 
@@ -93,6 +94,12 @@ urlpatterns += [
     ),
     path("account/join/", my_account.join_family, name="join_family"),
     path("account/enrollments/<int:enrollment_id>/drop/", drops.drop, name="enrollment_drop"),
+    path(
+        "account/enrollments/<int:enrollment_id>/transfer/",
+        transfers.choose,
+        name="enrollment_transfer",
+    ),
+    path("account/transfers/<int:change_id>/", transfers.confirm, name="transfer_confirm"),
     path("live/", live.live, name="live"),
 ]
 
