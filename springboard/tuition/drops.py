@@ -70,7 +70,9 @@ class DropMoney:
 def _month_of(charge: Charge, enrollment: Enrollment, closures) -> tuple[date, date]:
     """(month, first day it covered): a run's charge is due on its month's first day;
     checkout's covers the month of the first meeting after enrolling, from that day."""
-    if charge.subject_id == enrollment.pk and charge.subject_type.model == "enrollment":
+    # The run's key (tuition.runs.tuition_key); checkout's first month has the enrollment as
+    # its subject too, so the subject alone cannot tell them apart.
+    if charge.idempotency_key.startswith(f"tuition-enrollment-{enrollment.pk}-"):
         return charge.due_date.replace(day=1), charge.due_date.replace(day=1)
     zone = schedule.location_zone(enrollment.course)
     enrolled_on = enrollment.created_at.astimezone(zone).date()
