@@ -42,11 +42,11 @@ def _race(org, people, *, lock: bool):
         course = catalog.course(org, term=term, capacity=1, name=f"Last seat {lock} {number}")
         after_read = threading.Barrier(2, timeout=10) if not lock else None
 
-        def wait():
+        def wait(after_read=after_read):
             if after_read is not None:
                 after_read.wait()
 
-        def act(who, _round, course=course):
+        def act(who, _round, course=course, wait=wait):
             if who == 0:
                 return transfers.hold(
                     family=mover, plan=plan, course=course, now=NOW, lock=lock, after_read=wait
