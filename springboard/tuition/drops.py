@@ -34,6 +34,7 @@ from springboard.booking.models import Enrollment, EnrollmentStatus, UnusedMonth
 from springboard.catalog import schedule
 from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
+from springboard.tuition import refunds
 from springboard.tuition.refunds import refund_unused
 
 CENT = Decimal("0.01")
@@ -137,6 +138,8 @@ def drop(
     staff approving it, with the request's `plan`)."""
     current = Enrollment.objects.get(pk=enrollment.pk)
     if current.status == EnrollmentStatus.DROPPED and current.student.family_id == family.pk:
+        # A second click: finish a refund whose gateway answer was never recorded.
+        refunds.complete(refunds.unanswered(enrollment=current), now=now, actor=actor)
         return None, False
     plan = plan or drops.plan_drop(enrollment, family=family, now=now)
     if plan.needs_approval and not approved:

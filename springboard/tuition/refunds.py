@@ -114,3 +114,37 @@ def refund_unused(
         )
         to_refund -= amount
     return refunds
+
+
+def unanswered(*, enrollment=None, before: datetime | None = None):
+    """Drop refunds whose intent is recorded but whose gateway answer is not (a crash or a
+    timeout between the two): the money stays reserved until the same key is retried."""
+    rows = Refund.objects.filter(outcome__isnull=True).filter(idempotency_key__startswith="drop-")
+    if enrollment is not None:
+        rows = rows.filter(
+            idempotency_key__regex=rf"^drop-(unused|refund)-enrollment-{enrollment.pk}-"
+        )
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
+    return rows.select_related("payment", "organization")
+
+
+def complete(rows, *, now: datetime, actor=None) -> int:
+    """Retry each recorded intent with its own key and amount: the gateway answers the
+    refund it already made (its key is derived from ours), the outcome is posted once."""
+    from springboard.billing.errors import LedgerError
+
+    done = 0
+    for row in rows:
+        with suppress(LedgerError):
+            services.refund(
+                organization=row.organization,
+                payment=row.payment,
+                amount=row.amount,
+                reason=row.reason,
+                idempotency_key=row.idempotency_key,
+                now=now,
+                actor=actor,
+            )
+            done += 1
+    return done
