@@ -3,6 +3,7 @@ from django.urls import path
 from springboard.portal.views import (
     accounts,
     booking,
+    cancellations,
     cart,
     checkout,
     drops,
@@ -100,6 +101,14 @@ urlpatterns += [
         name="enrollment_transfer",
     ),
     path("account/transfers/<int:change_id>/", transfers.confirm, name="transfer_confirm"),
+    path(
+        "account/camps/<int:registration_id>/cancel/",
+        cancellations.cancel_camp,
+        name="camp_cancel",
+    ),
+    path(
+        "account/parties/<int:booking_id>/cancel/", cancellations.cancel_party, name="party_cancel"
+    ),
     path("live/", live.live, name="live"),
 ]
 

@@ -50,6 +50,7 @@ from springboard.portal.views.family_access import (
     with_next,
 )
 from springboard.shop.models import Purchase
+from springboard.tuition.cancellations import cancellable
 
 NEW_EMAIL_KEY = "new-email"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -79,6 +80,7 @@ def account(request):
             "waitlist": list(waitlist.entries_of(family, request.now)),
             "enrollments": enrollments_by_student(family, today=local_today(request.now)),
             "changes": changes_of(family),
+            "bookings": cancellable(family, now=request.now),
             "purchases": list(
                 Purchase.objects.for_organization(request.organization)
                 .filter(family=family)
