@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from springboard.billing import balances
 from springboard.billing.models import Charge, ChargeKind
-from springboard.booking import transfers, waitlist
+from springboard.booking import drops, transfers, waitlist
 from springboard.booking.housekeeping import sweep_holds_and_offers
 from springboard.booking.models import (
     ChangeRequest,
@@ -165,6 +165,10 @@ def test_full_and_ineligible_classes_are_refused_with_the_reason(org, setting):
         ):  # its own class
             changes.hold_transfer(Enrollment.objects.get(student=kid), full, family=other, now=now)
         options = {o.course.pk: o for o in transfers.options(enrollment, on=now.date(), now=now)}
+        with pytest.raises(drops.DropTooLate, match="too late"):
+            changes.hold_transfer(
+                enrollment, too_old, family=family, now=at(2027, 3, 30)
+            )  # the term is over
     assert not options[full.pk].open and options[full.pk].left == 0
     assert options[too_old.pk].reasons
     assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.ACTIVE
@@ -199,6 +203,17 @@ def test_the_transfer_pages_hold_confirm_and_refuse_politely(client, org, other_
         assert Enrollment.objects.filter(course=new, status="active").count() == 1
         account = client.get(f"{base}/").content.decode()
         assert new.name in account
+    rival_family, rival_kid = make_family(other_org, last_name="Rival")
+    rival = Enrollment.objects.create(
+        organization=other_org,
+        student=rival_kid,
+        course=catalog.course(other_org),
+        created_at=at(2027, 1, 12),
+    )
+    with time_machine.travel(at(2027, 1, 14), tick=False):
+        client.force_login(family.guardians.get().user)
+        assert client.get(f"{base}/enrollments/{rival.pk}/transfer/").status_code == 404
+        assert client.get(f"{base}/enrollments/{rival.pk}/drop/").status_code == 404
     stranger, _kid = make_family(org, last_name="Stranger")
     with time_machine.travel(at(2027, 1, 14), tick=False):
         client.force_login(stranger.guardians.get().user)
