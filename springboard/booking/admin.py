@@ -1,6 +1,7 @@
 """Holds, enrollments, registrations, party bookings and waitlists in the staff admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from springboard.booking.models import (
     CartItem,
@@ -31,10 +32,50 @@ class EnrollmentAdmin(OrganizationScopedAdmin):
 
 @admin.register(DropRules)
 class DropRulesAdmin(OrganizationScopedAdmin):
-    """How families drop a class online (docs/booking.md, "Drops"); owners edit."""
+    """How families drop, transfer and cancel online (docs/booking.md, "Rules for changes");
+    one row for the organization, optionally one per program; owners edit."""
 
-    list_display = ["organization", "online", "approval", "notice", "notice_days", "unused_month"]
-    fields = ["organization", "online", "approval", "notice", "notice_days", "unused_month"]
+    list_display = [
+        "__str__",
+        "organization",
+        "program",
+        "online",
+        "approval",
+        "notice",
+        "unused_month",
+        "transfer_online",
+        "transfer_approval",
+    ]
+    fieldsets = [
+        (None, {"fields": ["organization", "program"]}),
+        (
+            _("Drops"),
+            {"fields": ["online", "approval", "notice", "notice_days", "unused_month"]},
+        ),
+        (
+            _("Transfers"),
+            {
+                "fields": [
+                    "transfer_online",
+                    "transfer_approval",
+                    "transfer_notice",
+                    "transfer_difference",
+                ]
+            },
+        ),
+        (
+            _("Camps and parties (the organization's row)"),
+            {
+                "fields": [
+                    "cancel_online",
+                    "cancel_full_days",
+                    "cancel_partial_days",
+                    "cancel_partial_percent",
+                    "cancel_refund_to",
+                ]
+            },
+        ),
+    ]
     edit_roles = OWNERS
 
 

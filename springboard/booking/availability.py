@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from springboard.booking.models import (
     CartItem,
     CartItemDay,
+    ChangeRequest,
     Enrollment,
     EventRegistration,
     HoldStatus,
@@ -107,8 +108,16 @@ def register() -> None:
     availability.COURSE_PLACES_TAKEN["booking.holds"] = course_holds
     availability.COURSE_PLACES_TAKEN["booking.enrollments"] = course_enrollments
     availability.COURSE_PLACES_TAKEN["booking.waitlist_offers"] = course_offers
+    availability.COURSE_PLACES_TAKEN["booking.transfers"] = course_transfers_held
     availability.COURSE_PLACES_PROMISED["booking.waiting"] = course_waiting
     availability.EVENT_DAY_PLACES_TAKEN["booking.holds"] = event_day_holds
     availability.EVENT_DAY_PLACES_TAKEN["booking.registrations"] = event_day_registrations
     availability.PARTY_SLOT_BOOKED["booking.holds"] = party_slot_holds
     availability.PARTY_SLOT_BOOKED["booking.bookings"] = party_slot_bookings
+
+
+def course_transfers_held(now: datetime):
+    """Transfers into the course in their step or waiting for staff (change_models)."""
+    return _count(
+        ChangeRequest.objects.filter(to_course=OuterRef("pk")).holding_seat(now), "to_course"
+    )

@@ -315,25 +315,47 @@ class DropNotice(models.TextChoices):
     DAYS_BEFORE_MEETING = "days", _("N days before the next meeting")
 
 
+class TransferNotice(models.TextChoices):
+    NEXT_MEETING = "next", _("At once: from the next meeting")
+    MONTH_END = "month_end", _("At the end of the current month")
+    DAYS_BEFORE_MEETING = "days", _("N days before the next meeting")
+
+
 class DropApproval(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic")
-    REQUEST = "request", _("A request staff approve (not built yet: families are told to ask)")
+    REQUEST = "request", _("A request staff approve")
 
 
 class UnusedMonth(models.TextChoices):
     KEEP = "keep", _("Kept")
     CREDIT = "credit", _("Credited to the family's account")
+    REFUND = "refund", _("Refunded to the original payment")
+
+
+class PriceDifference(models.TextChoices):
+    SETTLE = "settle", _("Charged when higher, credited when lower")
+    CHARGE_ONLY = "charge", _("Charged when higher, kept when lower")
+
+
+class CancelRefundTo(models.TextChoices):
+    PAYMENT = "payment", _("The original payment")
+    CREDIT = "credit", _("The family's credit")
 
 
 class DropRules(TenantModel):
-    """How families drop a class online (docs/booking.md, "Drops"); one row per
-    organization, the defaults when it has none (`drop_rules`)."""
+    """How families drop, transfer and cancel online (docs/booking.md, "Rules for
+    changes"): one row for the organization (no program) and optionally one per program,
+    which replaces it for that program's classes; the defaults when neither exists
+    (`drop_rules`)."""
 
-    organization = models.OneToOneField(
-        "tenancy.Organization",
+    program = models.ForeignKey(
+        "catalog.Program",
         on_delete=models.CASCADE,
-        related_name="drop_rules",
-        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("program"),
+        help_text=_("Empty: the organization's rules. A program's row replaces them for it."),
     )
     online = models.BooleanField(_("families may drop online"), default=True)
     approval = models.CharField(
@@ -354,16 +376,95 @@ class DropRules(TenantModel):
         choices=UnusedMonth.choices,
         default="keep",
     )
+    transfer_online = models.BooleanField(_("families may transfer online"), default=True)
+    transfer_approval = models.CharField(
+        _("a transfer is"), max_length=10, choices=DropApproval.choices, default="automatic"
+    )
+    transfer_notice = models.CharField(
+        _("a transfer takes effect"),
+        max_length=10,
+        choices=TransferNotice.choices,
+        default="next",
+    )
+    transfer_difference = models.CharField(
+        _("a transfer's price difference is"),
+        max_length=10,
+        choices=PriceDifference.choices,
+        default="settle",
+    )
+    # Camps and parties (the organization's row only: they have no program).
+    cancel_online = models.BooleanField(
+        _("families may cancel camps and parties online"), default=True
+    )
+    cancel_full_days = models.PositiveSmallIntegerField(
+        _("full refund up to (days before the start)"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+    )
+    cancel_partial_days = models.PositiveSmallIntegerField(
+        _("partial refund up to (days before the start)"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Closer than this: no refund. Cancelling is closed once it has started."),
+    )
+    cancel_partial_percent = models.PositiveSmallIntegerField(
+        _("partial refund (percent)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    cancel_refund_to = models.CharField(
+        _("a cancellation's refund goes to"),
+        max_length=10,
+        choices=CancelRefundTo.choices,
+        default="credit",
+    )
 
     class Meta:
-        verbose_name = _("drop rules")
-        verbose_name_plural = _("drop rules")
+        verbose_name = _("rules for changes")
+        verbose_name_plural = _("rules for changes (drop, transfer, cancel)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(program__isnull=True),
+                name="one_set_of_change_rules_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "program"],
+                condition=models.Q(program__isnull=False),
+                name="one_set_of_change_rules_per_program",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(_("Drop rules"))
+        if self.program_id:
+            return str(_("Rules for changes: %(program)s") % {"program": self.program})
+        return str(_("Rules for changes"))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.program_id and self.program.organization_id != self.organization_id:
+            raise ValidationError({"program": _("Choose a program of this organization.")})
+        if self.cancel_partial_days > self.cancel_full_days:
+            raise ValidationError(
+                {"cancel_partial_days": _("The partial refund's days are more than the full's.")}
+            )
 
 
-def drop_rules(organization) -> DropRules:
-    """The organization's rules, or the defaults (unsaved) when it has none."""
-    found = DropRules.objects.filter(organization=organization).first()
-    return found or DropRules(organization=organization)
+def drop_rules(organization, program=None) -> DropRules:
+    """The rules for a class of `program` (its program's row, else the organization's),
+    or the defaults (unsaved) when there is neither."""
+    program_id = getattr(program, "pk", program)
+    rows = {
+        r.program_id: r
+        for r in DropRules.objects.filter(organization=organization).filter(
+            models.Q(program__isnull=True) | models.Q(program_id=program_id)
+        )
+    }
+    found = rows.get(program_id) if program_id else None
+    return found or rows.get(None) or DropRules(organization=organization)
+
+
+from springboard.booking.change_models import (  # noqa: E402, F401  (this app's models)
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+)

@@ -23,8 +23,16 @@ def enrollments_by_student(family, *, today) -> list[dict]:
     rows = Enrollment.objects.filter(student__family=family).select_related(
         "student", "course__term", "course__location"
     )
+    from springboard.booking.models import ChangeRequest, ChangeStatus
+
+    pending = dict(
+        ChangeRequest.objects.filter(family=family, status=ChangeStatus.PENDING).values_list(
+            "enrollment_id", "kind"
+        )
+    )
     students: dict[int, dict] = {}
     for row in sorted(rows, key=lambda r: (r.student.first_name, r.course.term.start_date)):
+        row.pending_change = pending.get(row.pk, "")
         entry = students.setdefault(
             row.student_id, {"student": row.student, "current": [], "past": []}
         )
@@ -32,3 +40,15 @@ def enrollments_by_student(family, *, today) -> list[dict]:
         current = (row.status == "active" or ending) and row.course.term.end_date >= today
         entry["current" if current else "past"].append(row)
     return list(students.values())
+
+
+def changes_of(family, *, limit: int = 10) -> list:
+    """My Account → Requests: the family's drops and transfers sent to staff (and their
+    decision and note), newest first, in one query."""
+    from springboard.booking.models import ChangeRequest, ChangeStatus
+
+    return list(
+        ChangeRequest.objects.filter(family=family)
+        .exclude(status__in=[ChangeStatus.HELD, ChangeStatus.LAPSED])
+        .select_related("student", "enrollment__course", "to_course")[:limit]
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from springboard.portal.views import (
     accounts,
     booking,
+    cancellations,
     cart,
     checkout,
     drops,
@@ -15,6 +16,7 @@ from springboard.portal.views import (
     payments,
     policies,
     shop,
+    transfers,
     waitingroom,
 )
 
@@ -93,6 +95,20 @@ urlpatterns += [
     ),
     path("account/join/", my_account.join_family, name="join_family"),
     path("account/enrollments/<int:enrollment_id>/drop/", drops.drop, name="enrollment_drop"),
+    path(
+        "account/enrollments/<int:enrollment_id>/transfer/",
+        transfers.choose,
+        name="enrollment_transfer",
+    ),
+    path("account/transfers/<int:change_id>/", transfers.confirm, name="transfer_confirm"),
+    path(
+        "account/camps/<int:registration_id>/cancel/",
+        cancellations.cancel_camp,
+        name="camp_cancel",
+    ),
+    path(
+        "account/parties/<int:booking_id>/cancel/", cancellations.cancel_party, name="party_cancel"
+    ),
     path("live/", live.live, name="live"),
 ]
 

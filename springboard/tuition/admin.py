@@ -169,3 +169,5 @@ def _add_drop_actions() -> None:
 
 
 _add_drop_actions()
+
+from springboard.tuition import admin_changes  # noqa: E402, F401  (the activity queue)

@@ -34,6 +34,8 @@ from springboard.booking.models import Enrollment, EnrollmentStatus, UnusedMonth
 from springboard.catalog import schedule
 from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
+from springboard.tuition import refunds
+from springboard.tuition.refunds import refund_unused
 
 CENT = Decimal("0.01")
 
@@ -57,7 +59,9 @@ class DropMoney:
     plan: drops.DropPlan
     voided: list[Charge] = field(default_factory=list)  # months after the drop: not owed
     unused: Decimal = Decimal("0.00")  # the current month's part after the drop
-    credited: bool = False  # the rules credit `unused` (else it is kept)
+    credited: bool = False  # the rules credit `unused`
+    refunded: bool = False  # the rules refund `unused` to the original payment
+    unused_of: list[tuple[Charge, Decimal]] = field(default_factory=list)  # per charge
 
     @property
     def voided_total(self) -> Decimal:
@@ -67,7 +71,9 @@ class DropMoney:
 def _month_of(charge: Charge, enrollment: Enrollment, closures) -> tuple[date, date]:
     """(month, first day it covered): a run's charge is due on its month's first day;
     checkout's covers the month of the first meeting after enrolling, from that day."""
-    if charge.subject_id == enrollment.pk and charge.subject_type.model == "enrollment":
+    # The run's key (tuition.runs.tuition_key); checkout's first month has the enrollment as
+    # its subject too, so the subject alone cannot tell them apart.
+    if charge.idempotency_key.startswith(f"tuition-enrollment-{enrollment.pk}-"):
         return charge.due_date.replace(day=1), charge.due_date.replace(day=1)
     zone = schedule.location_zone(enrollment.course)
     enrolled_on = enrollment.created_at.astimezone(zone).date()
@@ -80,7 +86,11 @@ def quote(plan: drops.DropPlan) -> DropMoney:
     enrollment = plan.enrollment
     course = enrollment.course
     closures = schedule.closures_for(enrollment.organization, location_ids=[course.location_id])
-    money = DropMoney(plan=plan, credited=plan.rules.unused_month == UnusedMonth.CREDIT)
+    money = DropMoney(
+        plan=plan,
+        credited=plan.rules.unused_month == UnusedMonth.CREDIT,
+        refunded=plan.rules.unused_month == UnusedMonth.REFUND,
+    )
     if course.tuition_period != TuitionPeriod.MONTH:
         return money  # a term paid up front: not prorated by a drop (yet)
     voided_ids = set(Charge.objects.filter(void__isnull=False).values_list("pk", flat=True))
@@ -101,26 +111,51 @@ def quote(plan: drops.DropPlan) -> DropMoney:
         ]
         unused = [d for d in in_month if d >= plan.effective_on]
         if in_month and unused:
-            money.unused += (charge.amount * len(unused) / len(in_month)).quantize(
+            part = (charge.amount * len(unused) / len(in_month)).quantize(
                 CENT, rounding=ROUND_HALF_UP
             )
+            money.unused += part
+            money.unused_of.append((charge, part))
     return money
 
 
+class DropNeedsApproval(drops.DropError):
+    """The rules make this drop a request (tuition.changes.ask_to_drop files it)."""
+
+
 def drop(
-    enrollment: Enrollment, *, family, now: datetime, actor=None
+    enrollment: Enrollment,
+    *,
+    family,
+    now: datetime,
+    actor=None,
+    plan: drops.DropPlan | None = None,
+    approved: bool = False,
 ) -> tuple[DropMoney | None, bool]:
     """A family drops a class: booking's drop, then its money (each row keyed, so a second
     click changes nothing: it returns (None, False)). Raises booking.drops.DropError when it
-    may not be dropped."""
+    may not be dropped, DropNeedsApproval when the rules want a request (unless `approved`:
+    staff approving it, with the request's `plan`)."""
     current = Enrollment.objects.get(pk=enrollment.pk)
     if current.status == EnrollmentStatus.DROPPED and current.student.family_id == family.pk:
+        # A second click: finish a refund whose gateway answer was never recorded.
+        refunds.complete(refunds.unanswered(enrollment=current), now=now, actor=actor)
         return None, False
-    plan = drops.plan_drop(enrollment, family=family, now=now)
+    plan = plan or drops.plan_drop(enrollment, family=family, now=now)
+    if plan.needs_approval and not approved:
+        raise DropNeedsApproval(_("This drop is a request the staff approve."))
     money = quote(plan)
-    enrollment, changed = drops.drop_enrollment(enrollment, family=family, now=now)
+    enrollment, changed = drops.drop_enrollment(enrollment, family=family, now=now, plan=plan)
     if not changed:
         return money, False
+    apply_money(money, family=family, now=now, actor=actor)
+    return money, True
+
+
+def apply_money(money: DropMoney, *, family, now: datetime, actor=None) -> None:
+    """Void the months after the drop; credit, refund or keep the unused part (keyed by the
+    enrollment: applying it twice changes nothing)."""
+    enrollment = money.plan.enrollment
     organization = family.organization
     for charge in money.voided:
         with suppress(AlreadyVoided):
@@ -141,7 +176,16 @@ def drop(
             actor=actor,
             idempotency_key=f"drop-credit-enrollment-{enrollment.pk}",
         )
-    return money, True
+    if money.refunded:
+        for charge, part in money.unused_of:
+            refund_unused(
+                organization=organization,
+                enrollment=enrollment,
+                charge=charge,
+                unused=part,
+                now=now,
+                actor=actor,
+            )
 
 
 def paid_for(enrollment: Enrollment) -> dict[int, Decimal]:

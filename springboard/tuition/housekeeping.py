@@ -12,3 +12,15 @@ def monthly_billing_runs(now: datetime) -> str:
     runs = run_due_organizations(now)
     charges = sum(run.tuition_charges + run.fee_charges for run in runs)
     return f"posted {charges} charges in {len(runs)} billing runs"
+
+
+@register("tuition.complete_drop_refunds")
+def complete_drop_refunds(now: datetime) -> str:
+    """A drop's refund whose gateway call never answered (recorded intent, no outcome) is
+    completed by retrying its key, a minute after it was recorded (docs/booking.md)."""
+    from datetime import timedelta
+
+    from springboard.tuition import refunds
+
+    count = refunds.complete(refunds.unanswered(before=now - timedelta(minutes=1)), now=now)
+    return f"completed {count} drop refunds"

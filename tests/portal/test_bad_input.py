@@ -10,7 +10,14 @@ from springboard.billing.gateways.sandbox import views as sandbox_views
 from springboard.billing.gateways.sandbox.models import SandboxToken
 from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import services
-from springboard.booking.models import CartItem, Enrollment, WaitlistEntry
+from springboard.booking.models import (
+    CartItem,
+    ChangeRequest,
+    Enrollment,
+    EventRegistration,
+    PartyBooking,
+    WaitlistEntry,
+)
 from springboard.catalog.models import PartyAddOn
 from springboard.checkout.services import start_checkout
 from springboard.families.models import PolicyAgreement, Student, User
@@ -193,8 +200,35 @@ def world(org, clock):  # noqa: F811 (the shared fixture)
         course=catalog_factories.course(org, capacity=4),
         created_at=NOW,
     )
+    change = ChangeRequest.objects.create(  # a transfer in its step (docs/booking.md)
+        organization=org,
+        family=family,
+        student=student,
+        enrollment=enrollment,
+        kind="transfer",
+        to_course=course,
+        status="held",
+        effective_on=NOW.date(),
+        hold_expires_at=NOW + timedelta(minutes=15),
+        created_at=NOW,
+    )
+    registration = EventRegistration.objects.create(  # its Cancel page
+        organization=org, student=student, event_day=event.days.first(), created_at=NOW
+    )
+    party = PartyBooking.objects.create(
+        organization=org,
+        family=family,
+        slot=catalog_factories.party_slot(org, NOW + timedelta(days=9), packages=[package]),
+        package=package,
+        guest_count=8,
+        guest_of_honour_name="Kid",
+        created_at=NOW,
+    )
     ids = {
         "enrollment_id": enrollment.pk,
+        "change_id": change.pk,
+        "registration_id": registration.pk,
+        "booking_id": party.pk,
         "news_id": news.pk,
         "course_id": course.pk,
         "event_id": event.pk,

@@ -74,6 +74,11 @@ FAMILY_ID_URLS |= {"payment_method"}
 # enrollment_drop (My Account's Drop page): tests/booking/test_drops.py
 # test_another_familys_or_organizations_enrollment_is_a_404.
 FAMILY_ID_URLS |= {"enrollment_drop"}
+# enrollment_transfer, transfer_confirm (My Account's Transfer pages):
+# tests/booking/test_transfers.py test_the_transfer_pages_hold_confirm_and_refuse_politely;
+# camp_cancel, party_cancel: tests/booking/test_cancellations.py (another family: 404; the
+# rows are read through the request's organization and family).
+FAMILY_ID_URLS |= {"enrollment_transfer", "transfer_confirm", "camp_cancel", "party_cancel"}
 
 
 def test_every_id_url_is_covered():

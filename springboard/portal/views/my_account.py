@@ -41,7 +41,7 @@ from springboard.portal.account_forms import (
     PasswordChangeForm,
     StudentForm,
 )
-from springboard.portal.money_context import enrollments_by_student
+from springboard.portal.money_context import changes_of, enrollments_by_student
 from springboard.portal.views.accounts import too_many_requests
 from springboard.portal.views.family_access import (
     client_ip,
@@ -50,6 +50,7 @@ from springboard.portal.views.family_access import (
     with_next,
 )
 from springboard.shop.models import Purchase
+from springboard.tuition.cancellations import cancellable
 
 NEW_EMAIL_KEY = "new-email"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -78,6 +79,8 @@ def account(request):
             "contacts": list(family.emergency_contacts.all()),
             "waitlist": list(waitlist.entries_of(family, request.now)),
             "enrollments": enrollments_by_student(family, today=local_today(request.now)),
+            "changes": changes_of(family),
+            "bookings": cancellable(family, now=request.now),
             "purchases": list(
                 Purchase.objects.for_organization(request.organization)
                 .filter(family=family)

@@ -1,0 +1,391 @@
+"""Families' changes of plans with the rules' approval step (docs/booking.md, "Requests and
+the activity queue"; booking.drops and booking.transfers decide when and which seat,
+tuition.drops the drop's money).
+
+- `ask_to_drop`: the rules say automatic → the drop happens now (tuition.drops.drop); they
+  say request → a pending ChangeRequest (kind drop) with the effective day and the money
+  consequence the family saw. Two clicks → one request (a unique constraint on an
+  enrollment's open change; the second finds the first).
+- `hold_transfer` / `confirm_transfer`: the new seat is held (booking.transfers.hold); the
+  confirmation applies it at once or turns the hold into a pending request (still holding
+  the seat, so approval cannot find it gone).
+- `approve` / `deny`: staff decide a pending request with a note; approving applies the same
+  service an automatic change uses, with the day the family asked for. The family is
+  emailed either way (in the language it asked in) and sees the status in My Account.
+
+A transfer's money (`quote_transfer`): the old class's months after the effective day are
+voided (as a drop's), and the price difference of the rest of the effective month (a
+term-priced class: of the rest of the term) is what the pricing service says the new class
+costs from that day minus what it says the old one does — `checkout.pricing.quote`, the one
+implementation — charged when higher, credited (or kept, by the rules) when lower. Months
+after it are the billing run's, at the new class's price.
+"""
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from springboard.billing import services
+from springboard.billing.errors import AlreadyVoided
+from springboard.billing.models import Charge, ChargeKind
+from springboard.booking import drops, transfers, waitlist
+from springboard.booking.locking import BookingBusy, BookingError
+from springboard.booking.models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    DropApproval,
+    Enrollment,
+    PriceDifference,
+    drop_rules,
+)
+from springboard.catalog import schedule
+from springboard.catalog.models import Course, TuitionPeriod
+from springboard.checkout import pricing
+from springboard.core.money import ZERO
+from springboard.tuition import change_mail
+from springboard.tuition import drops as drop_money
+
+
+class AlreadyDecided(BookingError):
+    status = 409
+
+    def __init__(self):
+        super().__init__(_("This request is already decided."))
+
+
+# --- drops -------------------------------------------------------------------------------
+@dataclass
+class Asked:
+    """What a family's Drop / Transfer did: `change` (the request, or the done transfer's
+    row), `money` (a drop's DropMoney), `done` (applied now, not waiting for staff)."""
+
+    done: bool
+    change: ChangeRequest | None = None
+    money: object = None
+
+
+def drop_summary(money: drop_money.DropMoney, currency_format) -> str:
+    """The money consequence in words, as the family read it (kept on the request)."""
+    parts = [_("No more tuition is charged after the drop takes effect.")]
+    if money.voided:
+        parts.append(
+            _("Tuition already posted for later months (%(amount)s) is cancelled.")
+            % {"amount": currency_format(money.voided_total)}
+        )
+    if money.unused:
+        amount = currency_format(money.unused)
+        if money.credited:
+            parts.append(
+                _("The unused part of this month (%(amount)s) is credited.") % {"amount": amount}
+            )
+        elif money.refunded:
+            parts.append(
+                _("The unused part of this month (%(amount)s) is refunded to the original payment.")
+                % {"amount": amount}
+            )
+        else:
+            parts.append(
+                _("The unused part of this month (%(amount)s) is not refunded.")
+                % {"amount": amount}
+            )
+    return " ".join(str(p) for p in parts)
+
+
+def _money_text(organization):
+    from springboard.core.money import format_money
+
+    return lambda value: format_money(value, currency=organization.currency)
+
+
+def _file(*, family, enrollment, kind, now, **fields) -> ChangeRequest:
+    """A pending request, or the open one a second click finds."""
+    ChangeRequest.objects.filter(enrollment=enrollment, status=ChangeStatus.HELD).exclude(
+        kind=kind
+    ).update(status=ChangeStatus.LAPSED)
+    try:
+        with transaction.atomic():
+            return ChangeRequest.objects.create(
+                organization=family.organization,
+                family=family,
+                student=enrollment.student,
+                enrollment=enrollment,
+                kind=kind,
+                status=ChangeStatus.PENDING,
+                language=translation.get_language() or "",
+                created_at=now,
+                **fields,
+            )
+    except IntegrityError:
+        return ChangeRequest.objects.get(
+            enrollment=enrollment, status__in=[ChangeStatus.HELD, ChangeStatus.PENDING]
+        )
+
+
+def pending_of(enrollment: Enrollment) -> ChangeRequest | None:
+    return ChangeRequest.objects.filter(enrollment=enrollment, status=ChangeStatus.PENDING).first()
+
+
+def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) -> Asked:
+    """A family's Drop: applied now, or a pending request (see the module's doc)."""
+    waiting = pending_of(enrollment)
+    if waiting is not None and waiting.family_id == family.pk:
+        return Asked(done=False, change=waiting)
+    current = Enrollment.objects.get(pk=enrollment.pk)
+    if current.status != "active" and current.student.family_id == family.pk:
+        return Asked(done=True)  # a second click after an automatic drop
+    plan = drops.plan_drop(enrollment, family=family, now=now)
+    if not plan.needs_approval:
+        money, _changed = drop_money.drop(enrollment, family=family, now=now, actor=actor)
+        return Asked(done=True, money=money)
+    money = drop_money.quote(plan)
+    change = _file(
+        family=family,
+        enrollment=enrollment,
+        kind=ChangeKind.DROP,
+        now=now,
+        effective_on=plan.effective_on,
+        money_summary=drop_summary(money, _money_text(family.organization)),
+    )
+    return Asked(done=False, change=change, money=money)
+
+
+# --- transfers ---------------------------------------------------------------------------
+def transfer_plan(
+    enrollment: Enrollment, *, family, now: datetime, on: date | None = None, online=True
+) -> drops.DropPlan:
+    rules = drop_rules(family.organization, enrollment.course.program_id)
+    return drops.plan_drop(
+        enrollment, family=family, now=now, on=on, notice=rules.transfer_notice, online=online
+    )
+
+
+@dataclass
+class TransferMoney:
+    plan: drops.DropPlan
+    course: Course
+    old_value: Decimal  # the old class from the effective day (what is not used)
+    new_value: Decimal  # the new class from the effective day, as the pricing service says
+    settle_lower: bool  # a lower price is credited (else kept)
+    voided: list[Charge] = field(default_factory=list)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.new_value - self.old_value
+
+    @property
+    def charged(self) -> Decimal:
+        return max(self.difference, ZERO)
+
+    @property
+    def credited(self) -> Decimal:
+        return -min(self.difference, ZERO) if self.settle_lower else ZERO
+
+
+def _priced_from(course: Course, student, family, *, on: date, now: datetime) -> Decimal:
+    """What the pricing service charges for `course` from `on` (tuition and its discounts;
+    a registration fee is not part of a transfer)."""
+    try:
+        quote = pricing.quote(
+            [pricing.CourseItem(course=course, student=student)],
+            organization=family.organization,
+            family=family,
+            today=on,
+            now=now,
+        )
+    except pricing.PricingError:
+        return ZERO
+    return sum(
+        (line.amount for line in quote.lines if line.kind != ChargeKind.REGISTRATION_FEE), ZERO
+    )
+
+
+def _billed_by_checkout_month(course: Course, *, on: date, now: datetime) -> bool:
+    """A monthly class's effective month is the one its new enrollment (created now) is
+    not billed for by the run (the run bills the months after `first_month` of today)."""
+    closures = schedule.closures_for(course.organization, location_ids=[course.location_id])
+    today = now.astimezone(schedule.location_zone(course)).date()
+    try:
+        return pricing.first_month(course, closures, today=on) == pricing.first_month(
+            course, closures, today=today
+        )
+    except pricing.PricingError:
+        return False
+
+
+def quote_transfer(plan: drops.DropPlan, course: Course, *, now: datetime) -> TransferMoney:
+    enrollment = plan.enrollment
+    family, student, on = enrollment.student.family, enrollment.student, plan.effective_on
+    dropping = drop_money.quote(plan)
+    old = enrollment.course
+    if old.tuition_period == TuitionPeriod.MONTH:
+        old_value = dropping.unused
+    else:
+        old_value = _priced_from(old, student, family, on=on, now=now)
+    if course.tuition_period == TuitionPeriod.MONTH and not _billed_by_checkout_month(
+        course, on=on, now=now
+    ):
+        new_value = ZERO  # the run bills that month at the new price
+    else:
+        new_value = _priced_from(course, student, family, on=on, now=now)
+    return TransferMoney(
+        plan=plan,
+        course=course,
+        old_value=old_value,
+        new_value=new_value,
+        settle_lower=plan.rules.transfer_difference == PriceDifference.SETTLE,
+        voided=dropping.voided,
+    )
+
+
+def transfer_summary(money: TransferMoney, currency_format) -> str:
+    if money.charged:
+        return _("The price difference (%(amount)s) is charged.") % {
+            "amount": currency_format(money.charged)
+        }
+    if money.credited:
+        return _("The price difference (%(amount)s) is credited to your account.") % {
+            "amount": currency_format(money.credited)
+        }
+    if money.difference < 0:
+        return _("The new class costs less; the difference is not refunded.")
+    return _("The price stays the same.")
+
+
+def hold_transfer(enrollment, course, *, family, now: datetime) -> ChangeRequest:
+    if pending_of(enrollment) is not None:
+        raise transfers.TransferRefused(
+            _("A change of this class is already waiting for approval.")
+        )
+    plan = transfer_plan(enrollment, family=family, now=now)
+    return transfers.hold(family=family, plan=plan, course=course, now=now)
+
+
+def _apply_transfer_money(change, money: TransferMoney, new: Enrollment, *, now, actor) -> None:
+    organization = change.organization
+    family = change.family
+    for charge in money.voided:
+        with suppress(AlreadyVoided):
+            services.void_charge(
+                organization=organization,
+                charge=charge,
+                reason=_("Class transferred: it ends before this month."),
+                now=now,
+                actor=actor,
+            )
+    description = _("Transfer to %(course)s for %(name)s: the price difference") % {
+        "course": money.course.name,
+        "name": change.student.first_name,
+    }
+    if money.charged:
+        services.post_charge(
+            organization=organization,
+            family=family,
+            amount=money.charged,
+            description=description,
+            kind=ChargeKind.TUITION,
+            due_date=now.astimezone(schedule.location_zone(money.course)).date(),
+            now=now,
+            actor=actor,
+            student=change.student,
+            subject=new,
+            idempotency_key=f"transfer-difference-{change.pk}",
+        )
+    elif money.credited:
+        services.post_credit(
+            organization=organization,
+            family=family,
+            amount=money.credited,
+            reason=description,
+            now=now,
+            actor=actor,
+            idempotency_key=f"transfer-credit-{change.pk}",
+        )
+
+
+def _apply_transfer(change, plan, *, now, actor, to_status) -> Enrollment:
+    money = quote_transfer(plan, change.to_course, now=now)
+    new = transfers.move(change, plan, now=now, to_status=to_status)
+    _apply_transfer_money(change, money, new, now=now, actor=actor)
+    if plan.effective_at <= now:
+        with suppress(BookingBusy):  # the next housekeeping run offers it
+            waitlist.offer_seats(plan.enrollment.course, now=now)
+    return new
+
+
+def confirm_transfer(change: ChangeRequest, *, family, now: datetime, actor=None) -> Asked:
+    """The family confirms the held transfer: applied now, or sent to staff."""
+    if change.family_id != family.pk or change.kind != ChangeKind.TRANSFER:
+        raise drops.NotDroppable(_("That is not your family's change."))
+    if change.status == ChangeStatus.PENDING:
+        return Asked(done=False, change=change)  # a second click
+    if change.status != ChangeStatus.HELD:
+        raise AlreadyDecided()
+    enrollment = change.enrollment
+    plan = transfer_plan(enrollment, family=family, now=now, on=change.effective_on)
+    if plan.rules.transfer_approval == DropApproval.REQUEST:
+        if change.hold_expires_at <= now:
+            raise transfers.TransferRefused(
+                _("The seat was held for you for a limited time; choose the class again.")
+            )
+        money = quote_transfer(plan, change.to_course, now=now)
+        updated = ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.HELD).update(
+            status=ChangeStatus.PENDING,
+            created_at=now,
+            language=translation.get_language() or "",
+            price_difference=money.difference,
+            money_summary=transfer_summary(money, _money_text(family.organization)),
+        )
+        change.refresh_from_db()
+        if not updated and change.status != ChangeStatus.PENDING:
+            raise AlreadyDecided()
+        return Asked(done=False, change=change)
+    _apply_transfer(change, plan, now=now, actor=actor, to_status=ChangeStatus.DONE)
+    change.refresh_from_db()
+    return Asked(done=True, change=change)
+
+
+# --- the activity queue: staff decide ----------------------------------------------------
+def approve(change: ChangeRequest, *, organization, note: str, now: datetime, actor) -> None:
+    """Apply a pending request as the family asked (its effective day; past: now)."""
+    if change.organization_id != organization.pk:
+        raise drops.NotDroppable(_("That request is not this organization's."))
+    change = ChangeRequest.objects.select_related(
+        "enrollment__course__location", "family__organization", "student", "to_course"
+    ).get(pk=change.pk)
+    if change.status != ChangeStatus.PENDING:
+        raise AlreadyDecided()
+    family, enrollment = change.family, change.enrollment
+    if change.kind == ChangeKind.TRANSFER:
+        plan = transfer_plan(
+            enrollment, family=family, now=now, on=change.effective_on, online=False
+        )
+        _apply_transfer(change, plan, now=now, actor=actor, to_status=ChangeStatus.APPROVED)
+    else:
+        plan = drops.plan_drop(
+            enrollment, family=family, now=now, on=change.effective_on, online=False
+        )
+        if not ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.PENDING).update(
+            status=ChangeStatus.APPROVED, decided_at=now
+        ):
+            raise AlreadyDecided()
+        drop_money.drop(enrollment, family=family, now=now, actor=actor, plan=plan, approved=True)
+    ChangeRequest.objects.filter(pk=change.pk).update(staff_note=note.strip(), decided_by=actor)
+    change.refresh_from_db()
+    change_mail.send_decision(change)
+
+
+def deny(change: ChangeRequest, *, organization, note: str, now: datetime, actor) -> None:
+    if change.organization_id != organization.pk:
+        raise drops.NotDroppable(_("That request is not this organization's."))
+    if not ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.PENDING).update(
+        status=ChangeStatus.DENIED, decided_at=now, decided_by=actor, staff_note=note.strip()
+    ):
+        raise AlreadyDecided()
+    change.refresh_from_db()
+    change_mail.send_decision(change)
