@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "springboard.checkout",
     "springboard.tuition",
     "springboard.waitingroom",
+    "springboard.api",
     "springboard.portal",
     "springboard.demo",
 ]
