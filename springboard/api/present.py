@@ -8,6 +8,10 @@ def money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def clock_time(value) -> str:
+    return value.strftime("%H:%M")
+
+
 def openings(course, *, now, display: str) -> dict:
     found = course_openings(course, now=now)
     return {
@@ -30,8 +34,8 @@ def course(row, *, now, display: str) -> dict:
         "location_id": row.location_id,
         "room": row.room,
         "weekdays": [WEEKDAY_FIELDS[day] for day in row.weekdays],
-        "start_time": row.start_time,
-        "end_time": row.end_time,
+        "start_time": clock_time(row.start_time),
+        "end_time": clock_time(row.end_time),
         "tuition": money(row.tuition),
         "tuition_period": row.tuition_period,
         "openings": openings(row, now=now, display=display),
@@ -52,8 +56,8 @@ def camp(event) -> dict:
             {
                 "id": day.pk,
                 "date": day.date,
-                "start_time": day.start_time,
-                "end_time": day.end_time,
+                "start_time": clock_time(day.start_time),
+                "end_time": clock_time(day.end_time),
                 "places_left": max(day.places_left, 0),
             }
             for day in event.upcoming_days

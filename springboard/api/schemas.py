@@ -6,7 +6,7 @@ Ids in JSON bodies are strict integers (a string "5" is refused, as is 5.0); ids
 query strings are read by core/parsing.py like the portal's.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -16,6 +16,9 @@ from springboard.core.parsing import MAX_ID
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 # Path and query ids: ASCII digits only (the rest of the rule is core.parsing.parse_id's).
 ID_PATTERN = r"^[0-9]{1,20}$"
+# A wall-clock time at the location ("16:00"), in its time_zone: no offset, since a weekly
+# class keeps its local time across daylight-saving changes.
+LocalTime = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$")]
 
 
 class Error(Schema):
@@ -61,8 +64,8 @@ class Course(Schema):
     location_id: int
     room: str
     weekdays: list[str]
-    start_time: time
-    end_time: time
+    start_time: LocalTime
+    end_time: LocalTime
     tuition: str
     tuition_period: str
     openings: Openings
@@ -87,8 +90,8 @@ class CoursePage(Schema):
 class CampDay(Schema):
     id: int
     date: date
-    start_time: time
-    end_time: time
+    start_time: LocalTime
+    end_time: LocalTime
     places_left: int
 
 

@@ -22,6 +22,7 @@ router = Router(tags=["auth"])
     "/{account}/auth/token",
     response={
         201: schemas.TokenOut,
+        400: schemas.Error,
         401: schemas.Error,
         403: schemas.Error,
         404: schemas.Error,
@@ -58,7 +59,13 @@ def create_token(request, body: schemas.TokenRequest):
 @router.delete(
     "/{account}/auth/token",
     auth=[TokenAuth()],
-    response={204: None, 401: schemas.Error, 404: schemas.Error, 429: schemas.Error},
+    response={
+        204: None,
+        400: schemas.Error,
+        401: schemas.Error,
+        404: schemas.Error,
+        429: schemas.Error,
+    },
 )
 def revoke_token(request):
     """Revoke the token this request is sent with."""

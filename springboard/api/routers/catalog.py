@@ -25,7 +25,7 @@ from springboard.tenancy.models import Location
 
 router = Router(tags=["catalogue"])
 
-ERRORS = {404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
+ERRORS = {400: schemas.Error, 404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
 MAX_PAGE = 100
 MEETINGS_SHOWN = 30
 FURTHEST_AHEAD = timedelta(days=2 * 366)

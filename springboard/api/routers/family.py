@@ -29,13 +29,14 @@ from springboard.waitingroom.services import may_book
 router = Router(tags=["family"], auth=FAMILY_AUTH)
 
 ERRORS = {
+    400: schemas.Error,
     401: schemas.Error,
     403: schemas.Error,
     404: schemas.Error,
     422: schemas.Error,
     429: schemas.Error,
 }
-BOOKING_ERRORS = {**ERRORS, 400: schemas.Error, 409: schemas.Error}
+BOOKING_ERRORS = {**ERRORS, 409: schemas.Error}
 
 
 @router.get("/{account}/students", response={200: list[schemas.Student], **ERRORS})
