@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
     "springboard.portal.busy.BusyMiddleware",
+    "springboard.api.middleware.JsonMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -285,3 +285,10 @@ def test_bad_ids_in_paths_and_queries_get_4xx_json(client, org, family, bearer, 
     response = client.delete(f"{API}/cart/{value}", **bearer)
     assert 400 <= response.status_code < 500
     assert "detail" in response.json()
+
+
+def test_a_method_a_path_does_not_have_is_a_json_405(client, org):
+    response = client.put(f"{API}/locations")
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+    assert "detail" in response.json()
