@@ -292,3 +292,17 @@ def test_a_method_a_path_does_not_have_is_a_json_405(client, org):
     assert response.status_code == 405
     assert "GET" in response["Allow"]
     assert "detail" in response.json()
+
+
+def test_a_saturated_password_hasher_answers_503_with_retry_after(client, org, monkeypatch):
+    from springboard.api.routers import auth as auth_routes
+    from springboard.families.hashers import HashingBusy
+
+    def busy(*args, **kwargs):
+        raise HashingBusy
+
+    monkeypatch.setattr(auth_routes, "authenticate", busy)
+    response = post(client, f"{API}/auth/token", {"email": "a@example.com", "password": "x"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "3"
+    assert "try again" in response.json()["detail"]
