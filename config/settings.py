@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "springboard.checkout",
     "springboard.tuition",
     "springboard.waitingroom",
+    "springboard.api",
     "springboard.portal",
     "springboard.demo",
 ]
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
     "springboard.portal.busy.BusyMiddleware",
+    "springboard.api.middleware.JsonMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from springboard.api.api import api
 from springboard.checkout import stripe_webhooks
 from springboard.portal.views import home as portal_home
 
@@ -22,6 +23,9 @@ urlpatterns = [
     # The waiting page's cache-only refresh, outside /<account>/: no organization, session or
     # family lookup before it (docs/booking.md, "Waiting room").
     path("waiting-room/", include("springboard.waitingroom.urls")),
+    # The JSON API ("api" is a reserved account name): /api/v1/<account>/… and the schema at
+    # /api/v1/openapi.json (docs/api.md).
+    path("api/v1/", api.urls),
     path("<slug:account>/", include("springboard.portal.urls")),
 ]
 if settings.DEBUG or settings.TESTING or settings.ALLOW_SANDBOX_GATEWAY:
@@ -34,7 +38,8 @@ if settings.SERVE_MEDIA:
         0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
-handler400 = "springboard.portal.views.home.bad_request"
-handler403 = "springboard.portal.views.home.forbidden"
-handler404 = "springboard.portal.views.home.not_found"
-handler500 = "springboard.portal.views.home.server_error"
+# The portal's error pages, in JSON under /api/ (config/handlers.py).
+handler400 = "config.handlers.bad_request"
+handler403 = "config.handlers.forbidden"
+handler404 = "config.handlers.not_found"
+handler500 = "config.handlers.server_error"

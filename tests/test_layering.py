@@ -1,7 +1,8 @@
 """The dependency ladder of docs/architecture.md holds: domain apps import only apps below them.
 
 core ← tenancy ← families, content, catalog ← shop ← booking, billing ← giftcards ← checkout ←
-portal, demo. (giftcards puts eGift Cards in the cart and moves a card to credit: docs/shop.md.)
+portal, api, demo. (giftcards puts eGift Cards in the cart and moves a card to credit:
+docs/shop.md.)
 A change that makes a lower app import a higher one fails here, naming the file.
 """
 
@@ -58,6 +59,22 @@ ALLOWED = {
         "shop",
         "giftcards",
         "checkout",
+    },
+    # The JSON API sits beside portal at the top: it calls the same services and never the
+    # portal's views (a rule both need lives below them: docs/api.md).
+    "api": {
+        "core",
+        "tenancy",
+        "families",
+        "content",
+        "catalog",
+        "booking",
+        "billing",
+        "shop",
+        "giftcards",
+        "checkout",
+        "tuition",
+        "waitingroom",
     },
 }
 

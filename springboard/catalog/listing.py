@@ -4,11 +4,12 @@ Filters run in the database; openings come from `availability` as annotations of
 query; eligibility (Find the Right Class) narrows the database's candidates exactly in Python.
 """
 
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 
 from springboard.catalog import availability
 from springboard.catalog.eligibility import (
@@ -17,7 +18,15 @@ from springboard.catalog.eligibility import (
     age_window_in_months,
     check_course,
 )
-from springboard.catalog.models import WEEKDAY_FIELDS, Closure, Course, Event, Term
+from springboard.catalog.models import (
+    WEEKDAY_FIELDS,
+    Closure,
+    Course,
+    Event,
+    PartyPackage,
+    PartySlot,
+    Term,
+)
 
 MORNING_ENDS = time(12, 0)
 AFTERNOON_ENDS = time(17, 0)
@@ -180,4 +189,26 @@ def events_at(organization, *, location, today: date) -> QuerySet:
         .annotate(first_day=Min("days__date"))
         .select_related("location")
         .order_by("first_day", "name", "id")
+    )
+
+
+def open_party_slots(organization, location, *, day: date, now: datetime) -> QuerySet:
+    """Open party slots (no booking at `now`) starting on a local day at a location, with the
+    packages shown on the web (the parties page and the API list the same)."""
+    zone = zoneinfo.ZoneInfo(location.time_zone)
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return (
+        availability.with_party_slot_bookings(
+            PartySlot.objects.for_organization(organization).filter(
+                location=location, starts_at__gte=start, starts_at__lt=end
+            ),
+            now=now,
+        )
+        .filter(bookings=0)
+        .select_related("location")
+        .prefetch_related(
+            Prefetch("packages", queryset=PartyPackage.objects.filter(shown_on_web=True))
+        )
+        .order_by("starts_at", "id")
     )

@@ -20,13 +20,11 @@ def waiter_of(request) -> str | None:
 
 def gate(request, course, *, back: str):
     """None when the family may book this course now; else the redirect to the waiting page."""
-    rush = services.rush_for_term(request.organization, course.term, now=request.now)
-    if rush is None:
-        return None
     try:
-        if passes.pass_is_valid(
-            request.COOKIES.get(passes.PASS_COOKIE),
-            rush,
+        if services.may_book(
+            request.organization,
+            course.term,
+            pass_value=request.COOKIES.get(passes.PASS_COOKIE),
             waiter=waiter_of(request),
             now=request.now,
         ):

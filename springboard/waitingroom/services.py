@@ -4,7 +4,7 @@ settings the cache-only status endpoint reads. Every function takes `now`."""
 from datetime import datetime, timedelta
 
 from springboard.catalog.models import Term
-from springboard.waitingroom import published
+from springboard.waitingroom import passes, published
 from springboard.waitingroom.models import WaitingRoom
 from springboard.waitingroom.rules import Rush
 
@@ -78,3 +78,13 @@ def current_rush(organization, *, now: datetime, term_id: int | None = None):
         return room, None, []
     opening = [t for t in terms if t.enrollment_opens_at == chosen.enrollment_opens_at]
     return room, rush_of(room, chosen.enrollment_opens_at), opening
+
+
+def may_book(organization, term: Term, *, pass_value: str | None, waiter: str | None, now):
+    """Whether booking this term's classes is open to this visitor now: outside the term's
+    opening always; during it only with a valid pass (portal/waiting.py and the API ask
+    here). A genuine pass of another organization raises passes.OtherOrganization."""
+    rush = rush_for_term(organization, term, now=now)
+    if rush is None:
+        return True
+    return passes.pass_is_valid(pass_value, rush, waiter=waiter, now=now)

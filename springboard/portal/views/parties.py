@@ -3,11 +3,11 @@
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from springboard.catalog import listing
 from springboard.catalog.availability import with_party_slot_bookings
 from springboard.catalog.models import PartyPackage, PartySlot
 from springboard.portal.views.booking import local_today, render_page
@@ -33,27 +33,6 @@ def _chosen_date(request, today: date) -> tuple[date, str]:
     if chosen > today + FURTHEST_AHEAD:
         return today, _("That day is too far ahead; showing today.")
     return chosen, ""
-
-
-def open_slots(organization, location, *, day: date, now: datetime):
-    """Open slots (no booking at `now`) starting on a local day, with the packages offered."""
-    zone = zoneinfo.ZoneInfo(location.time_zone)
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-    return (
-        with_party_slot_bookings(
-            PartySlot.objects.for_organization(organization).filter(
-                location=location, starts_at__gte=start, starts_at__lt=end
-            ),
-            now=now,
-        )
-        .filter(bookings=0)
-        .select_related("location")
-        .prefetch_related(
-            Prefetch("packages", queryset=PartyPackage.objects.filter(shown_on_web=True))
-        )
-        .order_by("starts_at", "id")
-    )
 
 
 def dates_with_open_slots(organization, location, *, today: date, now: datetime) -> list[date]:
@@ -83,7 +62,9 @@ def parties(request):
         dates = dates_with_open_slots(request.organization, location, today=today, now=request.now)
         if "date" not in request.GET and dates:
             day = dates[0]  # first visit: the first day with an open slot
-        slots = list(open_slots(request.organization, location, day=day, now=request.now))
+        slots = list(
+            listing.open_party_slots(request.organization, location, day=day, now=request.now)
+        )
     context = {
         "packages": list(_packages(request.organization).prefetch_related("add_ons")),
         "day": day,
