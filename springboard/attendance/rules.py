@@ -30,3 +30,17 @@ def cutoff(rules: AttendanceRules, starts_at: datetime) -> datetime:
 
 def can_mark(rules: AttendanceRules, starts_at: datetime, now: datetime) -> bool:
     return rules.absences_online and now < cutoff(rules, starts_at)
+
+
+def offered(organization) -> dict[str, bool]:
+    """Whether any of the organization's rules takes absences or makeups online (one query:
+    My Account shows the links only then)."""
+    rows = list(
+        AttendanceRules.objects.filter(organization=organization).values_list(
+            "absences_online", "makeups_allowed"
+        )
+    )
+    return {
+        "absences": any(absences for absences, _makeups in rows),
+        "makeups": any(absences and makeups for absences, makeups in rows),
+    }

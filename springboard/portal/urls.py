@@ -2,6 +2,7 @@ from django.urls import path
 
 from springboard.portal.views import (
     accounts,
+    attendance,
     booking,
     cart,
     checkout,
@@ -93,6 +94,13 @@ urlpatterns += [
     ),
     path("account/join/", my_account.join_family, name="join_family"),
     path("account/enrollments/<int:enrollment_id>/drop/", drops.drop, name="enrollment_drop"),
+    # Absences and makeups (issue 14, item 4: docs/booking.md).
+    path(
+        "account/enrollments/<int:enrollment_id>/absences/",
+        attendance.enrollment_absences,
+        name="enrollment_absences",
+    ),
+    path("account/makeups/", attendance.makeups, name="makeups"),
     path("live/", live.live, name="live"),
 ]
 

@@ -171,7 +171,7 @@ def test_counting_places_of_many_meetings_costs_the_same_queries(
     with django_assert_max_num_queries(10):
         options = services.makeup_options(kid, credit, now=SUNDAY_NOON)
     assert [o.day for o in options][:2] == [WEDNESDAY, NEXT_WEDNESDAY]
-    for n in range(5):
+    for _n in range(5):
         classes(org, capacity=3)
     with django_assert_max_num_queries(10):
         more = services.makeup_options(kid, credit, now=SUNDAY_NOON)

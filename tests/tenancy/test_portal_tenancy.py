@@ -74,6 +74,9 @@ FAMILY_ID_URLS |= {"payment_method"}
 # enrollment_drop (My Account's Drop page): tests/booking/test_drops.py
 # test_another_familys_or_organizations_enrollment_is_a_404.
 FAMILY_ID_URLS |= {"enrollment_drop"}
+# enrollment_absences (Absences and makeups): tests/attendance/test_pages.py
+# test_another_familys_or_organizations_enrollment_is_a_404.
+FAMILY_ID_URLS |= {"enrollment_absences"}
 
 
 def test_every_id_url_is_covered():

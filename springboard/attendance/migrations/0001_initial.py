@@ -6,101 +6,284 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('booking', '0005_enrollment_drops_and_drop_rules'),
-        ('catalog', '0002_camp_deposit'),
-        ('families', '0003_guest_families'),
-        ('tenancy', '0003_portalsettings_proshop_title'),
+        ("booking", "0005_enrollment_drops_and_drop_rules"),
+        ("catalog", "0002_camp_deposit"),
+        ("families", "0003_guest_families"),
+        ("tenancy", "0003_portalsettings_proshop_title"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='class date')),
-                ('starts_at', models.DateTimeField(verbose_name='class starts')),
-                ('status', models.CharField(choices=[('absent', 'Absent'), ('undone', 'Undone')], default='absent', max_length=10, verbose_name='status')),
-                ('marked_at', models.DateTimeField(verbose_name='marked')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone')),
-                ('credit_expires_at', models.DateTimeField(blank=True, help_text='Empty: no makeup credit (makeups were not allowed).', null=True, verbose_name='makeup credit expires')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='catalog.course')),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='booking.enrollment')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tenancy.organization', verbose_name='organization')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='families.student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="class date")),
+                ("starts_at", models.DateTimeField(verbose_name="class starts")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("absent", "Absent"), ("undone", "Undone")],
+                        default="absent",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(verbose_name="marked")),
+                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="undone")),
+                (
+                    "credit_expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: no makeup credit (makeups were not allowed).",
+                        null=True,
+                        verbose_name="makeup credit expires",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="catalog.course",
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="booking.enrollment",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="tenancy.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="families.student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "absence",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AttendanceRules',
+            name="AttendanceRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('absences_online', models.BooleanField(default=False, verbose_name='families may mark a class absent online')),
-                ('cutoff_hours', models.PositiveSmallIntegerField(default=2, help_text='Absences are marked or undone until this many hours before the class.', validators=[django.core.validators.MaxValueValidator(336)], verbose_name='cut-off (hours before the class starts)')),
-                ('makeups_allowed', models.BooleanField(default=False, verbose_name='an absence gives a makeup credit')),
-                ('credit_days', models.PositiveSmallIntegerField(default=30, help_text='Counted from the start of the missed class.', validators=[django.core.validators.MaxValueValidator(365)], verbose_name='a makeup credit expires after (days)')),
-                ('same_program', models.BooleanField(default=True, verbose_name='makeups only in classes of the same program')),
-                ('max_makeups_per_term', models.PositiveSmallIntegerField(blank=True, help_text="Empty: no limit. Counts makeups of credits from the term's classes.", null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='most makeups per student and term')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tenancy.organization', verbose_name='organization')),
-                ('program', models.ForeignKey(blank=True, help_text='Leave empty for every program without rules of its own.', null=True, on_delete=django.db.models.deletion.CASCADE, to='catalog.program', verbose_name='program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "absences_online",
+                    models.BooleanField(
+                        default=False, verbose_name="families may mark a class absent online"
+                    ),
+                ),
+                (
+                    "cutoff_hours",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Absences are marked or undone until this many hours before the class.",
+                        validators=[django.core.validators.MaxValueValidator(336)],
+                        verbose_name="cut-off (hours before the class starts)",
+                    ),
+                ),
+                (
+                    "makeups_allowed",
+                    models.BooleanField(
+                        default=False, verbose_name="an absence gives a makeup credit"
+                    ),
+                ),
+                (
+                    "credit_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="Counted from the start of the missed class.",
+                        validators=[django.core.validators.MaxValueValidator(365)],
+                        verbose_name="a makeup credit expires after (days)",
+                    ),
+                ),
+                (
+                    "same_program",
+                    models.BooleanField(
+                        default=True, verbose_name="makeups only in classes of the same program"
+                    ),
+                ),
+                (
+                    "max_makeups_per_term",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no limit. Counts makeups of credits from the term's classes.",
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="most makeups per student and term",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="tenancy.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for every program without rules of its own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="catalog.program",
+                        verbose_name="program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence and makeup rules',
-                'verbose_name_plural': 'absence and makeup rules',
+                "verbose_name": "absence and makeup rules",
+                "verbose_name_plural": "absence and makeup rules",
             },
         ),
         migrations.CreateModel(
-            name='Makeup',
+            name="Makeup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='class date')),
-                ('starts_at', models.DateTimeField(verbose_name='class starts')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('cancelled', 'Cancelled')], default='booked', max_length=10, verbose_name='status')),
-                ('booked_at', models.DateTimeField(verbose_name='booked')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('absence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='makeups', to='attendance.absence')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='makeups', to='catalog.course')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='makeups', to='families.family')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tenancy.organization', verbose_name='organization')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='makeups', to='families.student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="class date")),
+                ("starts_at", models.DateTimeField(verbose_name="class starts")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("booked", "Booked"), ("cancelled", "Cancelled")],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(verbose_name="booked")),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                (
+                    "absence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="makeups",
+                        to="attendance.absence",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="makeups",
+                        to="catalog.course",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="makeups",
+                        to="families.family",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="tenancy.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="makeups",
+                        to="families.student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'makeup',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "makeup",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='absence',
-            index=models.Index(fields=['course', 'date', 'status'], name='attendance__course__42a94d_idx'),
+            model_name="absence",
+            index=models.Index(
+                fields=["course", "date", "status"], name="attendance__course__42a94d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='absence',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'absent')), fields=('enrollment', 'date'), name='one_absence_per_enrollment_and_date'),
+            model_name="absence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "absent")),
+                fields=("enrollment", "date"),
+                name="one_absence_per_enrollment_and_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendancerules',
-            constraint=models.UniqueConstraint(fields=('organization', 'program'), name='one_attendance_rules_per_program'),
+            model_name="attendancerules",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "program"), name="one_attendance_rules_per_program"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendancerules',
-            constraint=models.UniqueConstraint(condition=models.Q(('program__isnull', True)), fields=('organization',), name='one_attendance_rules_per_organization'),
+            model_name="attendancerules",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("program__isnull", True)),
+                fields=("organization",),
+                name="one_attendance_rules_per_organization",
+            ),
         ),
         migrations.AddIndex(
-            model_name='makeup',
-            index=models.Index(fields=['course', 'date', 'status'], name='attendance__course__dd53b0_idx'),
+            model_name="makeup",
+            index=models.Index(
+                fields=["course", "date", "status"], name="attendance__course__dd53b0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='makeup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'booked')), fields=('absence',), name='one_makeup_per_credit'),
+            model_name="makeup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "booked")),
+                fields=("absence",),
+                name="one_makeup_per_credit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='makeup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'booked')), fields=('student', 'course', 'date'), name='one_makeup_per_student_and_meeting'),
+            model_name="makeup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "booked")),
+                fields=("student", "course", "date"),
+                name="one_makeup_per_student_and_meeting",
+            ),
         ),
     ]

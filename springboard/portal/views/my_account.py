@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from springboard.attendance.rules import offered as attendance_offered
 from springboard.booking import waitlist
 from springboard.core.clock import local_today
 from springboard.families import ratelimits
@@ -78,6 +79,7 @@ def account(request):
             "contacts": list(family.emergency_contacts.all()),
             "waitlist": list(waitlist.entries_of(family, request.now)),
             "enrollments": enrollments_by_student(family, today=local_today(request.now)),
+            "attendance": attendance_offered(request.organization),  # absences, makeups
             "purchases": list(
                 Purchase.objects.for_organization(request.organization)
                 .filter(family=family)
