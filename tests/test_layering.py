@@ -1,7 +1,8 @@
 """The dependency ladder of docs/architecture.md holds: domain apps import only apps below them.
 
 core ← tenancy ← families, content, catalog ← shop ← booking, billing ← attendance, giftcards ←
-checkout ← portal, demo. (giftcards puts eGift Cards in the cart and moves a card to credit: docs/shop.md.)
+checkout ← portal, demo. (giftcards puts eGift Cards in the cart and moves a card to credit:
+docs/shop.md.)
 A change that makes a lower app import a higher one fails here, naming the file.
 """
 
