@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "springboard.content",
     "springboard.catalog",
     "springboard.booking",
+    "springboard.attendance",
     "springboard.billing",
     "springboard.billing.gateways.sandbox",
     "springboard.shop",

@@ -1,7 +1,7 @@
 """The dependency ladder of docs/architecture.md holds: domain apps import only apps below them.
 
-core ← tenancy ← families, content, catalog ← shop ← booking, billing ← giftcards ← checkout ←
-portal, api, demo. (giftcards puts eGift Cards in the cart and moves a card to credit:
+core ← tenancy ← families, content, catalog ← shop ← booking, billing ← attendance, giftcards ←
+checkout ← portal, api, demo. (giftcards puts eGift Cards in the cart and moves a card to credit:
 docs/shop.md.)
 A change that makes a lower app import a higher one fails here, naming the file.
 """
@@ -27,6 +27,9 @@ ALLOWED = {
     "billing": {"core", "tenancy", "families", "content", "catalog"},
     # The waiting room (docs/booking.md) knows terms; portal gates booking with it.
     "waitingroom": {"core", "tenancy", "families", "content", "catalog"},
+    # Absences and makeups (docs/booking.md): above booking (enrollments, the course lock),
+    # below checkout and portal, which may show or use them.
+    "attendance": {"core", "tenancy", "families", "content", "catalog", "booking", "shop"},
     "giftcards": {
         "core",
         "tenancy",
@@ -47,6 +50,7 @@ ALLOWED = {
         "billing",
         "shop",
         "giftcards",
+        "attendance",
     },
     "tuition": {
         "core",
@@ -59,6 +63,7 @@ ALLOWED = {
         "shop",
         "giftcards",
         "checkout",
+        "attendance",
     },
     # The JSON API sits beside portal at the top: it calls the same services and never the
     # portal's views (a rule both need lives below them: docs/api.md).
@@ -75,6 +80,7 @@ ALLOWED = {
         "checkout",
         "tuition",
         "waitingroom",
+        "attendance",
     },
 }
 

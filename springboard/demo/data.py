@@ -319,4 +319,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.waitingroom import load_demo_waiting_room
 
     load_demo_waiting_room(demo, now=now)
+    from springboard.demo.attendance import load_demo_attendance
+
+    load_demo_attendance(demo)
     return {"demo": demo, "riverside": riverside}

@@ -2,6 +2,7 @@ from django.urls import path
 
 from springboard.portal.views import (
     accounts,
+    attendance,
     booking,
     cancellations,
     cart,
@@ -109,6 +110,13 @@ urlpatterns += [
     path(
         "account/parties/<int:booking_id>/cancel/", cancellations.cancel_party, name="party_cancel"
     ),
+    # Absences and makeups (issue 14, item 4: docs/booking.md).
+    path(
+        "account/enrollments/<int:enrollment_id>/absences/",
+        attendance.enrollment_absences,
+        name="enrollment_absences",
+    ),
+    path("account/makeups/", attendance.makeups, name="makeups"),
     path("live/", live.live, name="live"),
 ]
 

@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
+from springboard.attendance import services as attendance
+from springboard.attendance.models import AttendanceRules
 from springboard.billing.gateways.sandbox import views as sandbox_views
 from springboard.billing.gateways.sandbox.models import SandboxToken
 from springboard.billing.payment_methods import save_payment_method
@@ -224,6 +226,10 @@ def world(org, clock):  # noqa: F811 (the shared fixture)
         guest_of_honour_name="Kid",
         created_at=NOW,
     )
+    # Its Absences page and My Account → Makeups show their forms (docs/booking.md,
+    # "Absences and makeups"): the rules on, one meeting marked absent (a credit).
+    AttendanceRules.objects.create(organization=org, absences_online=True, makeups_allowed=True)
+    attendance.mark_absent(enrollment, date(2027, 1, 4), family=family, now=NOW)
     ids = {
         "enrollment_id": enrollment.pk,
         "change_id": change.pk,

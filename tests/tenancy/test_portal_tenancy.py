@@ -79,6 +79,9 @@ FAMILY_ID_URLS |= {"enrollment_drop"}
 # camp_cancel, party_cancel: tests/booking/test_cancellations.py (another family: 404; the
 # rows are read through the request's organization and family).
 FAMILY_ID_URLS |= {"enrollment_transfer", "transfer_confirm", "camp_cancel", "party_cancel"}
+# enrollment_absences (Absences and makeups): tests/attendance/test_pages.py
+# test_another_familys_or_organizations_enrollment_is_a_404.
+FAMILY_ID_URLS |= {"enrollment_absences"}
 
 
 def test_every_id_url_is_covered():

@@ -1,7 +1,7 @@
 """A logged-in family's own things: students, schedule, cart, checkout, payments history.
 
 Each operation calls the service the portal's view calls (booking.services, checkout.services,
-billing.history, booking.coming_up) and reads every id through the organization *and* the
+billing.history, attendance.coming_up) and reads every id through the organization *and* the
 family, so another family's or organization's id is a 404.
 """
 
@@ -17,7 +17,7 @@ from springboard.api.auth import FAMILY_AUTH, family_of
 from springboard.api.schemas import ID_PATTERN
 from springboard.billing import history
 from springboard.booking import readd, services
-from springboard.booking.coming_up import coming_up
+from springboard.attendance.coming_up import coming_up
 from springboard.booking.models import CartItem
 from springboard.catalog.models import Course
 from springboard.checkout.services import start_checkout

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from springboard.attendance.rules import offered as attendance_offered
 from springboard.booking import waitlist
 from springboard.core.clock import local_today
 from springboard.families import ratelimits
@@ -81,6 +82,7 @@ def account(request):
             "enrollments": enrollments_by_student(family, today=local_today(request.now)),
             "changes": changes_of(family),
             "bookings": cancellable(family, now=request.now),
+            "attendance": attendance_offered(request.organization),  # absences, makeups
             "purchases": list(
                 Purchase.objects.for_organization(request.organization)
                 .filter(family=family)
