@@ -26,6 +26,7 @@ from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_after_commit
 from springboard.portal.views.family_access import family_required, portal_url
 
@@ -173,18 +174,19 @@ def _token(request, family) -> str:
 
 
 def _send_receipt(organization, family, payment, charges, amount) -> None:
-    send_after_commit(
-        "payment_receipt",
-        to=family.email,
-        subject=_("Your payment to %(org)s") % {"org": organization.name},
-        context={
-            "organization": organization,
-            "family": family,
-            "payment": payment,
-            "charges": charges,
-            "amount": amount,
-        },
-    )
+    with in_language_of(family):
+        send_after_commit(
+            "payment_receipt",
+            to=family.email,
+            subject=_("Your payment to %(org)s") % {"org": organization.name},
+            context={
+                "organization": organization,
+                "family": family,
+                "payment": payment,
+                "charges": charges,
+                "amount": amount,
+            },
+        )
 
 
 def _paid_message(request, paid: paying.PaidCharges) -> None:
