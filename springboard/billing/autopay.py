@@ -30,6 +30,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, claims
 from springboard.billing.autopay_models import (
@@ -42,6 +43,7 @@ from springboard.billing.errors import GatewayUnavailable, LedgerError, PaymentD
 from springboard.billing.gateways.base import Gateway
 from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.billing.services import allocate_oldest_first, lock_family, record_payment_once
+from springboard.core.i18n import site_text
 from springboard.families.language import in_language_of
 from springboard.families.mail import send_after_commit
 from springboard.tenancy.models import Organization
@@ -282,7 +284,7 @@ def attempt_charge(
             idempotency_key=attempt.idempotency_key,
             now=now,
             gateway=gateway,
-            description=_("Autopay: %(charge)s") % {"charge": charge.render_description()},
+            description=site_text(gettext_lazy("Autopay: %(charge)s"), charge=charge.description),
         )
         outcome = AttemptStatus.APPROVED
     except PaymentDeclined as error:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.billing import autopay, balances, history, paying, payment_methods, services
@@ -24,6 +25,7 @@ from springboard.billing.errors import LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import Charge, SavedPaymentMethod
+from springboard.core.i18n import site_text
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.language import in_language_of
@@ -241,7 +243,7 @@ def pay(request):
             seen_attempt=seen_attempt,
             now=request.now,
             actor=request.user,
-            description=_("Payment of outstanding charges"),
+            description=site_text(gettext_lazy("Payment of outstanding charges")),
         )
     except WrongFamily:
         raise Http404("Not this family's charge") from None
