@@ -9,11 +9,13 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.utils import timezone, translation
 
 from springboard.booking import mail as booking_mail
 from springboard.booking.models import WaitlistEntry, WaitlistStatus
 from springboard.checkout.models import Order
+from springboard.content.models import NewsItem
 from springboard.core.i18n import site_text
 from springboard.families.models import Family
 from tests import factories
@@ -78,6 +80,14 @@ def test_error_pages_are_in_spanish(client, org):
     html = client.get("/acme/no-such-page/", **ES).content.decode()
     assert "Página no encontrada" in html and '<html lang="es">' in html
     assert client.get("/no-such-account/", **ES).status_code == 404
+
+
+def test_a_stale_form_csrf_page_is_in_spanish(org):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/acme/language/", {"language": "es"}, **ES)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Este formulario ha caducado" in html and '<html lang="es">' in html
 
 
 def test_an_unknown_language_is_english(client, org):
@@ -158,3 +168,24 @@ def test_stored_text_is_in_the_main_language_whoever_writes_it():
             "Class dropped by staff"
         )
         assert translation.gettext("Class dropped by staff") == "Clase dada de baja por el personal"
+
+
+def test_staff_write_both_versions_in_the_scoped_admin(client, org):
+    client.force_login(factories.staff_user(org))
+    form = client.get("/admin/content/newsitem/add/").content.decode()
+    assert 'name="title_en"' in form and 'name="title_es"' in form
+    response = client.post(
+        "/admin/content/newsitem/add/",
+        {
+            "organization": org.pk,
+            "title_en": "Open gym Friday",
+            "title_es": "Gimnasio libre el viernes",
+            "published_at_0": "2026-01-01",
+            "published_at_1": "10:00",
+            "body_html_es": "<p>Hola</p><script>alert(1)</script>",
+        },
+    )
+    assert response.status_code == 302, response.content
+    item = NewsItem.objects.get(title_en="Open gym Friday")
+    assert item.title_es == "Gimnasio libre el viernes"
+    assert item.body_html_es == "<p>Hola</p>"
