@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 DAYS ?= 400
 
-.PHONY: help demo test test-later lint check-python browser migrate clean bench bench-rush
+.PHONY: help demo test test-later lint check-python browser migrate clean bench bench-rush messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,14 @@ test: $(VENV)/.installed-test browser ## Install what the tests need and run the
 
 test-later: ## Run every test with the whole clock moved DAYS (400) ahead: nothing may rot with the date
 	$(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --clock-shift-days=$(DAYS)"
+
+# The one list of what makemessages skips; tests/test_translations.py reads it from here.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=*/migrations/* --ignore=static --ignore=var --ignore=staticfiles
+
+messages: $(VENV)/.installed-test ## Collect new strings into locale/es (django.po), compile django.mo, check nothing is untranslated
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es --no-location $(MESSAGES_IGNORE)
+	msgfmt --check --statistics -o locale/es/LC_MESSAGES/django.mo locale/es/LC_MESSAGES/django.po
+	$(BIN)/python -m pytest -q -n 0 -p no:randomly tests/test_translations.py
 
 lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -94,6 +94,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _main_language():
+    """Each test starts in the main language: a request in Spanish activates Spanish for the
+    thread, and it must not leak into the next test's set-up (messages, modeltranslation's
+    fields: `title=` fills the active language's column)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rate-limit counters do not leak between tests."""
     from django.core.cache import cache

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, claims
 from springboard.billing.autopay_models import (
@@ -42,6 +43,8 @@ from springboard.billing.errors import GatewayUnavailable, LedgerError, PaymentD
 from springboard.billing.gateways.base import Gateway
 from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.billing.services import allocate_oldest_first, lock_family, record_payment_once
+from springboard.core.i18n import site_text
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_after_commit
 from springboard.tenancy.models import Organization
 
@@ -281,7 +284,7 @@ def attempt_charge(
             idempotency_key=attempt.idempotency_key,
             now=now,
             gateway=gateway,
-            description=_("Autopay: %(charge)s") % {"charge": charge.render_description()},
+            description=site_text(gettext_lazy("Autopay: %(charge)s"), charge=charge.description),
         )
         outcome = AttemptStatus.APPROVED
     except PaymentDeclined as error:
@@ -324,49 +327,53 @@ def payments_url(organization) -> str:
 
 
 def _send_notice(attempt: AutopayAttempt, *, template: str) -> None:
-    organization = attempt.organization
-    retries = billing_settings(organization).retries
-    zone = zoneinfo.ZoneInfo(organization.time_zone)
-    first = (
-        AutopayAttempt.objects.filter(charge=attempt.charge, number=1).first() or attempt
-    ).tried_on(zone)
-    dates = retry_dates(first, retries)
-    next_try = None if attempt.is_last or attempt.number > len(dates) else dates[attempt.number - 1]
-    subject = (
-        _("Your autopay payment to %(org)s was declined")
-        if template == "autopay_declined"
-        else _("Your autopay card for %(org)s has expired")
-    ) % {"org": organization.name}
-    send_after_commit(
-        template,
-        to=attempt.family.email,
-        subject=subject,
-        context={
-            "organization": organization,
-            "family": attempt.family,
-            "attempt": attempt,
-            "charge": attempt.charge,
-            "next_try": next_try,
-            "payments_url": payments_url(organization),
-        },
-    )
+    with in_language_of(attempt.family):
+        organization = attempt.organization
+        retries = billing_settings(organization).retries
+        zone = zoneinfo.ZoneInfo(organization.time_zone)
+        first = (
+            AutopayAttempt.objects.filter(charge=attempt.charge, number=1).first() or attempt
+        ).tried_on(zone)
+        dates = retry_dates(first, retries)
+        next_try = (
+            None if attempt.is_last or attempt.number > len(dates) else dates[attempt.number - 1]
+        )
+        subject = (
+            _("Your autopay payment to %(org)s was declined")
+            if template == "autopay_declined"
+            else _("Your autopay card for %(org)s has expired")
+        ) % {"org": organization.name}
+        send_after_commit(
+            template,
+            to=attempt.family.email,
+            subject=subject,
+            context={
+                "organization": organization,
+                "family": attempt.family,
+                "attempt": attempt,
+                "charge": attempt.charge,
+                "next_try": next_try,
+                "payments_url": payments_url(organization),
+            },
+        )
 
 
 def _send_receipt(attempt: AutopayAttempt) -> None:
-    charge = attempt.charge
-    charge.open_amount = attempt.amount
-    send_after_commit(
-        "payment_receipt",
-        to=attempt.family.email,
-        subject=_("Your payment to %(org)s") % {"org": attempt.organization.name},
-        context={
-            "organization": attempt.organization,
-            "family": attempt.family,
-            "payment": attempt.payment,
-            "charges": [charge],
-            "amount": attempt.amount,
-        },
-    )
+    with in_language_of(attempt.family):
+        charge = attempt.charge
+        charge.open_amount = attempt.amount
+        send_after_commit(
+            "payment_receipt",
+            to=attempt.family.email,
+            subject=_("Your payment to %(org)s") % {"org": attempt.organization.name},
+            context={
+                "organization": attempt.organization,
+                "family": attempt.family,
+                "payment": attempt.payment,
+                "charges": [charge],
+                "amount": attempt.amount,
+            },
+        )
 
 
 def collect_every_organization(now: datetime, gateway: Gateway | None = None) -> int:

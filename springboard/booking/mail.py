@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_email
 
 
@@ -18,11 +19,12 @@ def claim_url(entry) -> str:
 
 
 def send_offer(entry) -> None:
-    subject = _("A seat is free in %(course)s") % {"course": entry.course.name}
-    context = {"entry": entry, "claim_url": claim_url(entry), "subject": subject}
-    text = render_to_string("booking/email/waitlist_offer.txt", context)
-    html = render_to_string("booking/email/waitlist_offer.html", context)
-    to = entry.family.email
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html), robust=True
-    )
+    with in_language_of(entry.family):
+        subject = _("A seat is free in %(course)s") % {"course": entry.course.name}
+        context = {"entry": entry, "claim_url": claim_url(entry), "subject": subject}
+        text = render_to_string("booking/email/waitlist_offer.txt", context)
+        html = render_to_string("booking/email/waitlist_offer.html", context)
+        to = entry.family.email
+        transaction.on_commit(
+            lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html), robust=True
+        )

@@ -4,6 +4,7 @@ packages) offer only the staff member's organizations' rows."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from springboard.catalog.models import (
     Closure,
@@ -36,7 +37,7 @@ AGES = (
 
 
 @admin.register(Program)
-class ProgramAdmin(OrganizationScopedAdmin):
+class ProgramAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["name", "organization", "position"]
     search_fields = ["name"]
 
@@ -59,7 +60,7 @@ class ClosureAdmin(OrganizationScopedAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(OrganizationScopedAdmin):
+class CourseAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["name", "term", "location", "program", "start_time", "capacity"]
     list_filter = [
         ("term", RELATED_ONLY),
@@ -105,7 +106,7 @@ class EventDayInline(OrganizationScopedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganizationScopedAdmin):
+class EventAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["name", "kind", "location", "capacity_per_day", "shown_on_web"]
     list_filter = ["kind", ("location", RELATED_ONLY)]
     search_fields = ["name"]
@@ -135,7 +136,7 @@ class PartyAddOnInline(OrganizationScopedInline):
 
 
 @admin.register(PartyPackage)
-class PartyPackageAdmin(OrganizationScopedAdmin):
+class PartyPackageAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["name", "organization", "price", "guests_included", "max_guests"]
     search_fields = ["name"]
     inlines = [PartyAddOnInline]

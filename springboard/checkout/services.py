@@ -69,6 +69,7 @@ from springboard.checkout.policies import (
     transaction_policies,
 )
 from springboard.core.money import ZERO, AmountError, parse_amount
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_after_commit
 
 logger = logging.getLogger(__name__)
@@ -632,14 +633,15 @@ def confirm(
 
 
 def send_receipt(order: Order) -> None:
-    lines = list(order.lines.order_by("position", "id"))
-    send_after_commit(
-        "receipt",
-        to=order.family.email,
-        subject=_("Your receipt from %(name)s (order %(number)s)")
-        % {"name": order.organization.name, "number": order.pk},
-        context={"order": order, "lines": lines, "organization": order.organization},
-    )
+    with in_language_of(order.family):
+        lines = list(order.lines.order_by("position", "id"))
+        send_after_commit(
+            "receipt",
+            to=order.family.email,
+            subject=_("Your receipt from %(name)s (order %(number)s)")
+            % {"name": order.organization.name, "number": order.pk},
+            context={"order": order, "lines": lines, "organization": order.organization},
+        )
 
 
 def cancel_order(*, order: Order, now: datetime) -> None:

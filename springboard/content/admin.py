@@ -1,11 +1,12 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from springboard.content.models import NewsItem, StaffProfile
 from springboard.tenancy.admin_scoping import OrganizationScopedAdmin
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(OrganizationScopedAdmin):
+class NewsItemAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["title", "organization", "published_at", "expires_at", "show_on_splash"]
     list_filter = ["show_on_splash"]
     search_fields = ["title", "summary"]

@@ -66,9 +66,26 @@ def babel_locale(language: str | None = None) -> str:
 
 def format_money(amount: Decimal | int | str, *, currency: str, locale: str | None = None) -> str:
     """An amount in a currency, as the reader's language writes it (Babel, CLDR data):
-    USD for an English reader "$1,234.50", EUR for a Spanish reader "1.234,50 €".
+    USD for an English reader "$1,234.50", EUR for a Spanish reader "1.234,50 €", USD for a
+    Spanish reader "$1,234.50" (es_US: the currency's country, below).
 
     The one way money becomes text (template tag, emails, messages, ledger descriptions).
     `currency` is an ISO 4217 code (the organization's); `locale` defaults to the active
     language. Rounded half-up to cents first, like every amount."""
-    return format_currency(money(amount), currency, locale=babel_locale(locale))
+    return format_currency(money(amount), currency, locale=_money_locale(locale, currency))
+
+
+def _money_locale(language: str | None, currency: str) -> str:
+    """The reader's language as written in the currency's country, when CLDR has that variant:
+    the ISO 4217 code starts with the country's code (USD: US, MXN: MX). A Spanish reader of a
+    US business sees "$1,234.50" (es_US), as Spanish-speaking families in the US write it,
+    not Spain's "1.234,50 US$"; EUR (no country) keeps the language's own way."""
+    base = babel_locale(language)
+    territory = (currency or "")[:2].upper()
+    parsed = Locale.parse(base)
+    if parsed.territory or not territory.isalpha():
+        return base
+    try:
+        return str(Locale.parse(f"{parsed.language}_{territory}"))
+    except (UnknownLocaleError, ValueError):
+        return base

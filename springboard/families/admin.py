@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from springboard.families.models import (
     EmergencyContact,
@@ -210,7 +211,7 @@ class PolicyVersionInline(OrganizationScopedInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(OrganizationScopedAdmin):
+class PolicyAdmin(TranslationAdmin, OrganizationScopedAdmin):
     """Changing the text saves a new version; earlier agreements keep pointing at theirs."""
 
     list_display = ["title", "kind", "required", "show_on_web", "is_active", "organization"]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from springboard.families.codes import CodeError, issue_code, use_code
+from springboard.families.language import current_language
 from springboard.families.mail import (
     send_after_commit,
     send_code_after_commit,
@@ -118,6 +119,7 @@ def create_account(
             organization=organization,
             name=_family_name(last_name),
             email=email,
+            language=current_language(),
             **{k: v for k, v in family_fields.items() if k in FAMILY_FIELDS},
         )
         Guardian.objects.create(
@@ -194,6 +196,7 @@ def create_family_here(
             organization=organization,
             name=_family_name(last_name),
             email=user.email,
+            language=current_language(),
             email_confirmed_at=now if confirmed else None,
             **fields,
         )

@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import services as ledger
 from springboard.billing.models import PaymentMethodKind
 from springboard.booking.locking import BookingError
 from springboard.booking.models import CartItem, ItemKind
+from springboard.core.i18n import site_text
 from springboard.core.money import ZERO, format_money
 from springboard.giftcards import codes
 from springboard.giftcards.amounts import GiftAmountError, credited, parse_gift_amount
@@ -299,7 +301,7 @@ def spending_payment(*, card, family, amount, key: str, now: datetime, actor=Non
         organization=card.organization,
         family=family,
         amount=amount,
-        reason=_("eGift Card ending %(last4)s") % {"last4": card.last4},
+        reason=site_text(gettext_lazy("eGift Card ending %(last4)s"), last4=card.last4),
         now=now,
         actor=actor,
         idempotency_key=key,
@@ -324,7 +326,9 @@ def move_to_credit(*, card: GiftCard, family, now: datetime, actor=None) -> Gift
             organization=card.organization,
             family=family,
             amount=balance,
-            reason=_("eGift Card ending %(last4)s moved to credit") % {"last4": card.last4},
+            reason=site_text(
+                gettext_lazy("eGift Card ending %(last4)s moved to credit"), last4=card.last4
+            ),
             now=now,
             actor=actor,
             idempotency_key=f"gift-card-{card.pk}-to-credit-{count}",

@@ -8,8 +8,11 @@ family needs to get there or out.
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import translation
 
+from springboard.families.language import language_of
 from springboard.families.policies import must_agree
 from springboard.families.services import family_for
 from springboard.portal.views.family_access import portal_url, with_next
@@ -42,6 +45,14 @@ class FamilyMiddleware:
             return None
         family = family_for(request.user, organization)
         request.family = family
+        if (
+            family is not None
+            and family.language
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            # A new device, no choice made here yet: the family's own language (docs/i18n.md).
+            translation.activate(language_of(family))
+            request.LANGUAGE_CODE = translation.get_language()
         match = request.resolver_match
         if (
             family is None

@@ -10,6 +10,7 @@ from springboard.portal.views import (
     drops,
     giftcards,
     home,
+    language,
     live,
     my_account,
     parties,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("news/<int:news_id>/", home.news_detail, name="news_detail"),
     path("staff/", home.staff_page, name="staff_page"),
     path("location/", home.choose_location, name="choose_location"),
+    path("language/", language.set_language, name="set_language"),
 ]
 
 # BOOKING (issue 4): the catalogue families browse.

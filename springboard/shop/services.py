@@ -9,7 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from springboard.core.i18n import site_text
 from springboard.families.mail import send_after_commit
 from springboard.shop.models import (
     MovementKind,
@@ -119,7 +121,7 @@ def record_sale(
         quantity=quantity,
         now=now,
         actor=actor,
-        note=_("Order %(number)s") % {"number": order_number},
+        note=site_text(gettext_lazy("Order %(number)s"), number=order_number),
         purchase=purchase,
     )
     if gift_email:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from springboard.core.emails import normalize_email_address
 from springboard.tenancy.admin_scoping import (
@@ -52,7 +53,7 @@ class PortalSettingsForm(forms.ModelForm):
         ]
 
 
-class PortalSettingsInline(OrganizationScopedInline):
+class PortalSettingsInline(TranslationStackedInline, OrganizationScopedInline):
     model = PortalSettings
     form = PortalSettingsForm
     can_delete = False

@@ -153,7 +153,9 @@ def tenant_manager(queryset_class: type[TenantQuerySet] = TenantQuerySet) -> mod
     class TenantManager(scoped):
         def get_queryset(self):
             queryset = super().get_queryset()
-            if type(queryset) is DisabledQuerySet:
+            # isinstance: django-modeltranslation's manager (docs/i18n.md) has already mixed
+            # its queryset into the refused one by the time this runs.
+            if isinstance(queryset, DisabledQuerySet):
                 queryset.__class__ = _RefusedQuerySet
             return queryset
 

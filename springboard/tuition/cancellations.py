@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, services
 from springboard.billing.errors import AlreadyVoided
@@ -34,6 +35,7 @@ from springboard.booking.models import (
     drop_rules,
 )
 from springboard.catalog.models import EventDay, PartySlot
+from springboard.core.i18n import site_text
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -174,7 +176,7 @@ def cancel(booking, *, family, now: datetime, actor=None) -> tuple[Cancellation 
             services.void_charge(
                 organization=organization,
                 charge=charge,
-                reason=_("Cancelled by the family"),
+                reason=site_text(gettext_lazy("Cancelled by the family")),
                 now=now,
                 actor=actor,
             )
@@ -184,8 +186,10 @@ def cancel(booking, *, family, now: datetime, actor=None) -> tuple[Cancellation 
             organization=organization,
             family=family,
             amount=plan.kept,
-            description=_("Cancellation: %(percent)s%% of what was paid is kept")
-            % {"percent": 100 - plan.percent},
+            description=site_text(
+                gettext_lazy("Cancellation: %(percent)s%% of what was paid is kept"),
+                percent=100 - plan.percent,
+            ),
             kind=ChargeKind.FEE,
             due_date=now.date(),
             now=now,
@@ -218,7 +222,7 @@ def cancel(booking, *, family, now: datetime, actor=None) -> tuple[Cancellation 
             organization=organization,
             payment=payment,
             amount=amount,
-            reason=_("Cancelled by the family"),
+            reason=site_text(gettext_lazy("Cancelled by the family")),
             idempotency_key=refund_key,
             now=now,
             actor=actor,

@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import services
 from springboard.billing.errors import AlreadyVoided
@@ -47,6 +48,7 @@ from springboard.booking.models import (
 from springboard.catalog import schedule
 from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
+from springboard.core.i18n import site_text
 from springboard.core.money import ZERO
 from springboard.tuition import change_mail
 from springboard.tuition import drops as drop_money
@@ -274,14 +276,15 @@ def _apply_transfer_money(change, money: TransferMoney, new: Enrollment, *, now,
             services.void_charge(
                 organization=organization,
                 charge=charge,
-                reason=_("Class transferred: it ends before this month."),
+                reason=site_text(gettext_lazy("Class transferred: it ends before this month.")),
                 now=now,
                 actor=actor,
             )
-    description = _("Transfer to %(course)s for %(name)s: the price difference") % {
-        "course": money.course.name,
-        "name": change.student.first_name,
-    }
+    description = site_text(
+        gettext_lazy("Transfer to %(course)s for %(name)s: the price difference"),
+        course=money.course.name,
+        name=change.student.first_name,
+    )
     if money.charged:
         services.post_charge(
             organization=organization,

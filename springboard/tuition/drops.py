@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, services
 from springboard.billing.errors import AlreadyVoided
@@ -34,6 +35,7 @@ from springboard.booking.models import Enrollment, EnrollmentStatus, UnusedMonth
 from springboard.catalog import schedule
 from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
+from springboard.core.i18n import site_text
 from springboard.tuition import refunds
 from springboard.tuition.refunds import refund_unused
 
@@ -162,7 +164,7 @@ def apply_money(money: DropMoney, *, family, now: datetime, actor=None) -> None:
             services.void_charge(
                 organization=organization,
                 charge=charge,
-                reason=_("Class dropped: it ends before this month."),
+                reason=site_text(gettext_lazy("Class dropped: it ends before this month.")),
                 now=now,
                 actor=actor,
             )
@@ -171,7 +173,7 @@ def apply_money(money: DropMoney, *, family, now: datetime, actor=None) -> None:
             organization=organization,
             family=family,
             amount=money.unused,
-            reason=_("Class dropped: the rest of the month"),
+            reason=site_text(gettext_lazy("Class dropped: the rest of the month")),
             now=now,
             actor=actor,
             idempotency_key=f"drop-credit-enrollment-{enrollment.pk}",
@@ -218,7 +220,7 @@ def staff_drop(
             services.void_charge(
                 organization=organization,
                 charge=charge,
-                reason=_("Class dropped by staff"),
+                reason=site_text(gettext_lazy("Class dropped by staff")),
                 now=now,
                 actor=actor,
             )
@@ -244,7 +246,9 @@ def staff_drop(
                 organization=organization,
                 payment=payment,
                 amount=amount,
-                reason=_("Class dropped by staff: %(enrollment)s") % {"enrollment": enrollment},
+                reason=site_text(
+                    gettext_lazy("Class dropped by staff: %(enrollment)s"), enrollment=enrollment
+                ),
                 idempotency_key=key,
                 now=now,
                 actor=actor,

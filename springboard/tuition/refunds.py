@@ -18,11 +18,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, services
 from springboard.billing.errors import AlreadyVoided
 from springboard.billing.models import Allocation, Charge, PaymentMethodKind, Refund
+from springboard.core.i18n import site_text
 
 ZERO = Decimal("0.00")
 
@@ -47,7 +48,7 @@ def refund_unused(
         services.void_charge(
             organization=organization,
             charge=charge,
-            reason=_("Class dropped: the unused part is refunded"),
+            reason=site_text(gettext_lazy("Class dropped: the unused part is refunded")),
             now=now,
             actor=actor,
         )
@@ -58,7 +59,9 @@ def refund_unused(
             organization=organization,
             family=family,
             amount=used,
-            description=_("%(charge)s, until the drop") % {"charge": charge.render_description()},
+            description=site_text(
+                gettext_lazy("%(charge)s, until the drop"), charge=_Described(charge)
+            ),
             kind=charge.kind,
             due_date=charge.due_date,
             now=now,
@@ -106,7 +109,7 @@ def refund_unused(
                 organization=organization,
                 payment=payment,
                 amount=amount,
-                reason=_("Class dropped: the unused part of the month"),
+                reason=site_text(gettext_lazy("Class dropped: the unused part of the month")),
                 idempotency_key=key,
                 now=now,
                 actor=actor,
@@ -148,3 +151,13 @@ def complete(rows, *, now: datetime, actor=None) -> int:
             )
             done += 1
     return done
+
+
+class _Described:
+    """A charge's words, rendered when site_text asks (inside the main language)."""
+
+    def __init__(self, charge: Charge):
+        self.charge = charge
+
+    def __str__(self) -> str:
+        return self.charge.render_description()

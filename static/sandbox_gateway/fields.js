@@ -44,7 +44,8 @@
       var label = document.createElement("label");
       label.className = "form-label";
       label.htmlFor = prefix + spec.key;
-      label.textContent = spec.label;
+      // A page may pass its own words (data-label-number="…"), e.g. in the visitor's language.
+      label.textContent = container.getAttribute("data-label-" + spec.key) || spec.label;
       var input = document.createElement("input");
       input.className = "form-control";
       input.id = prefix + spec.key;
@@ -125,7 +126,10 @@
           form.requestSubmit ? form.requestSubmit() : form.submit();
         })
         .catch(function () {
-          showErrors(state, { general: "The payment service did not answer; try again." });
+          showErrors(state, {
+            general: container.getAttribute("data-unavailable") ||
+              "The payment service did not answer; try again.",
+          });
         });
     });
   }

@@ -39,8 +39,8 @@ def test_editing_a_policys_text_in_the_admin_makes_a_new_version(staff, org):
     data = {
         "organization": org.pk,
         "kind": PolicyKind.FAMILY,
-        "title": "Waiver",
-        "text": "Second words.",
+        "title_en": "Waiver",
+        "text_en": "Second words.",
         "required": "on",
         "show_on_web": "on",
         "is_active": "on",

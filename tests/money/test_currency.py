@@ -25,7 +25,7 @@ NBSP = "\xa0"
         ("EUR", "en", "€1,234.50"),
         ("GBP", "en", "£1,234.50"),
         ("EUR", "es", f"1.234,50{NBSP}€"),
-        ("USD", "es", f"1.234,50{NBSP}US$"),
+        ("USD", "es", "$1,234.50"),  # es_US: a US business's Spanish-speaking families
     ],
 )
 def test_an_amount_shows_the_organizations_currency_in_the_readers_language(

@@ -43,7 +43,7 @@ def test_staff_cannot_post_a_row_into_another_organization(client, org, other_or
         "/admin/content/newsitem/add/",
         {
             "organization": other_org.pk,
-            "title": "Sneaky",
+            "title_en": "Sneaky",
             "published_at_0": "2026-01-01",
             "published_at_1": "10:00",
         },
@@ -66,10 +66,10 @@ def test_staff_can_add_news_for_their_organization(client, org, acme_staff):
         "/admin/content/newsitem/add/",
         {
             "organization": org.pk,
-            "title": "Open gym Friday",
+            "title_en": "Open gym Friday",
             "published_at_0": "2026-01-01",
             "published_at_1": "10:00",
-            "body_html": "<p>Hi</p><script>alert(1)</script>",
+            "body_html_en": "<p>Hi</p><script>alert(1)</script>",
         },
     )
     assert response.status_code == 302, response.content
@@ -165,7 +165,7 @@ def test_staff_type_times_in_their_organizations_time_zone(client, org, acme_sta
         "/admin/content/newsitem/add/",
         {
             "organization": org.pk,
-            "title": "Open gym",
+            "title_en": "Open gym",
             "published_at_0": "2026-01-15",
             "published_at_1": "10:00",
         },

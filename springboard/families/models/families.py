@@ -48,6 +48,11 @@ class Family(TenantModel):
     # A visitor who bought eGift Cards or ProShop items without an account (docs/shop.md):
     # no guardian, no login; reached only through the visitor's own browser session.
     is_guest = models.BooleanField(_("visitor without an account"), default=False)
+    # The language of the family's emails (docs/i18n.md): set by the MENU's switch and at
+    # sign-up; empty means the organization's main language (settings.LANGUAGE_CODE).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from springboard.families.models.families import Family, Student
@@ -38,9 +39,13 @@ class Policy(TenantModel):
         with transaction.atomic():
             super().save(*args, **kwargs)
             current = self.versions.order_by("-number").first()
-            if current is None or current.text != self.text:
+            # The agreed words are the main language's, whatever language staff edit in; a
+            # Spanish version of the text (docs/i18n.md) is a courtesy translation.
+            with translation.override(settings.LANGUAGE_CODE):
+                words = self.text
+            if current is None or current.text != words:
                 PolicyVersion.objects.create(
-                    policy=self, number=(current.number + 1) if current else 1, text=self.text
+                    policy=self, number=(current.number + 1) if current else 1, text=words
                 )
 
     @property
@@ -63,6 +68,15 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} (v{self.number})"
+
+    def text_for_reader(self) -> str:
+        """These words, or, when this is the policy's current version, the policy's text in the
+        reader's language (its Spanish version when staff wrote one; docs/i18n.md)."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        translated = getattr(self.policy, f"text_{language.split('-')[0]}", None)
+        if translated and translated != self.text and self == self.policy.current_version:
+            return translated
+        return self.text
 
 
 class PolicyAgreement(TenantModel):

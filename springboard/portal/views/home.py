@@ -114,6 +114,11 @@ def not_found(request, exception=None):
     return _error(request, "portal/errors/404.html", 404)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the portal's look and the visitor's language, not Django's page."""
+    return _error(request, "portal/errors/csrf.html", 403)
+
+
 def server_error(request):
     # No context processors: whatever broke (the database, say) must not break this page too.
     return HttpResponseServerError(loader.get_template("portal/errors/500.html").render())

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.billing import autopay, balances, history, paying, payment_methods, services
@@ -24,8 +25,10 @@ from springboard.billing.errors import AuthenticationRequired, LedgerError, Wron
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import Charge, SavedPaymentMethod
+from springboard.core.i18n import site_text
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_after_commit
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.family_access import family_required, portal_url
@@ -174,18 +177,19 @@ def _token(request, family) -> str:
 
 
 def _send_receipt(organization, family, payment, charges, amount) -> None:
-    send_after_commit(
-        "payment_receipt",
-        to=family.email,
-        subject=_("Your payment to %(org)s") % {"org": organization.name},
-        context={
-            "organization": organization,
-            "family": family,
-            "payment": payment,
-            "charges": charges,
-            "amount": amount,
-        },
-    )
+    with in_language_of(family):
+        send_after_commit(
+            "payment_receipt",
+            to=family.email,
+            subject=_("Your payment to %(org)s") % {"org": organization.name},
+            context={
+                "organization": organization,
+                "family": family,
+                "payment": payment,
+                "charges": charges,
+                "amount": amount,
+            },
+        )
 
 
 def _paid_message(request, paid: paying.PaidCharges) -> None:
@@ -240,7 +244,7 @@ def pay(request):
             seen_attempt=seen_attempt,
             now=request.now,
             actor=request.user,
-            description=_("Payment of outstanding charges"),
+            description=site_text(gettext_lazy("Payment of outstanding charges")),
         )
     except WrongFamily:
         raise Http404("Not this family's charge") from None

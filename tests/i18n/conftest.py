@@ -1,0 +1,1 @@
+from tests.booking.conftest import clock, family, logged_in  # noqa: F401
