@@ -1,5 +1,6 @@
 """Coming Up! (the dashboard, the API's schedule, the calendar feed): the family's class
-meetings, camp days and parties of the next 14 days, soonest first, each at its location's wall-clock time.
+meetings, camp days and parties of the next 14 days, soonest first, each at its location's
+wall-clock time.
 
 Class meetings are computed by `catalog.schedule.meetings` (weekdays within the term, closures
 skipped — a 9:00 class stays at 9:00 local across a daylight-saving change); camp days and

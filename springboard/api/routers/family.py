@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 from springboard.api import present, schemas
 from springboard.api.auth import FAMILY_AUTH, family_of
 from springboard.api.schemas import ID_PATTERN
+from springboard.attendance.coming_up import coming_up
 from springboard.billing import history
 from springboard.booking import readd, services
-from springboard.attendance.coming_up import coming_up
 from springboard.booking.models import CartItem
 from springboard.catalog.models import Course
 from springboard.checkout.services import start_checkout
