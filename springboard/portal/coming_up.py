@@ -1,5 +1,7 @@
-"""Coming Up! on the dashboard: the family's class meetings, camp days and parties of the
-next 14 days, soonest first, each at its location's wall-clock time.
+"""Which meetings a family has: its students' class meetings, camp days and parties, each at
+its location's wall-clock time. One place lists them (`family_schedule`); Coming Up! on the
+dashboard shows the next 14 days of it and the calendar feed (portal/calendar_feed.py) a
+wider window.
 
 Class meetings are computed by `catalog.schedule.meetings` (weekdays within the term, closures
 skipped — a 9:00 class stays at 9:00 local across a daylight-saving change); camp days and
@@ -31,6 +33,9 @@ class Upcoming:
     student: str
     what: str
     location: str
+    address: str = ""
+    # Stable for the same meeting on every call (the calendar feed's UID): what, who, when.
+    key: str = ""
 
     @property
     def zone_name(self) -> str:
@@ -38,44 +43,61 @@ class Upcoming:
 
 
 def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
-    until = now + timedelta(days=days)
+    """What has not ended yet, starting in the next `days` days."""
+    return family_schedule(family, now=now, since=now, until=now + timedelta(days=days))
+
+
+def family_schedule(
+    family, *, now: datetime, since: datetime, until: datetime | None = None
+) -> list[Upcoming]:
+    """The family's meetings that end after `since` and start before `until` (None: as far
+    as there are any — the end of each term, every future camp day and party), soonest
+    first. `now` decides which enrollments still hold their place (a drop ahead: its
+    meetings until it takes effect).
+
+    The one list of "which meetings does the family have": absences and make-ups, when they
+    exist, are applied here (see `_without_absences`), so Coming Up! and the feed agree.
+    """
     items: list[Upcoming] = []
 
     enrollments = list(
         Enrollment.objects.filter(
             student__family=family,
-            course__term__end_date__gte=(now - timedelta(days=1)).date(),
+            course__term__end_date__gte=(since - timedelta(days=1)).date(),
         )
-        .holding_place(now)  # a drop ahead: its meetings until then
+        .holding_place(now)
         .select_related("student", "course__location", "course__term")
     )
-    registrations = list(
-        EventRegistration.objects.filter(
-            student__family=family,
-            status=EnrollmentStatus.ACTIVE,
-            event_day__date__gte=(now - timedelta(days=1)).date(),
-            event_day__date__lte=(until + timedelta(days=1)).date(),
-        ).select_related("student", "event_day__event__location")
+    registrations = EventRegistration.objects.filter(
+        student__family=family,
+        status=EnrollmentStatus.ACTIVE,
+        event_day__date__gte=(since - timedelta(days=1)).date(),
     )
-    parties = list(
-        PartyBooking.objects.filter(
-            family=family,
-            status=EnrollmentStatus.ACTIVE,
-            slot__ends_at__gt=now,
-            slot__starts_at__lt=until,
-        ).select_related("slot__location", "package")
+    if until is not None:
+        registrations = registrations.filter(
+            event_day__date__lte=(until + timedelta(days=1)).date()
+        )
+    registrations = list(registrations.select_related("student", "event_day__event__location"))
+    parties = PartyBooking.objects.filter(
+        family=family, status=EnrollmentStatus.ACTIVE, slot__ends_at__gt=since
     )
+    if until is not None:
+        parties = parties.filter(slot__starts_at__lt=until)
+    parties = list(parties.select_related("slot__location", "package"))
 
     location_ids = {e.course.location_id for e in enrollments}
     closures = closures_for(family.organization, location_ids=location_ids) if location_ids else []
     for enrollment in enrollments:
         course = enrollment.course
-        zone = zoneinfo.ZoneInfo(course.location.time_zone)
-        local_today = now.astimezone(zone).date()
-        for starts, ends in meetings(course, closures, on_or_after=local_today):
-            if starts >= until or (enrollment.ends_at and starts >= enrollment.ends_at):
+        location = course.location
+        zone = zoneinfo.ZoneInfo(location.time_zone)
+        first_day = since.astimezone(zone).date()
+        for starts, ends in meetings(course, closures, on_or_after=first_day):
+            if (until is not None and starts >= until) or (
+                enrollment.ends_at and starts >= enrollment.ends_at
+            ):
                 break
-            if ends <= now:
+            if ends <= since:
                 continue
             items.append(
                 Upcoming(
@@ -84,7 +106,9 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                     "class",
                     enrollment.student.first_name,
                     course.name,
-                    course.location.name,
+                    location.name,
+                    location.one_line_address,
+                    f"class-{course.pk}-student-{enrollment.student_id}-{starts.date():%Y%m%d}",
                 )
             )
 
@@ -94,7 +118,7 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
         zone = zoneinfo.ZoneInfo(event.location.time_zone)
         starts = datetime.combine(day.date, day.start_time, tzinfo=zone)
         ends = datetime.combine(day.date, day.end_time, tzinfo=zone)
-        if ends > now and starts < until:
+        if ends > since and (until is None or starts < until):
             items.append(
                 Upcoming(
                     starts,
@@ -103,11 +127,14 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                     registration.student.first_name,
                     event.name,
                     event.location.name,
+                    event.location.one_line_address,
+                    f"camp-day-{day.pk}-student-{registration.student_id}",
                 )
             )
 
     for booking in parties:
-        zone = zoneinfo.ZoneInfo(booking.slot.location.time_zone)
+        location = booking.slot.location
+        zone = zoneinfo.ZoneInfo(location.time_zone)
         items.append(
             Upcoming(
                 booking.slot.starts_at.astimezone(zone),
@@ -115,9 +142,18 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                 "party",
                 booking.guest_of_honour_name,
                 booking.package.name,
-                booking.slot.location.name,
+                location.name,
+                location.one_line_address,
+                f"party-{booking.pk}",
             )
         )
 
+    items = _without_absences(items)
     items.sort(key=lambda item: (item.starts_at, item.what, item.student))
+    return items
+
+
+def _without_absences(items: list[Upcoming]) -> list[Upcoming]:
+    """The seam for absences and make-ups (not built yet): a meeting a student will miss is
+    dropped here and a make-up added, for Coming Up! and the calendar feed alike."""
     return items
