@@ -3,6 +3,7 @@ from django.urls import path
 from springboard.portal.views import (
     accounts,
     booking,
+    calendar,
     cart,
     checkout,
     drops,
@@ -94,6 +95,13 @@ urlpatterns += [
     path("account/join/", my_account.join_family, name="join_family"),
     path("account/enrollments/<int:enrollment_id>/drop/", drops.drop, name="enrollment_drop"),
     path("live/", live.live, name="live"),
+]
+
+# The private calendar feed (issue 16): fetched by calendar apps with the token alone.
+urlpatterns += [
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    path("account/calendar/", calendar.create, name="calendar_create"),
+    path("account/calendar/reset/", calendar.reset, name="calendar_reset"),
 ]
 
 # Checkout (issue 6).

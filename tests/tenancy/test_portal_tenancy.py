@@ -74,6 +74,8 @@ FAMILY_ID_URLS |= {"payment_method"}
 # enrollment_drop (My Account's Drop page): tests/booking/test_drops.py
 # test_another_familys_or_organizations_enrollment_is_a_404.
 FAMILY_ID_URLS |= {"enrollment_drop"}
+# calendar_feed (a family's feed token): tests/portal/test_calendar_feed.py.
+FAMILY_ID_URLS |= {"calendar_feed"}
 
 
 def test_every_id_url_is_covered():
