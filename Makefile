@@ -72,5 +72,8 @@ bench-phone: $(VENV)/.installed-test ## Every main portal page on a slow phone: 
 	@command -v chromium >/dev/null 2>&1 || { echo "bench-phone needs Debian's chromium on PATH"; exit 1; }
 	$(BIN)/python bench/slow_phone.py
 
+bootstrap-subset: $(VENV)/.installed-test ## Rebuild static/vendor/bootstrap/bootstrap.subset.min.css from the templates' classes
+	$(BIN)/python tools/bootstrap_subset.py
+
 clean: ## Remove the venv, the demo database and uploads
 	rm -rf $(VENV) var staticfiles

@@ -16,7 +16,7 @@ def test_an_unknown_account_is_a_404_in_the_portals_look(client):
     response = client.get("/no-such-gym/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
-    assert b"bootstrap.min.css" in response.content
+    assert b"bootstrap.subset.min.css" in response.content
 
 
 def test_an_inactive_organization_is_not_served(client, org):
