@@ -2,6 +2,7 @@
 
     make bench-phone               # or: .venv/bin/python bench/slow_phone.py
     PHONE_RUNS=5 PHONE_PAGES=splash,cart make bench-phone
+    PHONE_DEMO_SERVER=1 make bench-phone   # the same pages from a DEBUG=1 server, for comparison
 
 Builds a fresh PostgreSQL database (`PHONE_DATABASE_URL`, default `springboard_phone`, copied
 from a migrated `springboard_phone_template`) with the demo data (`load_demo`), collects the
@@ -34,6 +35,7 @@ from bench.classes_page import environment, free_port, wait_for  # noqa: E402
 
 DATABASE = os.environ.get("PHONE_DATABASE_URL", "postgres://root@localhost:5432/springboard_phone")
 CACHE = os.environ.get("PHONE_CACHE_URL", "")  # e.g. redis://127.0.0.1:6379/4
+DEMO_SERVER = os.environ.get("PHONE_DEMO_SERVER") == "1"
 RUNS = int(os.environ.get("PHONE_RUNS", "3"))
 ONLY = [name for name in os.environ.get("PHONE_PAGES", "").split(",") if name]
 ACCOUNT = "demo"
@@ -199,13 +201,16 @@ def main() -> None:
     fresh_database(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    server_env = dict(env)
+    if DEMO_SERVER:  # what `make demo` serves: DEBUG=1, static files unhashed and uncompressed
+        server_env.update({"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"})
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
         ],
         cwd=ROOT,
-        env=env,
+        env=server_env,
     )  # fmt: skip
     results: dict[str, list[dict]] = {}
     try:
@@ -233,7 +238,8 @@ def report(results: dict[str, list[dict]]) -> None:
     load = os.getloadavg()[0]
     print(
         f"\nslow 4G (150 ms, 1.6 Mbit/s down, 750 kbit/s up), CPU x{CPU_SLOWDOWN}, 390x844, "
-        f"cold cache; median of {RUNS}; load average {load:.1f}\n"
+        f"cold cache; median of {RUNS}; load average {load:.1f}"
+        f"{'; DEBUG=1 demo server' if DEMO_SERVER else ''}\n"
     )
     print(
         f"{'page':<14} {'LCP s':>6} {'CLS':>6} {'FCP s':>6} {'kB':>6} {'HTML kB':>7}  LCP element"
