@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 DAYS ?= 400
 
-.PHONY: help demo test test-later lint check-python browser migrate clean bench bench-rush messages
+.PHONY: help demo test test-later lint check-python browser migrate clean bench bench-rush messages bench-phone bootstrap-subset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,13 @@ bench: $(VENV)/.installed-test ## Benchmark the classes page against a bare view
 
 bench-rush: $(VENV)/.installed-test ## Registration night: N families over HTTP for S seats (RUSH_FAMILIES=1000; PostgreSQL, gunicorn; not CI)
 	$(BIN)/python bench/rush.py
+
+bench-phone: $(VENV)/.installed-test ## Every main portal page on a slow phone: LCP and CLS under slow 4G, CPU x4 (demo data, gunicorn, chromium; not CI)
+	@command -v chromium >/dev/null 2>&1 || { echo "bench-phone needs Debian's chromium on PATH"; exit 1; }
+	$(BIN)/python bench/slow_phone.py
+
+bootstrap-subset: $(VENV)/.installed-test ## Rebuild static/vendor/bootstrap/bootstrap.subset.min.css from the templates' classes
+	$(BIN)/python tools/bootstrap_subset.py
 
 clean: ## Remove the venv, the demo database and uploads
 	rm -rf $(VENV) var staticfiles

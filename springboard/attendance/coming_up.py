@@ -1,16 +1,16 @@
-"""Coming Up! (the dashboard, the API's schedule, the calendar feed): the family's class
-meetings, camp days and parties of the next 14 days, soonest first, each at its location's
-wall-clock time.
+"""Which meetings a family has: its students' class meetings, camp days and parties, each at
+its location's wall-clock time. One place lists them (`family_schedule`): Coming Up! on the
+dashboard shows the next 14 days of it, the API's schedule the same, and the calendar feed
+(portal/calendar_feed.py) a wider window.
 
 Class meetings are computed by `catalog.schedule.meetings` (weekdays within the term, closures
 skipped — a 9:00 class stays at 9:00 local across a daylight-saving change); camp days and
 party slots are stored. Absences and makeups (docs/booking.md, "Absences and makeups"): a
-meeting marked absent stays in the list, `status="absent"`; a makeup is one more meeting,
-`status="makeup"`; a meeting that may still be marked absent says so (`can_mark_absent`).
-This is the one source of a family's meetings (pages and feeds read it). Seven queries
-whatever the family has: enrollments, event registrations, party bookings (each with what it
-needs joined), the closures of the locations involved, the absence rules, the absences and
-the makeups.
+meeting marked absent stays in the list, `status="absent"` (the dashboard strikes it, the
+feed leaves it out); a makeup is one more meeting, `status="makeup"`; a meeting that may still
+be marked absent says so (`can_mark_absent`). Seven queries whatever the family has:
+enrollments, event registrations, party bookings (each with what it needs joined), the
+closures of the locations involved, the absence rules, the absences and the makeups.
 """
 
 import zoneinfo
@@ -38,6 +38,9 @@ class Upcoming:
     student: str
     what: str
     location: str
+    address: str = ""
+    # Stable for the same meeting on every call (the calendar feed's UID): what, who, when.
+    key: str = ""
     status: str = ""  # "absent" (marked absent) or "makeup" (a makeup booked); "" otherwise
     enrollment_id: int | None = None  # a class meeting of an enrollment
     meeting_date: date | None = None  # its local date (what "Mark absent" posts)
@@ -49,62 +52,66 @@ class Upcoming:
 
 
 def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
-    until = now + timedelta(days=days)
+    """What has not ended yet, starting in the next `days` days."""
+    return family_schedule(family, now=now, since=now, until=now + timedelta(days=days))
+
+
+def family_schedule(
+    family, *, now: datetime, since: datetime, until: datetime | None = None
+) -> list[Upcoming]:
+    """The family's meetings that end after `since` and start before `until` (None: as far
+    as there are any — the end of each term, every future camp day and party), soonest
+    first. `now` decides which enrollments still hold their place (a drop ahead: its
+    meetings until it takes effect) and which meetings may still be marked absent."""
     items: list[Upcoming] = []
+    low_day = (since - timedelta(days=1)).date()
 
     enrollments = list(
-        Enrollment.objects.filter(
-            student__family=family,
-            course__term__end_date__gte=(now - timedelta(days=1)).date(),
-        )
-        .holding_place(now)  # a drop ahead: its meetings until then
+        Enrollment.objects.filter(student__family=family, course__term__end_date__gte=low_day)
+        .holding_place(now)
         .select_related("student", "course__location", "course__term")
     )
-    registrations = list(
-        EventRegistration.objects.filter(
-            student__family=family,
-            status=EnrollmentStatus.ACTIVE,
-            event_day__date__gte=(now - timedelta(days=1)).date(),
-            event_day__date__lte=(until + timedelta(days=1)).date(),
-        ).select_related("student", "event_day__event__location")
+    registrations = EventRegistration.objects.filter(
+        student__family=family, status=EnrollmentStatus.ACTIVE, event_day__date__gte=low_day
     )
-    parties = list(
-        PartyBooking.objects.filter(
-            family=family,
-            status=EnrollmentStatus.ACTIVE,
-            slot__ends_at__gt=now,
-            slot__starts_at__lt=until,
-        ).select_related("slot__location", "package")
+    parties = PartyBooking.objects.filter(
+        family=family, status=EnrollmentStatus.ACTIVE, slot__ends_at__gt=since
     )
+    absences = Absence.objects.filter(
+        student__family=family,
+        status=AbsenceStatus.ABSENT,
+        starts_at__gt=since - timedelta(days=1),
+    )
+    makeups = Makeup.objects.filter(
+        family=family, status=MakeupStatus.BOOKED, starts_at__gt=since - timedelta(days=1)
+    )
+    if until is not None:
+        registrations = registrations.filter(
+            event_day__date__lte=(until + timedelta(days=1)).date()
+        )
+        parties = parties.filter(slot__starts_at__lt=until)
+        absences = absences.filter(starts_at__lt=until)
+        makeups = makeups.filter(starts_at__lt=until)
+    registrations = list(registrations.select_related("student", "event_day__event__location"))
+    parties = list(parties.select_related("slot__location", "package"))
+    absent = set(absences.values_list("enrollment_id", "date"))
+    makeups = list(makeups.select_related("student", "course__location"))
 
     location_ids = {e.course.location_id for e in enrollments}
     closures = closures_for(family.organization, location_ids=location_ids) if location_ids else []
     rules_for = attendance_rules.resolver(family.organization)
-    absent = set(
-        Absence.objects.filter(
-            student__family=family,
-            status=AbsenceStatus.ABSENT,
-            starts_at__gt=now - timedelta(days=1),
-            starts_at__lt=until,
-        ).values_list("enrollment_id", "date")
-    )
-    makeups = list(
-        Makeup.objects.filter(
-            family=family,
-            status=MakeupStatus.BOOKED,
-            starts_at__gt=now - timedelta(days=1),
-            starts_at__lt=until,
-        ).select_related("student", "course__location")
-    )
     for enrollment in enrollments:
         course = enrollment.course
+        location = course.location
         rules = rules_for(course)
-        zone = zoneinfo.ZoneInfo(course.location.time_zone)
-        local_today = now.astimezone(zone).date()
-        for starts, ends in meetings(course, closures, on_or_after=local_today):
-            if starts >= until or (enrollment.ends_at and starts >= enrollment.ends_at):
+        zone = zoneinfo.ZoneInfo(location.time_zone)
+        first_day = since.astimezone(zone).date()
+        for starts, ends in meetings(course, closures, on_or_after=first_day):
+            if (until is not None and starts >= until) or (
+                enrollment.ends_at and starts >= enrollment.ends_at
+            ):
                 break
-            if ends <= now:
+            if ends <= since:
                 continue
             is_absent = (enrollment.pk, starts.date()) in absent
             items.append(
@@ -114,7 +121,9 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                     "class",
                     enrollment.student.first_name,
                     course.name,
-                    course.location.name,
+                    location.name,
+                    location.one_line_address,
+                    f"class-{course.pk}-student-{enrollment.student_id}-{starts.date():%Y%m%d}",
                     status="absent" if is_absent else "",
                     enrollment_id=enrollment.pk,
                     meeting_date=starts.date(),
@@ -124,10 +133,11 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
 
     for makeup in makeups:
         course = makeup.course
-        zone = zoneinfo.ZoneInfo(course.location.time_zone)
+        location = course.location
+        zone = zoneinfo.ZoneInfo(location.time_zone)
         starts = makeup.starts_at.astimezone(zone)
         ends = datetime.combine(makeup.date, course.end_time, tzinfo=zone)
-        if ends > now:
+        if ends > since:
             items.append(
                 Upcoming(
                     starts,
@@ -135,7 +145,9 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                     "class",
                     makeup.student.first_name,
                     course.name,
-                    course.location.name,
+                    location.name,
+                    location.one_line_address,
+                    f"makeup-{makeup.pk}",
                     status="makeup",
                     meeting_date=makeup.date,
                 )
@@ -147,7 +159,7 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
         zone = zoneinfo.ZoneInfo(event.location.time_zone)
         starts = datetime.combine(day.date, day.start_time, tzinfo=zone)
         ends = datetime.combine(day.date, day.end_time, tzinfo=zone)
-        if ends > now and starts < until:
+        if ends > since and (until is None or starts < until):
             items.append(
                 Upcoming(
                     starts,
@@ -156,11 +168,14 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                     registration.student.first_name,
                     event.name,
                     event.location.name,
+                    event.location.one_line_address,
+                    f"camp-day-{day.pk}-student-{registration.student_id}",
                 )
             )
 
     for booking in parties:
-        zone = zoneinfo.ZoneInfo(booking.slot.location.time_zone)
+        location = booking.slot.location
+        zone = zoneinfo.ZoneInfo(location.time_zone)
         items.append(
             Upcoming(
                 booking.slot.starts_at.astimezone(zone),
@@ -168,7 +183,9 @@ def coming_up(family, *, now: datetime, days: int = DAYS) -> list[Upcoming]:
                 "party",
                 booking.guest_of_honour_name,
                 booking.package.name,
-                booking.slot.location.name,
+                location.name,
+                location.one_line_address,
+                f"party-{booking.pk}",
             )
         )
 

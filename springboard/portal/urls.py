@@ -4,6 +4,7 @@ from springboard.portal.views import (
     accounts,
     attendance,
     booking,
+    calendar,
     cancellations,
     cart,
     checkout,
@@ -120,6 +121,13 @@ urlpatterns += [
     ),
     path("account/makeups/", attendance.makeups, name="makeups"),
     path("live/", live.live, name="live"),
+]
+
+# The private calendar feed (issue 16): fetched by calendar apps with the token alone.
+urlpatterns += [
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    path("account/calendar/", calendar.create, name="calendar_create"),
+    path("account/calendar/reset/", calendar.reset, name="calendar_reset"),
 ]
 
 # Checkout (issue 6).

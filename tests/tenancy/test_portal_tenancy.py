@@ -16,7 +16,7 @@ def test_an_unknown_account_is_a_404_in_the_portals_look(client):
     response = client.get("/no-such-gym/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
-    assert b"bootstrap.min.css" in response.content
+    assert b"bootstrap.subset.min.css" in response.content
 
 
 def test_an_inactive_organization_is_not_served(client, org):
@@ -82,6 +82,8 @@ FAMILY_ID_URLS |= {"enrollment_transfer", "transfer_confirm", "camp_cancel", "pa
 # enrollment_absences (Absences and makeups): tests/attendance/test_pages.py
 # test_another_familys_or_organizations_enrollment_is_a_404.
 FAMILY_ID_URLS |= {"enrollment_absences"}
+# calendar_feed (a family's feed token): tests/portal/test_calendar_feed.py.
+FAMILY_ID_URLS |= {"calendar_feed"}
 
 
 def test_every_id_url_is_covered():

@@ -1,5 +1,6 @@
 """Families' models, split by sub-domain: logins, families, policies, security (codes, throttle)."""
 
+from springboard.families.models.calendar import CalendarFeed
 from springboard.families.models.families import (
     EmergencyContact,
     Family,
@@ -18,6 +19,7 @@ from springboard.families.models.security import CodePurpose, EmailCode, LoginFa
 from springboard.families.models.users import User, UserManager, normalize_email_address
 
 __all__ = [
+    "CalendarFeed",
     "CodePurpose",
     "EmailCode",
     "EmergencyContact",

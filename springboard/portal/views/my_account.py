@@ -16,6 +16,7 @@ from springboard.booking import waitlist
 from springboard.core.clock import local_today
 from springboard.families import ratelimits
 from springboard.families.backends import BACKEND
+from springboard.families.calendar_feeds import feed_of, token_for
 from springboard.families.codes import CodeError
 from springboard.families.mail import INVITE_SALT
 from springboard.families.models import EmergencyContact, Guardian, Student
@@ -67,6 +68,14 @@ def _account(request) -> HttpResponseRedirect:
     return HttpResponseRedirect(portal_url(request, "account"))
 
 
+def _calendar_urls(request, family) -> dict[str, str] | None:
+    feed = feed_of(family)
+    if feed is None:
+        return None
+    url = request.build_absolute_uri(portal_url(request, "calendar_feed", token_for(feed)))
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
 @require_GET
 @family_required
 def account(request):
@@ -83,6 +92,7 @@ def account(request):
             "changes": changes_of(family),
             "bookings": cancellable(family, now=request.now),
             "attendance": attendance_offered(request.organization),  # absences, makeups
+            "calendar": _calendar_urls(request, family),
             "purchases": list(
                 Purchase.objects.for_organization(request.organization)
                 .filter(family=family)
