@@ -1,5 +1,6 @@
 """Resolve /<account>/ to request.organization once per request, and scope its reads."""
 
+import re
 import zoneinfo
 from contextlib import ExitStack
 
@@ -7,8 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from springboard.tenancy.models import Location, Organization
+from springboard.tenancy.models import Location, Organization, validate_account_name
 
+ACCOUNT_NAME = re.compile(validate_account_name.regex.pattern)
 LOCATION_SESSION_KEY = "location:{}"
 # URL namespaces whose views legitimately cross organizations (they scope by hand: the staff
 # admin through admin_scoping).
@@ -83,6 +85,10 @@ class OrganizationMiddleware:
             if match is not None and CROSS_ORGANIZATION_NAMESPACES & set(match.namespaces):
                 scopes.enter_context(scopes_disabled())
             return None
+        if not isinstance(account, str) or not ACCOUNT_NAME.fullmatch(account):
+            # No organization has that name (the API's {account} takes any text, a NUL
+            # included, which PostgreSQL would refuse with an error): the same 404.
+            raise Http404("No such portal")
         try:
             organization = Organization.objects.select_related("portal_settings").get(
                 account_name=account, is_active=True

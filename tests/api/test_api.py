@@ -271,6 +271,23 @@ def test_bad_bodies_get_4xx_json(client, org, family, bearer, body, status):
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize("field", ["email", "password", "name"])
+def test_a_nul_character_in_a_text_is_a_400_not_a_database_error(client, org, field):
+    # PostgreSQL refuses NUL in text: the login lookup raised a DataError (a 500) before.
+    body = {"email": "ana@example.com", "password": "secret", "name": "phone"}
+    body[field] = "a\x00b"
+    response = client.post(f"{API}/auth/token", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("account", ["a%00b", "ACME", "acme%20", "x" * 300, "%C3%A1"])
+def test_an_account_name_no_organization_can_have_is_a_404(client, org, account):
+    response = client.get(f"/api/v1/{account}/classes")
+    assert response.status_code == 404, response.content[:300]
+    assert "detail" in response.json()
+
+
 @pytest.mark.parametrize("value", ["²", "①", "٣", "9" * 40, "-1", "", "x" * 5000, "0"])
 def test_bad_ids_in_paths_and_queries_get_4xx_json(client, org, family, bearer, value):
     for url in (
