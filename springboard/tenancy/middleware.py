@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from springboard.tenancy import cached
 from springboard.tenancy.models import Location, Organization
 
 LOCATION_SESSION_KEY = "location:{}"
@@ -83,12 +84,18 @@ class OrganizationMiddleware:
             if match is not None and CROSS_ORGANIZATION_NAMESPACES & set(match.namespaces):
                 scopes.enter_context(scopes_disabled())
             return None
-        try:
-            organization = Organization.objects.select_related("portal_settings").get(
-                account_name=account, is_active=True
-            )
-        except Organization.DoesNotExist:
-            raise Http404("No such portal") from None
+        if cached.versions.enabled():
+            found = cached.organization_and_locations(account)
+            if found is None:
+                raise Http404("No such portal")
+            organization, request._organization_locations = found
+        else:
+            try:
+                organization = Organization.objects.select_related("portal_settings").get(
+                    account_name=account, is_active=True
+                )
+            except Organization.DoesNotExist:
+                raise Http404("No such portal") from None
         request.organization = organization
         scopes.enter_context(scope(organization=organization))
         timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))

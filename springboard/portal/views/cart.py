@@ -24,6 +24,7 @@ from springboard.checkout.services import cart_discounts, open_order
 from springboard.core.parsing import parse_id, whole_number
 from springboard.families.models import Student
 from springboard.portal import waiting
+from springboard.portal.busy import busy_page
 from springboard.portal.guests import guest_family
 from springboard.portal.views.family_access import portal_url, safe_next, with_next
 
@@ -61,7 +62,7 @@ def visitors_welcome(view):
 
 def refused(request, error: BookingError, fallback: str):
     if isinstance(error, BookingBusy):
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     messages.error(request, error.message)
     return HttpResponseRedirect(safe_next(request, fallback))
 

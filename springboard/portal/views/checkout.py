@@ -29,6 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
+from springboard.portal.busy import busy_page
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
@@ -115,7 +116,7 @@ def start(request):
     try:
         services.start_checkout(family=request.family, user=request.user, now=now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:
         names = _ran_out(request, now)
         if names:
@@ -202,7 +203,7 @@ def checkout(request):
             clock=clock.now,
         )
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except services.PaymentKept as error:
         # Paid but not booked: the money is credit. Still open (e.g. the credit was spent in
         # another tab): the form again; the window passed meanwhile: back to the cart.
@@ -270,7 +271,7 @@ def promo_code(request):
             return _refuse(request, order, str(CARD_NUMBER_MESSAGE))
         promo_codes.apply_promo_code(order=order, typed=typed, now=now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except PromoCodeRefused as error:
         return _refuse(request, order, error.message)
     except BookingError as error:
@@ -312,7 +313,7 @@ def cancel(request):
     try:
         services.cancel_order(order=order, now=request.now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:
         messages.error(request, error.message)
     else:
