@@ -8,7 +8,7 @@ import time_machine
 from springboard.booking import services as booking_services
 from springboard.booking.locking import BookingBusy
 from springboard.checkout import services as checkout_services
-from tests.booking.conftest import NOW, family, logged_in  # noqa: F401 (fixtures)
+from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,17 @@ pytestmark = pytest.mark.django_db
 def _during_enrollment():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture
+def family(org):
+    return make_family(org)
+
+
+@pytest.fixture
+def logged_in(client, family):
+    client.force_login(family[0].guardians.get().user)
+    return client
 
 
 def _busy(**_kwargs):
