@@ -69,11 +69,30 @@ def _check_family(organization, family) -> None:
 
 def lock_family(organization, family) -> Family:
     """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
-    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic()."""
+    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic().
+
+    Taken once per transaction: a lock taken in an atomic block that is still open is held
+    (PostgreSQL keeps row locks to the end of the transaction, and releases them only when
+    the savepoint they were taken after is rolled back, which closes that block), so posting
+    a charge and allocating to it inside `confirm` do not lock the row again (issue 17)."""
     _check_family(organization, family)
-    return Family.objects.select_for_update(no_key=True).get(
+    connection = transaction.get_connection()
+    open_blocks = connection.atomic_blocks
+    held = [(block, pk) for block, pk in getattr(connection, "_family_locks", ()) if _open(block)]
+    if any(pk == family.pk for _block, pk in held):
+        connection._family_locks = held
+        return family
+    locked = Family.objects.select_for_update(no_key=True).get(
         pk=family.pk, organization=organization
     )
+    if open_blocks:
+        held.append((open_blocks[-1], family.pk))
+    connection._family_locks = held
+    return locked
+
+
+def _open(block) -> bool:
+    return any(block is current for current in transaction.get_connection().atomic_blocks)
 
 
 def post_charge(
