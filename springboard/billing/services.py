@@ -71,28 +71,35 @@ def lock_family(organization, family) -> Family:
     """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
     IMMEDIATE transactions already serialise writers). Call inside transaction.atomic().
 
-    Taken once per transaction: a lock taken in an atomic block that is still open is held
-    (PostgreSQL keeps row locks to the end of the transaction, and releases them only when
-    the savepoint they were taken after is rolled back, which closes that block), so posting
-    a charge and allocating to it inside `confirm` do not lock the row again (issue 17)."""
+    Taken once per transaction (issue 17): posting a charge and allocating to it inside
+    `confirm` do not lock the row again. PostgreSQL holds a row lock to the end of the
+    transaction, except that rolling back to a savepoint releases the locks taken after it.
+    Django's on-commit list follows exactly those rules (cleared at commit and rollback; a
+    rolled-back savepoint drops what was registered after it), so the lock is remembered as
+    a no-op on-commit callback, and a later call takes it again only when that is gone."""
     _check_family(organization, family)
     connection = transaction.get_connection()
-    open_blocks = connection.atomic_blocks
-    held = [(block, pk) for block, pk in getattr(connection, "_family_locks", ()) if _open(block)]
-    if any(pk == family.pk for _block, pk in held):
-        connection._family_locks = held
+    if connection.in_atomic_block and any(
+        isinstance(func, _HeldLock) and func.family_pk == family.pk
+        for _sids, func, _robust in connection.run_on_commit
+    ):
         return family
     locked = Family.objects.select_for_update(no_key=True).get(
         pk=family.pk, organization=organization
     )
-    if open_blocks:
-        held.append((open_blocks[-1], family.pk))
-    connection._family_locks = held
+    if connection.in_atomic_block:
+        transaction.on_commit(_HeldLock(family.pk))
     return locked
 
 
-def _open(block) -> bool:
-    return any(block is current for current in transaction.get_connection().atomic_blocks)
+class _HeldLock:
+    """An on-commit callback that does nothing: its presence says the lock is held."""
+
+    def __init__(self, family_pk: int):
+        self.family_pk = family_pk
+
+    def __call__(self) -> None:
+        return None
 
 
 def post_charge(
