@@ -15,6 +15,7 @@ from springboard.core import versions
 from springboard.tenancy.models import Location, Organization, PortalSettings
 
 VERSION = "v:organizations"
+ACCOUNT_MAX = 50
 
 
 def _entry(account: str) -> str:
@@ -26,7 +27,10 @@ def changed(**_kwargs) -> None:
 
 
 def organization_and_locations(account: str):
-    """(Organization with portal_settings, its locations) or None for no active one."""
+    """(Organization with portal_settings, its locations) or None for no active one. Only
+    found organizations are kept: a URL with any other account is not a cache entry."""
+    if len(account) > ACCOUNT_MAX:
+        return None  # longer than any account name (tenancy.models.validate_account_name)
     value, current = versions.read(_entry(account), [VERSION])
     if value is not versions.MISSING:
         return value
@@ -35,11 +39,11 @@ def organization_and_locations(account: str):
         .filter(account_name=account, is_active=True)
         .first()
     )
-    value = None
-    if organization is not None:
-        with scopes_disabled():  # before the request's scope is entered; filtered by hand
-            locations = list(Location.objects.for_organization(organization))
-        value = (organization, locations)
+    if organization is None:
+        return None
+    with scopes_disabled():  # before the request's scope is entered; filtered by hand
+        locations = list(Location.objects.for_organization(organization))
+    value = (organization, locations)
     versions.write(_entry(account), current, value)
     return value
 

@@ -60,7 +60,7 @@ def _from_tables(client, url=DASHBOARD) -> set[str]:
         table
         for query in captured.captured_queries
         for table in LOOKED_UP
-        if f"FROM {table}" in query["sql"]
+        if query["sql"].startswith(f'SELECT {table}."id"')  # reads of the rows themselves
     }
 
 
@@ -167,3 +167,11 @@ def test_a_deactivated_student_is_gone_from_the_gate(org, logged_in, family):
     assert logged_in.get(DASHBOARD).status_code == 302
     Student.objects.get(pk=student.pk).delete()
     assert logged_in.get(DASHBOARD).status_code == 200
+
+
+def test_unknown_accounts_are_404s_and_leave_nothing_in_the_cache(org, client):
+    client.get(DASHBOARD)
+    before = len(cache._cache)  # local memory's entries
+    for account in ["nobody", "x" * 300, "acme-gone"]:
+        assert client.get(f"/{account}/dashboard/").status_code == 404
+    assert len(cache._cache) == before
