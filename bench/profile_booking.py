@@ -44,7 +44,7 @@ def main() -> None:
             "EMAIL": "console",
         }
     )
-    cache = "redis://127.0.0.1:6379/14"
+    cache = os.environ.get("PROFILE_CACHE_URL", "redis://127.0.0.1:6379/14")
     if rush.redis_answers(cache):
         env["CACHE_URL"] = cache
     os.environ.update(env)
@@ -76,6 +76,9 @@ def main() -> None:
             if profiler and measure and step == wanted:
                 profiler.stop()
             spent = time.process_time() - started
+        if measure and step == os.environ.get("PROFILE_SQL") and not queries[step]:
+            for query in captured.captured_queries:  # the step's SQL, once
+                print(query["sql"][:300])
         if measure:
             cpu[step].append(spent * 1000)
             queries[step].append(len(captured.captured_queries))

@@ -134,6 +134,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # Passwords hashed at once per worker process; a login that waits longer gets a 503.
+# A booking whose seat lock is not granted in time (booking/locking.py: 3 s) answers 409 with
+# Retry-After of this many seconds (portal/busy.py): browsers' scripts and the rush bench wait.
+BOOKING_BUSY_RETRY_SECONDS = env_int("BOOKING_BUSY_RETRY_SECONDS", 2)
 PASSWORD_HASHING_CONCURRENCY = env_int("PASSWORD_HASHING_CONCURRENCY", 1)
 try:
     PASSWORD_HASHING_WAIT_SECONDS = float(env_str("PASSWORD_HASHING_WAIT_SECONDS", "1"))
@@ -158,6 +161,9 @@ LOGIN_URL = "admin:login"
 # CACHE_URL (redis://host:6379/0) makes the cache shared by every worker: rate limits count
 # across processes only then. Unset: each process has its own local memory (the demo).
 CACHE_URL = env_str("CACHE_URL")
+# With a shared cache, per-request lookups (organization, login, family and its policy gate)
+# come from it, invalidated by versions (springboard/core/versions.py). Not with local memory.
+SHARED_CACHE = bool(CACHE_URL)
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")

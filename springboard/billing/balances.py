@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Round
 
 from springboard.billing.models import Allocation, Charge, Payment, PaymentStatus, Refund
 from springboard.core.money import ZERO
+from springboard.families.models import Family
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -58,13 +59,39 @@ class FamilyTotals:
         return self.paid - self.allocated - self.refunded
 
 
-def family_totals(family) -> FamilyTotals:
-    return FamilyTotals(
-        charged=_sum(Charge.objects.filter(family=family, void__isnull=True)),
-        allocated=_sum(counting_allocations().filter(charge__family=family)),
-        paid=_sum(Payment.objects.filter(family=family, status=PaymentStatus.SUCCEEDED)),
-        refunded=_sum(counting_refunds().filter(payment__family=family)),
+def _family_sum(queryset, family_path: str):
+    """The amounts of `queryset` for the outer family row, as a scalar subquery."""
+    per_family = (
+        queryset.filter(**{family_path: OuterRef("pk")})
+        .order_by()
+        .values(family_path)
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
     )
+    return Coalesce(Subquery(per_family, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+
+
+def _cent(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def family_totals(family) -> FamilyTotals:
+    """The four sums in one query (issue 17: the checkout and dashboard read them on every
+    page; four round trips were a tenth of a page's queries)."""
+    row = (
+        Family._base_manager.filter(pk=family.pk)
+        .annotate(
+            charged=_family_sum(Charge.objects.filter(void__isnull=True), "family"),
+            allocated=_family_sum(counting_allocations(), "charge__family"),
+            paid=_family_sum(Payment.objects.filter(status=PaymentStatus.SUCCEEDED), "family"),
+            refunded=_family_sum(counting_refunds(), "payment__family"),
+        )
+        .values("charged", "allocated", "paid", "refunded")
+        .first()
+    )
+    if row is None:
+        return FamilyTotals(ZERO, ZERO, ZERO, ZERO)
+    return FamilyTotals(**{name: _cent(value) for name, value in row.items()})
 
 
 def balance(family) -> Decimal:

@@ -70,11 +70,37 @@ def _check_family(organization, family) -> None:
 
 def lock_family(organization, family) -> Family:
     """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
-    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic()."""
+    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic().
+
+    Taken once per transaction (issue 17): posting a charge and allocating to it inside
+    `confirm` do not lock the row again. PostgreSQL holds a row lock to the end of the
+    transaction, except that rolling back to a savepoint releases the locks taken after it.
+    Django's on-commit list follows exactly those rules (cleared at commit and rollback; a
+    rolled-back savepoint drops what was registered after it), so the lock is remembered as
+    a no-op on-commit callback, and a later call takes it again only when that is gone."""
     _check_family(organization, family)
-    return Family.objects.select_for_update(no_key=True).get(
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(func, _HeldLock) and func.family_pk == family.pk
+        for _sids, func, _robust in connection.run_on_commit
+    ):
+        return family
+    locked = Family.objects.select_for_update(no_key=True).get(
         pk=family.pk, organization=organization
     )
+    if connection.in_atomic_block:
+        transaction.on_commit(_HeldLock(family.pk))
+    return locked
+
+
+class _HeldLock:
+    """An on-commit callback that does nothing: its presence says the lock is held."""
+
+    def __init__(self, family_pk: int):
+        self.family_pk = family_pk
+
+    def __call__(self) -> None:
+        return None
 
 
 def post_charge(

@@ -47,6 +47,15 @@ from springboard.booking.models import (
 )
 from springboard.checkout import discounts, gift_cards, pricing, seats
 from springboard.checkout import products as shop_lines
+from springboard.checkout.cart_reads import (  # noqa: F401 (re-exported: public names)
+    _local_today,
+    cart_discounts,
+    held_items,
+    open_order,
+    price_items,
+    pricing_item,
+    with_pricing_rows,
+)
 from springboard.checkout.errors import (
     CheckoutError,
     NotBookable,
@@ -76,104 +85,7 @@ logger = logging.getLogger(__name__)
 Hook = Callable[[], None] | None
 
 
-# --- reading ----------------------------------------------------------------------------------
-def open_order(family, now: datetime) -> Order | None:
-    """The family's order that is pending and inside its payment window (checked on read)."""
-    return (
-        Order.objects.for_organization(family.organization)
-        .filter(family=family)
-        .keeping_seats(now)
-        .order_by("-created_at")
-        .first()
-    )
-
-
-def _local_today(cart_items, organization, now: datetime):
-    for item in cart_items:
-        sold = item.course or item.event or item.party_slot
-        location = item.location if item.kind == ItemKind.PRODUCT else None
-        location = location or (sold.location if sold is not None else None)
-        if location is None:  # an eGift Card has no location
-            continue
-        return timezone.localtime(now, zoneinfo.ZoneInfo(location.time_zone)).date()
-    return timezone.localdate(now)
-
-
-def pricing_item(item: CartItem):
-    if item.kind == ItemKind.PRODUCT:
-        return shop_lines.pricing_item(item)
-    if item.kind == ItemKind.GIFT_CARD:
-        return gift_cards.GiftCardItem(purchase=item.gift_card_purchase)
-    if item.kind == ItemKind.COURSE:
-        return pricing.CourseItem(course=item.course, student=item.student)
-    if item.kind == ItemKind.EVENT:
-        days = tuple(sorted((d.event_day for d in item.days.all()), key=lambda d: d.date))
-        return pricing.EventItem(
-            event=item.event, student=item.student, days=days, whole_event=item.whole_event
-        )
-    add_ons = tuple(line.add_on for line in item.add_ons.all() for _n in range(line.quantity))
-    honour = item.guest_of_honour
-    return pricing.PartyItem(
-        package=item.party_package,
-        slot=item.party_slot,
-        guests=item.guest_count or 1,
-        add_ons=add_ons,
-        student=honour,
-    )
-
-
-def with_pricing_rows(cart_items):
-    """Cart items with what pricing them reads fetched alongside (one place: the cart's holds
-    and a pending order's items are priced alike)."""
-    return cart_items.select_related(
-        "student",
-        "course__term",
-        "course__location",
-        "event__location",
-        "party_slot__location",
-        "party_package",
-        "guest_of_honour",
-        *shop_lines.RELATED,
-        "gift_card_purchase",
-    ).prefetch_related("days__event_day", "add_ons__add_on")
-
-
-def held_items(family, now: datetime) -> list[CartItem]:
-    return list(
-        with_pricing_rows(
-            CartItem.objects.for_organization(family.organization)
-            .filter(family=family)
-            .holding(now)
-        ).order_by("added_at", "id")
-    )
-
-
-def price_items(cart_items, *, family, now: datetime, promo=None):
-    """(cart item or None, PriceLine) pairs, through the pricing service (pricing.quote, which
-    applies the discounts): each item's own lines and their discount lines, then the fees."""
-    organization = family.organization
-    today = _local_today(cart_items, organization, now)
-    items = [pricing_item(item) for item in cart_items]
-    priced = pricing.quote(
-        items, organization=organization, family=family, today=today, now=now, promo=promo
-    )
-    pairs = [
-        (cart_items[line.item] if line.item is not None else None, line) for line in priced.lines
-    ]
-    return pairs, today
-
-
-def cart_discounts(family, now: datetime) -> list:
-    """The discount lines the family's held cart items would get at checkout (the cart's
-    preview), priced the same way; nothing when the cart cannot be priced yet."""
-    items = held_items(family, now)
-    if not items:
-        return []
-    try:
-        pairs, _today = price_items(items, family=family, now=now)
-    except pricing.PricingError:
-        return []
-    return [line for _item, line in pairs if line.kind == discounts.DISCOUNT]
+# --- reading: springboard/checkout/cart_reads.py (re-exported here) -------------------------
 
 
 def _create_lines(order: Order, order_items: dict, pairs) -> None:
@@ -377,7 +289,7 @@ def pay(
     by_gift_cards = gift_cards.gift_total(order)  # applied eGift Cards pay first
     if credit > order.due_now - by_gift_cards:
         raise CheckoutError(_("That is more credit than is due now."))
-    if credit > balances.credit(family):
+    if credit > 0 and credit > balances.credit(family):  # no credit used: nothing to sum
         raise CheckoutError(_("That is more than your account credit."))
     if by_gift_cards and not retry_of_taken_payment:
         gift_cards.check_cards(order, now=now)

@@ -299,5 +299,7 @@ def webhook(request):
     try:
         outcome = handle_event(organization=organization, event=event, now=request.now)
     except Retry:
-        return HttpResponse("Busy; send it again.", status=503)
+        response = HttpResponse("Busy; send it again.", status=503)
+        response["Retry-After"] = "5"
+        return response
     return JsonResponse({"received": True, "outcome": outcome})

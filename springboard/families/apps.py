@@ -6,4 +6,6 @@ class FamiliesConfig(AppConfig):
     label = "families"
 
     def ready(self) -> None:
-        from springboard.families import checks, housekeeping  # noqa: F401  (register)
+        from springboard.families import cached, checks, housekeeping  # noqa: F401  (register)
+
+        cached.connect()

@@ -9,7 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from springboard.core.clock import request_now
-from springboard.families import throttle
+from springboard.families import cached, throttle
 
 BACKEND = "springboard.families.backends.ThrottledModelBackend"
 
@@ -30,3 +30,8 @@ class ThrottledModelBackend(ModelBackend):
         else:
             throttle.record_success(email=email, ip=ip)
         return user
+
+    def get_user(self, user_id):
+        """The login of a session: from the shared cache when there is one (a save of the
+        login bumps its version: a password change still logs other sessions out)."""
+        return cached.user(user_id, lambda: super(ThrottledModelBackend, self).get_user(user_id))

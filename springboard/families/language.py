@@ -9,6 +9,8 @@ organization's main language.
 from django.conf import settings
 from django.utils import translation
 
+from springboard.families import cached
+
 
 def supported(code: str | None) -> str:
     """`code` when the portal speaks it (es-MX counts as es), else the main language."""
@@ -40,3 +42,4 @@ def remember_language(family, code: str) -> None:
     if family.language != code:
         family.language = code
         type(family).objects.filter(pk=family.pk).update(language=code)
+        cached.family_changed(family.pk)  # an update() sends no save signal

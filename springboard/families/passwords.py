@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from springboard.families import throttle
+from springboard.families import cached, throttle
 from springboard.families.codes import CodeError, issue_code, use_code
 from springboard.families.mail import send_after_commit, send_code_after_commit
 from springboard.families.models import CodePurpose, Family, Guardian, normalize_email_address
@@ -65,6 +65,7 @@ def reset_password(*, email: str, code: str, password: str, now: datetime):
         Family.objects.with_scopes_disabled().filter(  # every organization's families
             guardians__user=user, email_confirmed_at__isnull=True
         ).update(email_confirmed_at=now)
+        cached.login_families_changed(user.pk)
     return user
 
 
@@ -107,6 +108,7 @@ def confirm_email_change(
         # One login, its families in every organization.
         Family.objects.with_scopes_disabled().filter(guardians__user=user).update(email=new_email)
         Guardian.objects.with_scopes_disabled().filter(user=user).update(email=new_email)
+        cached.login_families_changed(user.pk)
         send_after_commit(
             "email_changed",
             to=old_email,

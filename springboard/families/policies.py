@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from springboard.families import cached
 from springboard.families.models import (
     Family,
     Policy,
@@ -117,6 +118,7 @@ def record_answers(
             )
             for item in items
         )
+        cached.family_changed(family.pk)  # bulk_create sends no signals
     return len(items)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from springboard.families import cached
 from springboard.families.codes import CodeError, issue_code, use_code
 from springboard.families.language import current_language
 from springboard.families.mail import (
@@ -172,6 +173,7 @@ def confirm_email(*, email: str, code: str, now: datetime):
     Family.objects.with_scopes_disabled().filter(  # the login's families, every organization
         guardians__user=user, email_confirmed_at__isnull=True
     ).update(email_confirmed_at=now)
+    cached.login_families_changed(user.pk)
     return user
 
 

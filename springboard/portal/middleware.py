@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import translation
 
+from springboard.families import cached
 from springboard.families.language import language_of
 from springboard.families.policies import must_agree
 from springboard.families.services import family_for
@@ -43,7 +44,14 @@ class FamilyMiddleware:
         organization = getattr(request, "organization", None)
         if organization is None or not request.user.is_authenticated:
             return None
-        family = family_for(request.user, organization)
+        user = request.user
+        pending = None  # whether a required policy is pending; None: not looked up yet
+        if cached.versions.enabled():  # from the shared cache (families/cached.py)
+            family, pending = cached.family_and_gate(
+                user, organization, lambda: family_for(user, organization), must_agree
+            )
+        else:
+            family = family_for(user, organization)
         request.family = family
         if (
             family is not None
@@ -59,7 +67,7 @@ class FamilyMiddleware:
             or match is None
             or match.namespace != "portal"
             or match.url_name in OPEN_DURING_POLICY_GATE
-            or not must_agree(family)
+            or not (must_agree(family) if pending is None else pending)
         ):
             return None
         next_url = request.get_full_path() if request.method == "GET" else None

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from springboard.tenancy import cached
 from springboard.tenancy.models import Location, Organization, validate_account_name
 
 ACCOUNT_NAME = re.compile(validate_account_name.regex.pattern)
@@ -89,12 +90,18 @@ class OrganizationMiddleware:
             # No organization has that name (the API's {account} takes any text, a NUL
             # included, which PostgreSQL would refuse with an error): the same 404.
             raise Http404("No such portal")
-        try:
-            organization = Organization.objects.select_related("portal_settings").get(
-                account_name=account, is_active=True
-            )
-        except Organization.DoesNotExist:
-            raise Http404("No such portal") from None
+        if cached.versions.enabled():
+            found = cached.organization_and_locations(account)
+            if found is None:
+                raise Http404("No such portal")
+            organization, request._organization_locations = found
+        else:
+            try:
+                organization = Organization.objects.select_related("portal_settings").get(
+                    account_name=account, is_active=True
+                )
+            except Organization.DoesNotExist:
+                raise Http404("No such portal") from None
         request.organization = organization
         scopes.enter_context(scope(organization=organization))
         timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))

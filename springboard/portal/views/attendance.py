@@ -23,6 +23,7 @@ from springboard.booking.models import Enrollment
 from springboard.catalog import schedule
 from springboard.catalog.models import Course
 from springboard.core.parsing import parse_id
+from springboard.portal.busy import busy_page
 from springboard.portal.views.family_access import family_required, portal_url, safe_next
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -40,7 +41,7 @@ def parse_day(text) -> date | None:
 
 
 def _busy(request, error):
-    return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+    return busy_page(request, error.message)
 
 
 def _meetings(enrollment, *, now):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from springboard.booking.drops import DropError
 from springboard.booking.locking import BookingBusy
 from springboard.booking.models import EventRegistration, PartyBooking
+from springboard.portal.busy import busy_page
 from springboard.portal.views.family_access import family_required, portal_url
 from springboard.tuition import cancellations
 
@@ -24,7 +25,7 @@ def _handle(request, booking, what: str):
                 booking, family=request.family, now=request.now, actor=request.user
             )
         except BookingBusy as error:
-            return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+            return busy_page(request, error.message)
         except DropError as error:
             context["refusal"] = error.message
             return render(request, "portal/accounts/cancel.html", context, status=409)

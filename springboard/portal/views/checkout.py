@@ -29,6 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
+from springboard.portal.busy import busy_page
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
@@ -116,7 +117,7 @@ def start(request):
     try:
         services.start_checkout(family=request.family, user=request.user, now=now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:
         names = _ran_out(request, now)
         if names:
@@ -203,7 +204,7 @@ def checkout(request):
             clock=clock.now,
         )
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except services.PaymentNeedsAuthentication as error:
         return bank_check(
             request,
@@ -278,7 +279,7 @@ def promo_code(request):
             return _refuse(request, order, str(CARD_NUMBER_MESSAGE))
         promo_codes.apply_promo_code(order=order, typed=typed, now=now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except PromoCodeRefused as error:
         return _refuse(request, order, error.message)
     except BookingError as error:
@@ -320,7 +321,7 @@ def cancel(request):
     try:
         services.cancel_order(order=order, now=request.now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:
         messages.error(request, error.message)
     else:

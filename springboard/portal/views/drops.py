@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from springboard.booking.drops import DropError, plan_drop
 from springboard.booking.locking import BookingBusy
 from springboard.booking.models import Enrollment, EnrollmentStatus
+from springboard.portal.busy import busy_page
 from springboard.portal.views.family_access import family_required, portal_url
 from springboard.tuition import changes
 from springboard.tuition import drops as drop_money
@@ -47,7 +48,7 @@ def drop(request, enrollment_id: int):
                 enrollment, family=family, now=request.now, actor=request.user
             )
         except BookingBusy as error:
-            return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+            return busy_page(request, error.message)
         except DropError as error:
             return _page(request, enrollment, refusal=error.message, status=409)
         names = {"course": enrollment.course.name, "name": enrollment.student.first_name}

@@ -19,6 +19,7 @@ from springboard.core.parsing import parse_id
 from springboard.giftcards import ratelimits
 from springboard.giftcards import services as giftcards
 from springboard.giftcards.amounts import credited, parse_plain_amount
+from springboard.portal.busy import busy_page
 from springboard.portal.giftcard_forms import CodeForm, GiftCardForm
 from springboard.portal.guest_forms import buyer_details
 from springboard.portal.guests import guest_family, start_guest
@@ -155,7 +156,7 @@ def move_to_credit(request):
             card=card, family=request.family, now=request.now, actor=request.user
         )
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(portal_url(request, "gift_card_balance"))

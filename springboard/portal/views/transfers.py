@@ -16,6 +16,7 @@ from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import ChangeKind, ChangeRequest, ChangeStatus
 from springboard.catalog.models import Course
 from springboard.core.parsing import optional_id
+from springboard.portal.busy import busy_page
 from springboard.portal.views.drops import own_enrollment
 from springboard.portal.views.family_access import family_required, portal_url
 from springboard.tuition import changes
@@ -54,7 +55,7 @@ def choose(request, enrollment_id: int):
     try:
         change = changes.hold_transfer(enrollment, course, family=request.family, now=request.now)
     except BookingBusy as error:
-        return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+        return busy_page(request, error.message)
     except BookingError as error:  # full, ineligible, too late, not online
         return _choose_page(request, enrollment, refusal=error.message, status=409)
     return HttpResponseRedirect(portal_url(request, "transfer_confirm", change.pk))
@@ -80,7 +81,7 @@ def confirm(request, change_id: int):
                 change, family=request.family, now=request.now, actor=request.user
             )
         except BookingBusy as error:
-            return render(request, "portal/cart/busy.html", {"message": error.message}, status=409)
+            return busy_page(request, error.message)
         except BookingError as error:
             context["refusal"] = error.message
             return render(request, "portal/accounts/transfer_confirm.html", context, status=409)

@@ -1,0 +1,107 @@
+"""The booking path's queries, pinned (issue 17, item 3; docs/performance.md "A booking path
+three times cheaper"): with the shared cache as in production, each page of the flow runs a
+fixed number of queries, whatever the number of students, classes, locations and policies."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from springboard.checkout.models import Order
+from tests import factories, family_factories
+from tests.booking.conftest import KID_BIRTH_DATE
+from tests.catalog import factories as catalog
+from tests.checkout.helpers import pay_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    settings.SHARED_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _count(client, method, url, data=None, *, expect=200):
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == expect, (url, response.status_code)
+    return len(captured), response
+
+
+def _book(client, org, family, django_capture_on_commit_callbacks, *, students: int):
+    fam, first = family
+    kids = [first] + [
+        family_factories.student(fam, first_name=f"Kid{n}", birth_date=KID_BIRTH_DATE)
+        for n in range(students - 1)
+    ]
+    course = catalog.course(org, capacity=10, tuition="100.00")
+    family_factories.agree_to_everything(fam)
+    counts = {}
+    client.get("/acme/dashboard/")  # the cache filled, as for a family that logged in
+    counts["class page"], _ = _count(client, "get", f"/acme/booking/classes/{course.pk}/")
+    counts["add"], _ = _count(
+        client,
+        "post",
+        "/acme/cart/add/class/",
+        {"course": course.pk, "student": [kid.pk for kid in kids]},
+        expect=302,
+    )
+    counts["cart"], _ = _count(client, "get", "/acme/cart/")
+    counts["checkout"], _ = _count(client, "post", "/acme/cart/checkout/start/", expect=302)
+    counts["pay page"], _ = _count(client, "get", "/acme/cart/checkout/")
+    order = Order.objects.latest("pk")
+    data = pay_data(org, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts["pay"], response = _count(client, "post", "/acme/cart/checkout/", data, expect=302)
+    counts["confirmation"], _ = _count(client, "get", response["Location"])
+    return counts
+
+
+# Measured on this branch (docs/performance.md); a change that adds a query fails here.
+MOST = {
+    "class page": 7,
+    "add": 13,
+    "cart": 10,
+    "checkout": 21,
+    "pay page": 17,
+    "pay": 63,
+    "confirmation": 7,
+}
+# Per further student in the same order: add and checkout check and hold each seat (3), pay
+# books it and posts its charge and allocation (an enrollment, a charge, an allocation and
+# their checks). Everything else is per order.
+PER_STUDENT = {"add": 3, "checkout": 3, "pay": 16}
+
+
+def test_each_page_of_a_booking_runs_at_most_its_queries(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    counts = _book(logged_in, org, family, django_capture_on_commit_callbacks, students=1)
+    assert {step: counts[step] <= most for step, most in MOST.items()} == dict.fromkeys(
+        MOST, True
+    ), counts
+
+
+def test_the_pages_do_not_grow_with_locations_policies_or_classes(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    for _number in range(4):
+        factories.location(org)
+        family_factories.policy(org)
+        family_factories.policy(org, kind="student")
+        catalog.course(org)
+    counts = _book(logged_in, org, family, django_capture_on_commit_callbacks, students=1)
+    assert {step: counts[step] <= most for step, most in MOST.items()} == dict.fromkeys(
+        MOST, True
+    ), counts
+
+
+def test_more_students_add_only_their_seats_rows(
+    logged_in, org, family, django_capture_on_commit_callbacks
+):
+    counts = _book(logged_in, org, family, django_capture_on_commit_callbacks, students=3)
+    most = {step: MOST[step] + 2 * PER_STUDENT.get(step, 0) for step in MOST}
+    assert {step: counts[step] <= most[step] for step in MOST} == dict.fromkeys(MOST, True), counts
