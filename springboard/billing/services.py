@@ -313,16 +313,6 @@ def record_payment_once(
     return payment, True
 
 
-def charge_under_way(*, organization, idempotency_key: str, gateway: Gateway | None = None) -> bool:
-    """Money may have been taken (or be about to be) under this payment key: a payment is
-    recorded, or the processor has a charge for it still open (one waiting for the family
-    to authenticate). A form coming back with that key must be answered, not refused."""
-    if Payment.objects.filter(organization=organization, idempotency_key=idempotency_key).exists():
-        return True
-    gateway = gateway or get_gateway(organization)
-    return gateway.charge_under_way(f"payment:{idempotency_key}")
-
-
 def post_credit(
     *,
     organization,

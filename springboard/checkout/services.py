@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from springboard.billing import balances
 from springboard.billing import services as ledger
 from springboard.billing.errors import AuthenticationRequired, LedgerError, PaymentDeclined
+from springboard.billing.gateways import get_gateway
 from springboard.billing.models import ChargeKind, Payment, PaymentStatus
 from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
@@ -218,15 +219,16 @@ def _payment_taken(order: Order, attempt: int, gateway=None) -> bool:
     answered with the processor's result and `confirm` judges the window, never refused
     while the money may be on its way."""
     key = order.idempotency_key(attempt)
-    if Payment.objects.filter(
-        organization=order.organization, idempotency_key=key, status=PaymentStatus.SUCCEEDED
-    ).exists():
-        return True
-    if Payment.objects.filter(organization=order.organization, idempotency_key=key).exists():
-        return False  # declined: the next try is a new attempt
-    return ledger.charge_under_way(
-        organization=order.organization, idempotency_key=key, gateway=gateway
+    status = (
+        Payment.objects.filter(organization=order.organization, idempotency_key=key)
+        .values_list("status", flat=True)
+        .first()
     )
+    if status is not None:
+        return status == PaymentStatus.SUCCEEDED  # declined: the next try is a new attempt
+    # No payment recorded under the key (one query above): only the processor can tell.
+    gateway = gateway or get_gateway(order.organization)
+    return gateway.charge_under_way(f"payment:{key}")
 
 
 def check_payable(order: Order, attempt: int | None, now: datetime, gateway=None) -> None:

@@ -192,8 +192,9 @@ def checkout(request):
             agreed=agreed,
             ip_address=client_ip(request),
         )
+        gateway = get_gateway(request.organization)  # once for the checks and the charge
         if posted.status == "pending":
-            services.check_payable(posted, attempt, now)
+            services.check_payable(posted, attempt, now, gateway)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -201,6 +202,7 @@ def checkout(request):
             request=pay_request,
             user=request.user if request.user.is_authenticated else None,  # a visitor: None
             now=now,
+            gateway=gateway,
             clock=clock.now,
         )
     except BookingBusy as error:
