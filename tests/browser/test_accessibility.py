@@ -16,8 +16,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from springboard.booking.models import Enrollment
-from springboard.catalog.models import Course, Event, PartyPackage, PartySlot
+from springboard.booking.models import Enrollment, EnrollmentStatus, EventRegistration, PartyBooking
+from springboard.catalog.models import Course, Event, EventDay, PartyPackage, PartySlot
 from springboard.content.models import NewsItem
 from springboard.demo import data
 from springboard.demo.families import DEMO_FAMILY
@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2026, 12, 1, 18, tzinfo=UTC)
 
 # Portal URL names that are not pages: a form posts to them and they answer with a redirect
-# (or an HTMX fragment of a page read here). Their outcome pages are read here.
+# (or an HTMX fragment of a page read here). Their outcome pages are read here. The calendar
+# feed is not HTML at all.
 NOT_PAGES = {
     "choose_location": "POST only: the Location details dialog's Switch button",
     "logout": "POST only: MENU's Log out",
@@ -51,6 +52,9 @@ NOT_PAGES = {
     "payment_method": "POST only: make default / remove on Payment methods",
     "pay": "POST only: the Payments page's form, redirects back to it",
     "apply_credit": "POST only: the Payments page's form, redirects back to it",
+    "set_language": "POST only: MENU's language switch, redirects back to the page it was on",
+    "calendar_create": "POST only: Get my calendar link in My Account, redirects back to it",
+    "calendar_feed": "not HTML: the private feed is text/calendar, fetched by calendar apps",
 }
 NEW_EMAIL = "sofia.garcia@example.com"
 
@@ -325,6 +329,109 @@ def checkout_pages(audit: Audit, org) -> None:
     audit.check()
 
 
+def calendar_pages(audit: Audit) -> None:
+    """My Account's calendar link: made, then Reset the link (the confirmation page)."""
+    page = audit.page
+    visit(audit, "/demo/account/")
+    page.get_by_role("button", name="Get my calendar link").click()
+    expect(page.get_by_test_id("calendar-url")).to_be_visible()
+    audit.check("calendar link")
+    page.get_by_test_id("calendar-feed").get_by_role("link", name="Reset the link").click()
+    expect(page).to_have_url(re.compile(r"/demo/account/calendar/reset/$"))
+    audit.check()
+    page.get_by_test_id("calendar-reset-confirm").click()
+    expect(page.get_by_test_id("calendar-reset-done")).to_be_visible()
+    audit.check("calendar reset")
+
+
+def attendance_pages(audit: Audit, enrollment: Enrollment) -> None:
+    """Absences (the demo's rules take them online) with a meeting marked absent and a bad
+    date's refusal; Makeups with the credit it gave, then a makeup booked."""
+    page = audit.page
+    url = f"/demo/account/enrollments/{enrollment.pk}/absences/"
+    visit(audit, url)
+    page.get_by_role("button", name=re.compile(r"^Mark absent on")).first.click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    audit.check("marked absent")
+    # A date not in the list (a tampered form): the refusal shows on the page (400).
+    page.locator("main form[method=post] input[name=date]").first.evaluate(
+        "input => { input.value = 'not-a-date'; }"
+    )
+    page.locator("main form[method=post] button").first.click()
+    expect(page.get_by_test_id("absence-refusal")).to_be_visible()
+    audit.check("refusal")
+
+    visit(audit, "/demo/account/makeups/")
+    expect(page.get_by_test_id("makeup-credits").first).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Book makeup: ")).first.click()
+    expect(page.get_by_test_id("makeup-booked").first).to_be_visible()
+    audit.check("makeup booked")
+
+
+def transfer_pages(audit: Audit, enrollment: Enrollment) -> None:
+    """Transfer: the classes offered, a class that filled meanwhile (its reason, 409), then
+    the confirm page of a held seat."""
+    page = audit.page
+    url = f"/demo/account/enrollments/{enrollment.pk}/transfer/"
+    visit(audit, url)
+    option = page.get_by_test_id("transfer-option").filter(has=page.locator("form")).first
+    course_id = int(option.locator("input[name=course]").get_attribute("value"))
+    capacity = Course.objects.get(pk=course_id).capacity
+    Course.objects.filter(pk=course_id).update(capacity=0)  # full before the family chooses
+    option.get_by_role("button").click()
+    expect(page.get_by_test_id("transfer-refusal")).to_be_visible()
+    audit.check("a full class")
+    Course.objects.filter(pk=course_id).update(capacity=capacity)
+    visit(audit, url)
+    page.locator(f"main form:has(input[name=course][value='{course_id}']) button").click()
+    expect(page).to_have_url(re.compile(r"/demo/account/transfers/\d+/$"))
+    expect(page.get_by_test_id("transfer-confirm")).to_be_visible()
+    audit.check()
+
+
+def cancel_pages(audit: Audit, org, family: Family) -> None:
+    """Cancel a camp day and a party from My Account: the refund shown, then cancelled."""
+    page = audit.page
+    now = timezone.now()
+    student = Student.objects.filter(family=family).order_by("pk").first()
+    day = EventDay.objects.filter(event__organization=org, date__gt=now.date()).order_by("date")[0]
+    registration = EventRegistration.objects.filter(
+        student=student, event_day=day, status="active"
+    ).first() or EventRegistration.objects.create(
+        organization=org, student=student, event_day=day, created_at=now
+    )
+    slot = PartySlot.objects.filter(organization=org, starts_at__gt=now).order_by("starts_at")[0]
+    booking = PartyBooking.objects.create(
+        organization=org,
+        family=family,
+        slot=slot,
+        package=PartyPackage.objects.filter(organization=org).order_by("pk").first(),
+        guest_count=8,
+        guest_of_honour_name=student.first_name,
+        created_at=now,
+    )
+    visit(audit, f"/demo/account/camps/{registration.pk}/cancel/")
+    expect(page.get_by_test_id("cancel-consequence")).to_be_visible()
+    visit(audit, f"/demo/account/parties/{booking.pk}/cancel/")
+    page.get_by_test_id("cancel-confirm").click()
+    expect(page).to_have_url(re.compile(r"/demo/account/$"))
+    audit.check("party cancelled")
+
+
+def family_change_pages(audit: Audit, org) -> None:
+    """Logged in still: the calendar link, absences and makeups, a transfer, cancellations."""
+    family = Family.objects.get(organization=org, guardians__user__email=DEMO_FAMILY.email)
+    enrollment = (
+        Enrollment.objects.filter(student__family=family, status=EnrollmentStatus.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    calendar_pages(audit)
+    attendance_pages(audit, enrollment)
+    transfer_pages(audit, enrollment)
+    cancel_pages(audit, org, family)
+
+
 def test_every_portal_page_meets_wcag_22_aa(audit):
     data.load(now=timezone.now())
     mail.outbox.clear()
@@ -335,6 +442,7 @@ def test_every_portal_page_meets_wcag_22_aa(audit):
     sign_up_pages(audit)
     family_pages(audit, org)
     checkout_pages(audit, org)
+    family_change_pages(audit, org)
 
     missing = portal_url_names() - audit.covered - NOT_PAGES.keys()
     assert not missing, f"portal pages no accessibility test reads: {sorted(missing)}"
