@@ -25,12 +25,11 @@ from decimal import Decimal
 import stripe
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from springboard.billing import paying
+from springboard.billing import paying, receipts
 from springboard.billing import services as ledger
 from springboard.billing.errors import LedgerError
 from springboard.billing.gateways.stripe.gateway import ours
@@ -47,7 +46,6 @@ from springboard.checkout import services
 from springboard.checkout.errors import CheckoutError
 from springboard.checkout.models import Order, OrderStatus
 from springboard.core.money import money
-from springboard.families.mail import send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -129,20 +127,7 @@ def _charges_paid(organization, intent: dict, key: str, now: datetime) -> str:
         return "no such family"
     if paid.replayed:
         return "already recorded"
-    family = paid.payment.family
-    if family.email:
-        send_after_commit(
-            "payment_receipt",
-            to=family.email,
-            subject=_("Your payment to %(org)s") % {"org": organization.name},
-            context={
-                "organization": organization,
-                "family": family,
-                "payment": paid.payment,
-                "charges": paid.charges,
-                "amount": paid.payment.amount,
-            },
-        )
+    receipts.send_payment_receipt(organization, paid.payment.family, paid.payment, paid.charges)
     return "payment recorded"
 
 

@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from springboard.billing import autopay, balances, history, paying, payment_methods, services
+from springboard.billing import (
+    autopay,
+    balances,
+    history,
+    paying,
+    payment_methods,
+    receipts,
+    services,
+)
 from springboard.billing.errors import AuthenticationRequired, LedgerError, WrongFamily
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
@@ -28,8 +36,6 @@ from springboard.billing.models import Charge, SavedPaymentMethod
 from springboard.core.i18n import site_text
 from springboard.core.money import format_money, parse_amount
 from springboard.core.parsing import parse_id, whole_number
-from springboard.families.language import in_language_of
-from springboard.families.mail import send_after_commit
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.family_access import family_required, portal_url
 
@@ -176,22 +182,6 @@ def _token(request, family) -> str:
     return request.POST.get("payment_token", "")[:100]
 
 
-def _send_receipt(organization, family, payment, charges, amount) -> None:
-    with in_language_of(family):
-        send_after_commit(
-            "payment_receipt",
-            to=family.email,
-            subject=_("Your payment to %(org)s") % {"org": organization.name},
-            context={
-                "organization": organization,
-                "family": family,
-                "payment": payment,
-                "charges": charges,
-                "amount": amount,
-            },
-        )
-
-
 def _paid_message(request, paid: paying.PaidCharges) -> None:
     amount = format_money(paid.payment.amount, currency=request.organization.currency)
     if paid.unapplied > 0:
@@ -259,7 +249,7 @@ def pay(request):
         return _payments_page(request, status=400, pay_error=error.message)
     if not paid.replayed:
         if family.email:
-            _send_receipt(organization, family, paid.payment, paid.charges, paid.payment.amount)
+            receipts.send_payment_receipt(organization, family, paid.payment, paid.charges)
         if request.POST.get("save_method") == "on" and not request.POST.get("saved_method"):
             try:
                 payment_methods.save_payment_method(
