@@ -11,8 +11,8 @@ products and gift cards add their item type and function in a later issue.
 
 import calendar
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,139 +27,26 @@ from springboard.billing.models import Charge, ChargeKind
 from springboard.catalog import schedule
 from springboard.catalog.models import (
     Course,
-    Event,
-    EventDay,
-    PartyAddOn,
-    PartyPackage,
-    PartySlot,
     TuitionPeriod,
 )
 from springboard.checkout import discounts
 from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
-from springboard.core.money import ZERO, money
+from springboard.checkout.price_lines import (  # noqa: F401 (re-exported: pricing.PriceLine …)
+    PRICERS,
+    CourseItem,
+    EventItem,
+    PartyItem,
+    PriceLine,
+    Pricer,
+    PricingContext,
+    PricingError,
+    ProductItem,
+    Quote,
+    _line,
+    pricer,
+)
+from springboard.core.money import money
 from springboard.shop.services import tax_rate
-
-
-class PricingError(Exception):
-    """The inputs cannot be priced (no meetings left, a day not on sale…); readable message."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class PriceLine:
-    kind: str  # the charge kind it becomes (billing.ChargeKind)
-    description: str  # "Level 1 Gymnastics — Maya, January 2027", in the active language
-    computation: str  # "3 of 4 meetings in January 2027 × $100.00/month"
-    quantity: Decimal
-    amount: Decimal
-    due_date: date
-    student: Any = None
-    subject: Any = None  # what the charge is for (course, event, party package, fee schedule)
-    # The same words as data (billing.descriptions), so the order line and the charge read in
-    # each reader's language. A pricer may leave them out and give plain text only.
-    description_text: Text | None = None
-    computation_text: Text | None = None
-    # Set by quote(): the index of the item the line prices, and for a discount line the
-    # index (in Quote.lines) of the line it reduces (checkout.discounts).
-    item: int | None = None
-    discount_of: int | None = None
-
-    def ledger_fields(self) -> dict:
-        """description(_key/_args) and computation(_key/_args), as the order line and the
-        charge store them (plain text in the site's language beside the key)."""
-        fields = {
-            **descriptions.stored("description", self.description_text, self.description),
-            **descriptions.stored("computation", self.computation_text, self.computation),
-        }
-        fields["description"] = fields["description"][:200]
-        fields["computation"] = fields["computation"][:300]
-        return fields
-
-
-def _line(*, description: Text, computation: Text, **fields) -> PriceLine:
-    return PriceLine(
-        description=description.render(),
-        computation=computation.render(),
-        description_text=description,
-        computation_text=computation,
-        **fields,
-    )
-
-
-@dataclass(frozen=True)
-class Quote:
-    lines: tuple[PriceLine, ...]
-    today: date
-
-    @property
-    def total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), ZERO)
-
-    @property
-    def due_now(self) -> Decimal:
-        return sum((line.amount for line in self.lines if line.due_date <= self.today), ZERO)
-
-    @property
-    def due_later(self) -> Decimal:
-        return self.total - self.due_now
-
-
-@dataclass
-class PricingContext:
-    organization: Any
-    family: Any
-    today: date
-    now: datetime
-    closures: list = field(default_factory=list)
-
-
-# --- items -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CourseItem:
-    course: Course
-    student: Any
-
-
-@dataclass(frozen=True)
-class EventItem:
-    event: Event
-    student: Any
-    days: tuple[EventDay, ...] = ()
-    whole_event: bool = False
-
-
-@dataclass(frozen=True)
-class PartyItem:
-    package: PartyPackage
-    slot: PartySlot
-    guests: int
-    add_ons: tuple[PartyAddOn, ...] = ()
-    student: Any = None  # the birthday child, when known
-
-
-@dataclass(frozen=True)
-class ProductItem:
-    variant: Any  # shop.Variant (its product selected)
-    quantity: int
-    location: Any  # where it is picked up
-    gift_recipient_name: str = ""
-
-
-Pricer = Callable[[Any, PricingContext], list[PriceLine]]
-PRICERS: dict[type, Pricer] = {}
-
-
-def pricer(item_type: type) -> Callable[[Pricer], Pricer]:
-    """Register the function that prices one kind of item."""
-
-    def register(function: Pricer) -> Pricer:
-        PRICERS[item_type] = function
-        return function
-
-    return register
 
 
 def quote(
