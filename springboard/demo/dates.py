@@ -105,7 +105,7 @@ class DemoCalendar:
     camp_days: list[date]  # three days, bookable one by one
     clinic_day: date
     break_camp_days: list[date]  # Monday–Friday of the break week
-    party_days: list[date]  # Friday–Sunday of the next six weekends, after today
+    party_days: list[date]  # the next 18 Fridays, Saturdays and Sundays (six of each)
 
 
 def demo_calendar(now: datetime, zone: str) -> DemoCalendar:
@@ -134,17 +134,14 @@ def demo_calendar(now: datetime, zone: str) -> DemoCalendar:
     )
     break_monday = weekday_on_or_after(today + timedelta(days=21), MONDAY)
     camp_monday = weekday_on_or_after(today + timedelta(days=14), MONDAY)
-    first_saturday = weekday_on_or_after(today + timedelta(days=1), SATURDAY)
-    party_days = [
-        day
-        for week in range(PARTY_WEEKENDS)
-        for day in (
-            first_saturday + timedelta(days=7 * week - 1),
-            first_saturday + timedelta(days=7 * week),
-            first_saturday + timedelta(days=7 * week + 1),
-        )
-        if day > today
-    ]
+    # The next PARTY_WEEKENDS × 3 Fridays, Saturdays and Sundays after today: six of each
+    # whatever today is, so the demo has as many party slots on any day it is loaded.
+    party_days = []
+    day = today
+    while len(party_days) < PARTY_WEEKENDS * 3:
+        day += timedelta(days=1)
+        if day.weekday() in (FRIDAY, SATURDAY, SUNDAY):
+            party_days.append(day)
     return DemoCalendar(
         now=now,
         today=today,
