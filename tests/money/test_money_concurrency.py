@@ -116,7 +116,11 @@ def test_two_tabs_paying_the_same_charge_at_once_take_the_money_once(
     assert balances.credit(family) == Decimal("0.00")
     for status, content in results:
         # Either "received", or (a card typed in both tabs, the other tab still recording
-        # its payment) a plain message that they may be being paid from another page.
-        assert status == 302 or (status == 400 and "paid from another page too" in content)
+        # its payment) a plain message that they may be being paid from another page, or (on
+        # a loaded machine the other tab may finish between this one's two reads) that they
+        # are already paid.
+        assert status == 302 or (
+            status == 400 and ("paid from another page too" in content or "already paid" in content)
+        ), (status, content[content.find("alert") : content.find("alert") + 300])
     if card == "saved":
         assert [status for status, _ in results] == [302, 302]
