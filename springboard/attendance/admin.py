@@ -16,8 +16,10 @@ class AttendanceRulesAdmin(OrganizationScopedAdmin):
         "organization",
         "program",
         "absences_online",
+        "absence_approval",
         "cutoff_hours",
         "makeups_allowed",
+        "makeup_approval",
         "credit_days",
         "max_makeups_per_term",
     ]
@@ -25,8 +27,10 @@ class AttendanceRulesAdmin(OrganizationScopedAdmin):
         "organization",
         "program",
         "absences_online",
+        "absence_approval",
         "cutoff_hours",
         "makeups_allowed",
+        "makeup_approval",
         "credit_days",
         "same_program",
         "max_makeups_per_term",
@@ -49,6 +53,7 @@ class AbsenceAdmin(OrganizationScopedAdmin):
         "marked_at",
         "undone_at",
         "credit_expires_at",
+        "request",
     ]
 
 
@@ -65,4 +70,5 @@ class MakeupAdmin(OrganizationScopedAdmin):
         "starts_at",
         "booked_at",
         "cancelled_at",
+        "request",
     ]

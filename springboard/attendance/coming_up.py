@@ -7,8 +7,10 @@ Class meetings are computed by `catalog.schedule.meetings` (weekdays within the 
 skipped — a 9:00 class stays at 9:00 local across a daylight-saving change); camp days and
 party slots are stored. Absences and makeups (docs/booking.md, "Absences and makeups"): a
 meeting marked absent stays in the list, `status="absent"` (the dashboard strikes it, the
-feed leaves it out); a makeup is one more meeting, `status="makeup"`; a meeting that may still
-be marked absent says so (`can_mark_absent`). Seven queries whatever the family has:
+feed leaves it out); a makeup is one more meeting, `status="makeup"`; an absence or a makeup
+waiting for staff's approval is `absence_pending` (the meeting, still attended) or
+`makeup_pending` (the feed leaves it out until approved); a meeting that may still be
+marked absent says so (`can_mark_absent`). Seven queries whatever the family has:
 enrollments, event registrations, party bookings (each with what it needs joined), the
 closures of the locations involved, the absence rules, the absences and the makeups.
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from springboard.attendance import rules as attendance_rules
-from springboard.attendance.models import Absence, AbsenceStatus, Makeup, MakeupStatus
+from springboard.attendance.models import HOLDING, MARKED, Absence, AbsenceStatus, Makeup
 from springboard.booking.models import (
     Enrollment,
     EnrollmentStatus,
@@ -41,7 +43,9 @@ class Upcoming:
     address: str = ""
     # Stable for the same meeting on every call (the calendar feed's UID): what, who, when.
     key: str = ""
-    status: str = ""  # "absent" (marked absent) or "makeup" (a makeup booked); "" otherwise
+    # "absent" (marked absent), "makeup" (a makeup booked), "absence_pending" /
+    # "makeup_pending" (asked for, waiting for staff); "" otherwise
+    status: str = ""
     enrollment_id: int | None = None  # a class meeting of an enrollment
     meeting_date: date | None = None  # its local date (what "Mark absent" posts)
     can_mark_absent: bool = False  # before the cut-off, where the rules allow it
@@ -79,11 +83,11 @@ def family_schedule(
     )
     absences = Absence.objects.filter(
         student__family=family,
-        status=AbsenceStatus.ABSENT,
+        status__in=MARKED,
         starts_at__gt=since - timedelta(days=1),
     )
     makeups = Makeup.objects.filter(
-        family=family, status=MakeupStatus.BOOKED, starts_at__gt=since - timedelta(days=1)
+        family=family, status__in=HOLDING, starts_at__gt=since - timedelta(days=1)
     )
     if until is not None:
         registrations = registrations.filter(
@@ -94,7 +98,10 @@ def family_schedule(
         makeups = makeups.filter(starts_at__lt=until)
     registrations = list(registrations.select_related("student", "event_day__event__location"))
     parties = list(parties.select_related("slot__location", "package"))
-    absent = set(absences.values_list("enrollment_id", "date"))
+    absent = {
+        (enrollment_id, day): status
+        for enrollment_id, day, status in absences.values_list("enrollment_id", "date", "status")
+    }
     makeups = list(makeups.select_related("student", "course__location"))
 
     location_ids = {e.course.location_id for e in enrollments}
@@ -113,7 +120,8 @@ def family_schedule(
                 break
             if ends <= since:
                 continue
-            is_absent = (enrollment.pk, starts.date()) in absent
+            marked = absent.get((enrollment.pk, starts.date()))
+            is_absent = marked is not None
             items.append(
                 Upcoming(
                     starts,
@@ -124,7 +132,13 @@ def family_schedule(
                     location.name,
                     location.one_line_address,
                     f"class-{course.pk}-student-{enrollment.student_id}-{starts.date():%Y%m%d}",
-                    status="absent" if is_absent else "",
+                    status=(
+                        ""
+                        if marked is None
+                        else "absent"
+                        if marked == AbsenceStatus.ABSENT
+                        else "absence_pending"
+                    ),
                     enrollment_id=enrollment.pk,
                     meeting_date=starts.date(),
                     can_mark_absent=not is_absent and attendance_rules.can_mark(rules, starts, now),
@@ -148,7 +162,7 @@ def family_schedule(
                     location.name,
                     location.one_line_address,
                     f"makeup-{makeup.pk}",
-                    status="makeup",
+                    status="makeup" if makeup.status == "booked" else "makeup_pending",
                     meeting_date=makeup.date,
                 )
             )

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from springboard.booking.models import Enrollment
+from springboard.booking.models import ChangeRequest, DropApproval, Enrollment
 from springboard.catalog.models import Course, Program
 from springboard.families.models import Family, Student
 from springboard.tenancy.models import TenantModel
@@ -39,12 +39,26 @@ class AttendanceRules(TenantModel):
         validators=[MaxValueValidator(336)],
         help_text=_("Absences are marked or undone until this many hours before the class."),
     )
+    absence_approval = models.CharField(
+        _("an absence is"),
+        max_length=10,
+        choices=DropApproval.choices,
+        default=DropApproval.AUTOMATIC,
+        help_text=_("A request: staff approve it in the activity queue before it counts."),
+    )
     makeups_allowed = models.BooleanField(_("an absence gives a makeup credit"), default=False)
     credit_days = models.PositiveSmallIntegerField(
         _("a makeup credit expires after (days)"),
         default=30,
         validators=[MaxValueValidator(365)],
         help_text=_("Counted from the start of the missed class."),
+    )
+    makeup_approval = models.CharField(
+        _("a makeup is"),
+        max_length=10,
+        choices=DropApproval.choices,
+        default=DropApproval.AUTOMATIC,
+        help_text=_("A request holds the place and the credit until staff decide."),
     )
     same_program = models.BooleanField(
         _("makeups only in classes of the same program"), default=True
@@ -80,7 +94,14 @@ class AttendanceRules(TenantModel):
 
 class AbsenceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
+    REQUESTED = "requested", _("Waiting for approval")
+    DENIED = "denied", _("Not approved")
     UNDONE = "undone", _("Undone")
+
+
+# An absence asked for or counted: one per enrollment and meeting. Only ABSENT frees the
+# place and carries a usable credit; a requested one waits for staff.
+MARKED = [AbsenceStatus.ABSENT, AbsenceStatus.REQUESTED]
 
 
 class Absence(TenantModel):
@@ -102,6 +123,14 @@ class Absence(TenantModel):
         blank=True,
         help_text=_("Empty: no makeup credit (makeups were not allowed)."),
     )
+    request = models.OneToOneField(
+        ChangeRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="absence",
+        verbose_name=_("request"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -109,7 +138,7 @@ class Absence(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment", "date"],
-                condition=models.Q(status="absent"),
+                condition=models.Q(status__in=["absent", "requested"]),
                 name="one_absence_per_enrollment_and_date",
             )
         ]
@@ -121,7 +150,14 @@ class Absence(TenantModel):
 
 class MakeupStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
+    REQUESTED = "requested", _("Waiting for approval")
+    DENIED = "denied", _("Not approved")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A makeup holding its place at the meeting and its credit: booked, or asked for and
+# waiting for staff (as a pending transfer holds its seat).
+HOLDING = [MakeupStatus.BOOKED, MakeupStatus.REQUESTED]
 
 
 class Makeup(TenantModel):
@@ -138,6 +174,14 @@ class Makeup(TenantModel):
     )
     booked_at = models.DateTimeField(_("booked"))
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    request = models.OneToOneField(
+        ChangeRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="makeup",
+        verbose_name=_("request"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -145,12 +189,12 @@ class Makeup(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["absence"],
-                condition=models.Q(status="booked"),
+                condition=models.Q(status__in=["booked", "requested"]),
                 name="one_makeup_per_credit",
             ),
             models.UniqueConstraint(
                 fields=["student", "course", "date"],
-                condition=models.Q(status="booked"),
+                condition=models.Q(status__in=["booked", "requested"]),
                 name="one_makeup_per_student_and_meeting",
             ),
         ]

@@ -4,7 +4,8 @@ makeups").
     places a makeup may take at a meeting
       = the places absences free that meeting            (absences)
       + the places genuinely open that meeting that the waitlist is not promised
-      − the makeups already booked into it
+      − the makeups already booked into it (or asked for: a makeup waiting for staff
+        holds its place the way a pending transfer holds its seat)
 
 where "genuinely open" is capacity − what takes a term place at the meeting's start: the
 enrollments still holding their place then (`Enrollment.objects.holding_place(at)`: a drop
@@ -28,7 +29,7 @@ from datetime import date, datetime
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from springboard.attendance.models import Absence, AbsenceStatus, Makeup, MakeupStatus
+from springboard.attendance.models import HOLDING, Absence, AbsenceStatus, Makeup
 from springboard.booking.models import Enrollment, EnrollmentStatus
 from springboard.catalog import availability
 from springboard.catalog.models import Course
@@ -91,7 +92,7 @@ def places_at(
         Absence.objects.filter(course__in=course_ids, date__in=days, status=AbsenceStatus.ABSENT)
     )
     makeups = _counts(
-        Makeup.objects.filter(course__in=course_ids, date__in=days, status=MakeupStatus.BOOKED)
+        Makeup.objects.filter(course__in=course_ids, date__in=days, status__in=HOLDING)
     )
     found = {}
     for course_id, day, starts in meetings:
@@ -149,7 +150,7 @@ def net_makeups(now: datetime) -> Subquery:
         )
     )
     per_meeting = (
-        Makeup.objects.filter(course=OuterRef("pk"), status=MakeupStatus.BOOKED, starts_at__gt=now)
+        Makeup.objects.filter(course=OuterRef("pk"), status__in=HOLDING, starts_at__gt=now)
         .order_by()
         .values("course", "date", "starts_at")
         .annotate(

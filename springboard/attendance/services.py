@@ -1,7 +1,14 @@
 """Marking a meeting absent, undoing it, and booking a makeup with the absence's credit
 (docs/booking.md, "Absences and makeups"). Each change takes the class's row lock the way a
 seat is taken (booking.locking), re-checks, then writes; refusals are AttendanceErrors a
-family can read."""
+family can read.
+
+Where the rules say "a request staff approve" (`absence_approval`, `makeup_approval`) the
+same checks run and the same row is written, in status `requested`, with a pending
+ChangeRequest (kind absence / makeup) for the activity queue; attendance.decisions approves
+(re-checking the rules then) or denies it. A requested absence frees no place and gives no
+credit yet; a requested makeup holds its place and its credit (attendance.places counts it).
+In automatic mode the family gets a confirmation email (attendance.mail)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +18,28 @@ from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from springboard.attendance import places
-from springboard.attendance.models import Absence, AbsenceStatus, Makeup, MakeupStatus
+from springboard.attendance import mail, places
+from springboard.attendance.models import (
+    HOLDING,
+    MARKED,
+    Absence,
+    AbsenceStatus,
+    AttendanceRules,
+    Makeup,
+    MakeupStatus,
+)
 from springboard.attendance.rules import cutoff, rules_for
 from springboard.booking.locking import BookingError, locked
-from springboard.booking.models import Enrollment
+from springboard.booking.models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    DropApproval,
+    Enrollment,
+)
 from springboard.catalog import eligibility, schedule
 from springboard.catalog.models import Course
+from springboard.families.language import language_of
 
 
 class AttendanceError(BookingError):
@@ -56,21 +78,15 @@ def _meeting_or_refuse(course: Course, day: date) -> datetime:
     return starts
 
 
-def mark_absent(
-    enrollment: Enrollment, day: date, *, family, now: datetime
-) -> tuple[Absence, bool]:
-    """Mark the meeting on `day` absent (idempotent: a second click returns the same absence
-    and False). With makeups allowed the absence carries a credit until `credit_days` after
-    the meeting starts."""
-    if enrollment.student.family_id != family.pk:
-        raise NotYours(_("That is not your family's enrollment."))
-    course = enrollment.course
-    rules = rules_for(course)
-    if not rules.absences_online:
-        raise AttendanceError(
-            _("To report an absence, please contact us; it cannot be done online.")
-        )
-    starts = _meeting_or_refuse(course, day)
+def credit_until(rules: AttendanceRules, starts: datetime) -> datetime | None:
+    """When an absence's makeup credit expires (None: makeups are not allowed)."""
+    return starts + timedelta(days=rules.credit_days) if rules.makeups_allowed else None
+
+
+def check_absence(enrollment: Enrollment, rules: AttendanceRules, day: date, *, now) -> datetime:
+    """The rules of an absence at `now` (the family's click, or staff approving it later):
+    the meeting's start, or the refusal. Online or not is the family's rule, checked apart."""
+    starts = _meeting_or_refuse(enrollment.course, day)
     if not enrollment.holds_place_at(starts):
         raise AttendanceError(
             _("%(name)s is not in this class on %(day)s.")
@@ -84,12 +100,48 @@ def mark_absent(
             )
             % {"day": _day(day), "hours": rules.cutoff_hours}
         )
+    return starts
+
+
+def _file_request(*, family, student, kind, course, day, now, summary) -> ChangeRequest:
+    """The pending request behind a requested absence or makeup (created with its row, in
+    the same transaction, so the row's unique rule is the request's too)."""
+    return ChangeRequest.objects.create(
+        organization=family.organization,
+        family=family,
+        student=student,
+        kind=kind,
+        to_course=course,
+        effective_on=day,
+        status=ChangeStatus.PENDING,
+        money_summary=summary,
+        language=language_of(family),
+        created_at=now,
+    )
+
+
+def mark_absent(
+    enrollment: Enrollment, day: date, *, family, now: datetime
+) -> tuple[Absence, bool]:
+    """Mark the meeting on `day` absent (idempotent: a second click returns the same absence
+    and False). With makeups allowed the absence carries a credit until `credit_days` after
+    the meeting starts. Under "a request staff approve" the absence is `requested` (with a
+    pending ChangeRequest) until staff decide."""
+    if enrollment.student.family_id != family.pk:
+        raise NotYours(_("That is not your family's enrollment."))
+    course = enrollment.course
+    rules = rules_for(course)
+    if not rules.absences_online:
+        raise AttendanceError(
+            _("To report an absence, please contact us; it cannot be done online.")
+        )
+    starts = check_absence(enrollment, rules, day, now=now)
+    asks = rules.absence_approval == DropApproval.REQUEST
+    credit = credit_until(rules, starts)
     with locked(Course, [course.pk]):
-        existing = Absence.objects.filter(
-            enrollment=enrollment, date=day, status=AbsenceStatus.ABSENT
-        ).first()
-        if existing:
-            return existing, False
+        existing = Absence.objects.filter(enrollment=enrollment, date=day, status__in=MARKED)
+        if found := existing.first():
+            return found, False
         try:
             with transaction.atomic():
                 absence = Absence.objects.create(
@@ -100,14 +152,26 @@ def mark_absent(
                     date=day,
                     starts_at=starts,
                     marked_at=now,
-                    credit_expires_at=(
-                        starts + timedelta(days=rules.credit_days)
-                        if rules.makeups_allowed
+                    status=AbsenceStatus.REQUESTED if asks else AbsenceStatus.ABSENT,
+                    credit_expires_at=credit,
+                    request=(
+                        _file_request(
+                            family=family,
+                            student=enrollment.student,
+                            kind=ChangeKind.ABSENCE,
+                            course=course,
+                            day=day,
+                            now=now,
+                            summary=mail.credit_sentence(credit),
+                        )
+                        if asks
                         else None
                     ),
                 )
         except IntegrityError:  # a concurrent click on SQLite got there first
-            return Absence.objects.get(enrollment=enrollment, date=day, status="absent"), False
+            return existing.get(), False
+    if not asks:
+        mail.absence_marked(absence, family=family)
     return absence, True
 
 
@@ -116,6 +180,9 @@ def undo_absence(absence: Absence, *, family, now: datetime) -> None:
     place the absence freed has not been taken by someone else's makeup."""
     if absence.student.family_id != family.pk:
         raise NotYours(_("That is not your family's absence."))
+    if absence.status == AbsenceStatus.REQUESTED:
+        withdraw_absence(absence, now=now)
+        return
     course = absence.course
     rules = rules_for(course)
     if now >= cutoff(rules, absence.starts_at):
@@ -126,7 +193,7 @@ def undo_absence(absence: Absence, *, family, now: datetime) -> None:
         current = Absence.objects.get(pk=absence.pk)
         if current.status != AbsenceStatus.ABSENT:
             return
-        if current.makeups.filter(status=MakeupStatus.BOOKED).exists():
+        if current.makeups.filter(status__in=HOLDING).exists():
             raise AttendanceError(
                 _("This absence's makeup credit is already used: cancel the makeup first.")
             )
@@ -141,13 +208,30 @@ def undo_absence(absence: Absence, *, family, now: datetime) -> None:
         Absence.objects.filter(pk=current.pk).update(status=AbsenceStatus.UNDONE, undone_at=now)
 
 
+def _withdraw(request_id, *, now) -> None:
+    if request_id:
+        ChangeRequest.objects.filter(pk=request_id, status=ChangeStatus.PENDING).update(
+            status=ChangeStatus.LAPSED, decided_at=now
+        )
+
+
+def withdraw_absence(absence: Absence, *, now: datetime) -> None:
+    """The family takes back an absence staff have not decided: it freed nothing and gave
+    no credit, so it simply ends, and its request leaves the queue."""
+    with locked(Course, [absence.course_id]):
+        if Absence.objects.filter(pk=absence.pk, status=AbsenceStatus.REQUESTED).update(
+            status=AbsenceStatus.UNDONE, undone_at=now
+        ):
+            _withdraw(absence.request_id, now=now)
+
+
 def credits_of(student, *, now: datetime):
     """The student's usable makeup credits, soonest to expire first."""
     return (
         Absence.objects.filter(
             student=student, status=AbsenceStatus.ABSENT, credit_expires_at__gt=now
         )
-        .exclude(makeups__status=MakeupStatus.BOOKED)
+        .exclude(makeups__status__in=HOLDING)
         .select_related("course__program", "course__term", "course__organization")
         .order_by("credit_expires_at", "id")
     )
@@ -156,7 +240,7 @@ def credits_of(student, *, now: datetime):
 def expired_credits_of(student, *, now: datetime):
     return Absence.objects.filter(
         student=student, status=AbsenceStatus.ABSENT, credit_expires_at__lte=now
-    ).exclude(makeups__status=MakeupStatus.BOOKED)
+    ).exclude(makeups__status__in=HOLDING)
 
 
 @dataclass(frozen=True)
@@ -212,16 +296,26 @@ def enrolled_course_ids(student, at: datetime) -> set[int]:
     )
 
 
-def _over_term_limit(student, credit: Absence) -> bool:
+def over_term_limit(student, credit: Absence, *, besides=None) -> bool:
+    """Whether another makeup of the credit's term would pass the rules' limit (`besides`:
+    a requested makeup being approved, not counted against itself)."""
     rules = rules_for(credit.course)
     if rules.max_makeups_per_term is None:
         return False
     used = Makeup.objects.filter(
         student=student,
-        status=MakeupStatus.BOOKED,
+        status__in=HOLDING,
         absence__course__term_id=credit.course.term_id,
-    ).count()
-    return used >= rules.max_makeups_per_term
+    )
+    if besides is not None:
+        used = used.exclude(pk=besides.pk)
+    return used.count() >= rules.max_makeups_per_term
+
+
+def term_limit_error(student) -> AttendanceError:
+    return AttendanceError(
+        _("%(name)s has had the most makeups this term allows.") % {"name": student.first_name}
+    )
 
 
 def book_makeup(
@@ -236,10 +330,18 @@ def book_makeup(
 ) -> Makeup:
     """Book the meeting of `course` on `day` for `student` with their soonest-expiring
     credit. Under the row locks of both classes (the credit's, whose undo it races, and the
-    makeup's), in ascending order, then the credit and the meeting's places are re-read."""
+    makeup's), in ascending order, then the credit and the meeting's places are re-read.
+    A second click (a makeup booked or asked for that meeting) returns the first. Under "a
+    request staff approve" the makeup is `requested` with a pending ChangeRequest: it holds
+    the place and the credit until staff decide."""
     if student.family_id != family.pk:
         raise NotYours(_("That is not your family's student."))
     starts = _meeting_or_refuse(course, day)
+    same_meeting = Makeup.objects.filter(
+        student=student, course=course, date=day, status__in=HOLDING
+    )
+    if found := same_meeting.first():
+        return found
     credit = credits_of(student, now=now).first()
     if credit is None:
         if expired_credits_of(student, now=now).exists():
@@ -261,10 +363,10 @@ def book_makeup(
     )
     if not choice.eligible:
         raise AttendanceError(" ".join(str(reason) for reason in choice.reasons))
-    if _over_term_limit(student, credit):
-        raise AttendanceError(
-            _("%(name)s has had the most makeups this term allows.") % {"name": student.first_name}
-        )
+    if over_term_limit(student, credit):
+        raise term_limit_error(student)
+    rules = rules_for(credit.course)
+    asks = rules.makeup_approval == DropApproval.REQUEST
     with locked(Course, {course.pk, credit.course_id}, lock=lock):
         credit = credits_of(student, now=now).filter(pk=credit.pk).first()
         if credit is None:
@@ -279,7 +381,7 @@ def book_makeup(
             )
         try:
             with transaction.atomic():
-                return Makeup.objects.create(
+                makeup = Makeup.objects.create(
                     organization=course.organization,
                     family=family,
                     absence=credit,
@@ -288,25 +390,44 @@ def book_makeup(
                     date=day,
                     starts_at=starts,
                     booked_at=now,
+                    status=MakeupStatus.REQUESTED if asks else MakeupStatus.BOOKED,
+                    request=(
+                        _file_request(
+                            family=family,
+                            student=student,
+                            kind=ChangeKind.MAKEUP,
+                            course=course,
+                            day=day,
+                            now=now,
+                            summary=mail.makeup_sentence(credit),
+                        )
+                        if asks
+                        else None
+                    ),
                 )
-        except IntegrityError as error:
+        except IntegrityError as error:  # a concurrent click got there first
+            if found := same_meeting.first():
+                return found
             raise AttendanceError(
-                _("%(name)s already has a makeup in this class that day.")
-                % {"name": student.first_name}
+                _("That makeup credit was just used; please check your makeups.")
             ) from error
+    if not asks:
+        mail.makeup_booked(makeup, family=family)
+    return makeup
 
 
 def cancel_makeup(makeup: Makeup, *, family, now: datetime) -> None:
-    """Give a makeup back before its class starts: the credit is usable again (until it
-    expires) and the place frees."""
+    """Give a makeup back before its class starts (or take back one staff have not
+    decided): the credit is usable again (until it expires) and the place frees."""
     if makeup.family_id != family.pk:
         raise NotYours(_("That is not your family's makeup."))
     if makeup.starts_at <= now:
         raise AttendanceError(_("This makeup class has already started."))
     with locked(Course, [makeup.course_id]):
-        Makeup.objects.filter(pk=makeup.pk, status=MakeupStatus.BOOKED).update(
+        if Makeup.objects.filter(pk=makeup.pk, status__in=HOLDING).update(
             status=MakeupStatus.CANCELLED, cancelled_at=now
-        )
+        ):
+            _withdraw(makeup.request_id, now=now)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class ChangeKind(models.TextChoices):
     DROP = "drop", _("Drop")
     TRANSFER = "transfer", _("Transfer")
+    # The attendance app's requests (docs/booking.md, "Absences and makeups"): no
+    # enrollment (the unique rule above is a drop's and a transfer's), `to_course` and
+    # `effective_on` name the meeting; the Absence / Makeup row links back and holds it.
+    ABSENCE = "absence", _("Absence")
+    MAKEUP = "makeup", _("Makeup")
+
+
+ATTENDANCE_KINDS = [ChangeKind.ABSENCE, ChangeKind.MAKEUP]
 
 
 class ChangeStatus(models.TextChoices):

@@ -39,7 +39,7 @@ def _calendar(family, *, organization, now: datetime) -> bytes:
     items = [
         item
         for item in family_schedule(family, now=now, since=now - timedelta(days=PAST_DAYS))
-        if item.status != "absent"
+        if item.status not in ("absent", "makeup_pending")
     ]
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Springboard//Family schedule//EN")

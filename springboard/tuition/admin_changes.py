@@ -69,6 +69,8 @@ class ChangeRequestAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("class"))
     def what(self, obj):
+        if not obj.enrollment_id:  # an absence or a makeup: the meeting's class
+            return obj.to_course.name if obj.to_course_id else ""
         if obj.to_course_id:
             return f"{obj.enrollment.course.name} → {obj.to_course.name}"
         return obj.enrollment.course.name if obj.enrollment_id else ""

@@ -31,10 +31,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from springboard.attendance import decisions as attendance_decisions
 from springboard.billing import services
 from springboard.billing.errors import AlreadyVoided
 from springboard.billing.models import Charge, ChargeKind
 from springboard.booking import drops, transfers, waitlist
+from springboard.booking.change_models import ATTENDANCE_KINDS
 from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import (
     ChangeKind,
@@ -358,6 +360,9 @@ def approve(change: ChangeRequest, *, organization, note: str, now: datetime, ac
     """Apply a pending request as the family asked (its effective day; past: now)."""
     if change.organization_id != organization.pk:
         raise drops.NotDroppable(_("That request is not this organization's."))
+    if change.kind in ATTENDANCE_KINDS:  # absences and makeups: attendance decides
+        attendance_decisions.approve(change, note=note, now=now, actor=actor)
+        return
     change = ChangeRequest.objects.select_related(
         "enrollment__course__location", "family__organization", "student", "to_course"
     ).get(pk=change.pk)
@@ -386,6 +391,9 @@ def approve(change: ChangeRequest, *, organization, note: str, now: datetime, ac
 def deny(change: ChangeRequest, *, organization, note: str, now: datetime, actor) -> None:
     if change.organization_id != organization.pk:
         raise drops.NotDroppable(_("That request is not this organization's."))
+    if change.kind in ATTENDANCE_KINDS:
+        attendance_decisions.deny(change, note=note, now=now, actor=actor)
+        return
     if not ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.PENDING).update(
         status=ChangeStatus.DENIED, decided_at=now, decided_by=actor, staff_note=note.strip()
     ):

@@ -15,6 +15,8 @@ FIELDS = {
     "cutoff_hours": "2",
     "credit_days": "30",
     "same_program": "on",
+    "absence_approval": "automatic",
+    "makeup_approval": "request",
 }
 
 
@@ -27,6 +29,7 @@ def test_only_owners_change_the_rules_and_only_their_own(client, org, other_org)
     assert client.post(ADD, {**FIELDS, "organization": org.pk}).status_code == 302
     rules = AttendanceRules.objects.get()
     assert (rules.organization, rules.program, rules.makeups_allowed) == (org, None, True)
+    assert (rules.absence_approval, rules.makeup_approval) == ("automatic", "request")
 
     client.force_login(factories.staff_user(other_org, StaffRole.OWNER))
     change = f"/admin/attendance/attendancerules/{rules.pk}/change/"

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from springboard.attendance import rules as attendance_rules
 from springboard.attendance import services
-from springboard.attendance.models import Absence, AbsenceStatus, Makeup, MakeupStatus
+from springboard.attendance.models import (
+    HOLDING,
+    MARKED,
+    Absence,
+    AbsenceStatus,
+    Makeup,
+    MakeupStatus,
+)
 from springboard.attendance.services import AttendanceError
 from springboard.booking.locking import BookingBusy
 from springboard.booking.models import Enrollment
@@ -50,12 +57,16 @@ def _meetings(enrollment, *, now):
     rules = attendance_rules.rules_for(course)
     closures = schedule.closures_for(course.organization, location_ids=[course.location_id])
     today = now.astimezone(schedule.location_zone(course)).date()
-    absences = {
-        a.date: a
-        for a in Absence.objects.filter(
-            enrollment=enrollment, status=AbsenceStatus.ABSENT, date__gte=today
-        ).prefetch_related("makeups")
-    }
+    absences, denied = {}, {}
+    for a in (
+        Absence.objects.filter(
+            enrollment=enrollment, status__in=[*MARKED, AbsenceStatus.DENIED], date__gte=today
+        )
+        .select_related("request")
+        .prefetch_related("makeups")
+        .order_by("marked_at", "pk")
+    ):
+        (denied if a.status == AbsenceStatus.DENIED else absences)[a.date] = a
     rows = []
     until = today + timedelta(weeks=WEEKS_SHOWN)
     for starts, ends in schedule.meetings(course, closures, on_or_after=today):
@@ -65,15 +76,15 @@ def _meetings(enrollment, *, now):
             continue
         absence = absences.get(starts.date())
         in_time = now < attendance_rules.cutoff(rules, starts)
-        used = absence is not None and any(
-            m.status == MakeupStatus.BOOKED for m in absence.makeups.all()
-        )
+        used = absence is not None and any(m.status in HOLDING for m in absence.makeups.all())
         rows.append(
             {
                 "starts_at": starts,
                 "ends_at": ends,
                 "day": starts.date(),
                 "absence": absence,
+                "requested": absence is not None and absence.status == AbsenceStatus.REQUESTED,
+                "denied": None if absence else denied.get(starts.date()),
                 "credit_used": used,
                 "can_mark": absence is None and in_time and rules.absences_online,
                 "can_undo": absence is not None and in_time and not used,
@@ -108,21 +119,20 @@ def enrollment_absences(request, enrollment_id: int):
     family = request.family
     try:
         if action == "absent":
-            _absence, created = services.mark_absent(
-                enrollment, day, family=family, now=request.now
-            )
+            absence, created = services.mark_absent(enrollment, day, family=family, now=request.now)
             if created:
-                messages.success(
-                    request,
-                    _("%(name)s is marked absent on %(day)s.")
-                    % {
-                        "name": enrollment.student.first_name,
-                        "day": date_format(day, "DATE_FORMAT"),
-                    },
-                )
+                words = {
+                    "name": enrollment.student.first_name,
+                    "day": date_format(day, "DATE_FORMAT"),
+                }
+                if absence.status == AbsenceStatus.REQUESTED:
+                    message = _("Absence requested for %(name)s on %(day)s: waiting for approval.")
+                else:
+                    message = _("%(name)s is marked absent on %(day)s.")
+                messages.success(request, message % words)
         else:
             absence = Absence.objects.filter(
-                enrollment=enrollment, date=day, status=AbsenceStatus.ABSENT
+                enrollment=enrollment, date=day, status__in=MARKED
             ).first()
             if absence is None:
                 return _absences_page(
@@ -151,8 +161,10 @@ def _makeups_context(request):
             {"student": student, "credits": credits, "expired": expired, "options": options}
         )
     booked = list(
-        Makeup.objects.filter(family=family, status=MakeupStatus.BOOKED, starts_at__gt=now)
-        .select_related("student", "course__location")
+        Makeup.objects.filter(
+            family=family, status__in=[*HOLDING, MakeupStatus.DENIED], starts_at__gt=now
+        )
+        .select_related("student", "course__location", "request")
         .order_by("starts_at")
     )
     return {"students": students, "booked": booked}
@@ -187,19 +199,22 @@ def makeups(request):
                     request, refusal=_("Choose a class date from the list."), status=400
                 )
             makeup = services.book_makeup(student, course, day, family=family, now=request.now)
-            messages.success(
-                request,
-                _("Makeup booked: %(name)s, %(course)s on %(day)s.")
-                % {
-                    "name": student.first_name,
-                    "course": course.name,
-                    "day": date_format(day, "DATE_FORMAT"),
-                },
-            )
+            if makeup.status == MakeupStatus.REQUESTED:
+                message = _(
+                    "Makeup requested: %(name)s, %(course)s on %(day)s; waiting for approval."
+                )
+            else:
+                message = _("Makeup booked: %(name)s, %(course)s on %(day)s.")
+            words = {
+                "name": student.first_name,
+                "course": course.name,
+                "day": date_format(day, "DATE_FORMAT"),
+            }
+            messages.success(request, message % words)
         elif action == "cancel":
             makeup = get_object_or_404(
                 Makeup.objects.for_organization(organization).filter(
-                    family=family, status=MakeupStatus.BOOKED
+                    family=family, status__in=HOLDING
                 ),
                 pk=parse_id(request.POST.get("makeup")),
             )
