@@ -4,8 +4,10 @@ decide (`pending` → `approved` / `denied`). A transfer's row also holds the ne
 while the family is in the step (`held`, until `hold_expires_at`) and while staff decide
 (`pending`): booking.availability counts it, as it counts a cart hold.
 
-`kind` is open: the attendance app's absences and makeups may join as more kinds, with
-`enrollment` / `to_course` as they need (the unique rule is on the enrollment only).
+Absences and makeups (kinds `absence`, `makeup`) are the attendance app's: no enrollment
+(so the unique rule below never ties them to a drop or a transfer), `to_course` and
+`effective_on` naming the meeting; their Absence / Makeup row links to the request and holds
+(or not) the place.
 Imported by booking.models (Django loads an app's models from there)."""
 
 from django.conf import settings
