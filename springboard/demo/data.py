@@ -322,4 +322,7 @@ def load(*, now: datetime) -> dict[str, Organization]:
     from springboard.demo.attendance import load_demo_attendance
 
     load_demo_attendance(demo)
+    from springboard.demo.changes import load_demo_changes
+
+    load_demo_changes(demo, now=now)
     return {"demo": demo, "riverside": riverside}

@@ -1,6 +1,6 @@
 """The demo is anchored to the day it is loaded: loaded today, in three months, six months, a
 year or five and a half years, it has a live term the Rivera family is in, open registration
-for the next term, camps, parties, a valid card and money owed."""
+for the next term, camps, parties, a valid card, money owed and a change of plans to try."""
 
 import zoneinfo
 from datetime import date, datetime, timedelta
@@ -10,7 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from springboard.attendance.rules import rules_for
 from springboard.billing import balances
+from springboard.booking.models import Enrollment, WaitlistEntry, drop_rules
 from springboard.catalog.availability import (
     with_course_places_taken,
     with_event_day_places_taken,
@@ -66,6 +68,24 @@ def _assert_a_live_term_and_open_registration_for_the_next(demo, rivera, now, to
     ).exists()
 
 
+def _assert_a_change_of_plans_to_try(demo, rivera, now):
+    """docs/demo.md, "A change of plans": absences and makeups online; the Rivera class's
+    drop is a request staff approve; the class is full and another family waits for it."""
+    enrollment = (
+        Enrollment.objects.filter(student__family=rivera, status="active")
+        .select_related("course__program")
+        .order_by("pk")
+        .first()
+    )
+    course = enrollment.course
+    rules = rules_for(course)
+    assert rules.absences_online and rules.makeups_allowed
+    assert drop_rules(demo, course.program).approval == "request"
+    assert Enrollment.objects.filter(course=course).holding_place(now).count() == course.capacity
+    waiting = WaitlistEntry.objects.get(course=course, status="waiting")
+    assert waiting.family != rivera and waiting.family.email
+
+
 def _assert_a_camp_day_and_a_party_slot_ahead_with_openings(demo, now, today):
     days = with_event_day_places_taken(
         EventDay.objects.filter(event__organization=demo, date__gt=today), now=now
@@ -103,3 +123,4 @@ def test_the_demo_loaded_on_any_day_is_live_bookable_and_owed(client, days_ahead
         _assert_a_live_term_and_open_registration_for_the_next(demo, rivera, now, today)
         _assert_a_camp_day_and_a_party_slot_ahead_with_openings(demo, now, today)
         _assert_coming_up_a_valid_card_and_money_owed(client, rivera, now, today)
+        _assert_a_change_of_plans_to_try(demo, rivera, now)
