@@ -26,9 +26,18 @@ from springboard.demo.families import DEMO_FAMILY
 from tests.browser.conftest import PhonePage, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# A Wednesday (noon in Chicago): next week's meeting and the makeup are before the month ends.
-LOADED = datetime(2027, 1, 13, 18, tzinfo=UTC)
-DROP_TAKES_EFFECT = datetime(2027, 2, 1, 6, 30, tzinfo=UTC)  # 00:30 in Chicago
+
+
+def _days_of_the_story(now: datetime) -> tuple[datetime, date, datetime]:
+    """Relative to the session's clock: the second Wednesday of next month (noon or 1 pm in
+    Chicago), so next week's meeting and the makeup fall before that month ends; the first
+    of the month after, the day the drop takes effect; 06:30 UTC is after midnight there."""
+    first = (now.date().replace(day=1) + timedelta(days=32)).replace(day=1)
+    wednesday = first + timedelta(days=(2 - first.weekday()) % 7 + 7)
+    month_end = (wednesday.replace(day=1) + timedelta(days=32)).replace(day=1)
+    loaded = datetime.combine(wednesday, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
+    takes_effect = datetime.combine(month_end, datetime.min.time(), tzinfo=UTC)
+    return loaded, month_end, takes_effect + timedelta(hours=6, minutes=30)
 
 
 def _label(day) -> str:
@@ -84,13 +93,13 @@ def _coming_up_shows_both(phone: PhonePage, course, option, next_week: date) -> 
     phone.check_page()
 
 
-def _ask_to_drop(phone: PhonePage, course, student) -> None:
+def _ask_to_drop(phone: PhonePage, course, student, effective: date) -> None:
     page = phone.page
     page.goto("/demo/account/")
     page.get_by_role("link", name=f"Drop {course.name} ({student.first_name})").click()
     expect(page.get_by_role("heading", name="Drop a class")).to_be_visible()
     expect(page.get_by_test_id("drop-effective")).to_have_text(
-        date_format(date(2027, 2, 1), "DATE_FORMAT")
+        date_format(effective, "DATE_FORMAT")
     )
     expect(page.get_by_test_id("drop-request-note")).to_contain_text("approved by our staff")
     phone.check_page()
@@ -130,7 +139,8 @@ def _staff_approve_in_the_queue(browser, live_server, course) -> None:
 def test_absence_makeup_then_a_drop_staff_approve_and_the_seat_goes_to_the_waitlist(
     phone, browser, live_server
 ):
-    with time_machine.travel(LOADED, tick=True):
+    loaded, month_end, drop_takes_effect = _days_of_the_story(timezone.now())
+    with time_machine.travel(loaded, tick=True):
         data.load(now=timezone.now())
         enrollment = (
             Enrollment.objects.filter(
@@ -151,7 +161,7 @@ def test_absence_makeup_then_a_drop_staff_approve_and_the_seat_goes_to_the_waitl
         today = timezone.now().astimezone(zone).date()
         closures = schedule.closures_for(course.organization, location_ids=[course.location_id])
         next_week = schedule.first_meeting_on_or_after(course, closures, today + timedelta(days=7))
-        assert next_week is not None and next_week < date(2027, 2, 1)
+        assert next_week is not None and next_week < month_end
 
         log_in(phone, DEMO_FAMILY.email, DEMO_FAMILY.password)
         _mark_next_week_absent(phone, course, student, next_week)
@@ -166,7 +176,7 @@ def test_absence_makeup_then_a_drop_staff_approve_and_the_seat_goes_to_the_waitl
         _book_a_makeup(phone, option, student)
         _coming_up_shows_both(phone, course, option, next_week)
 
-        _ask_to_drop(phone, course, student)
+        _ask_to_drop(phone, course, student, month_end)
         _staff_approve_in_the_queue(browser, live_server, course)
         decided = [m for m in mail.outbox if DEMO_FAMILY.email in m.to]
         decided = [m for m in decided if m.subject.startswith("Approved")]
@@ -181,7 +191,7 @@ def test_absence_makeup_then_a_drop_staff_approve_and_the_seat_goes_to_the_waitl
         call_command("housekeeping")
         assert not [m for m in mail.outbox if waiting.family.email in m.to]  # still Mia's
 
-    with time_machine.travel(DROP_TAKES_EFFECT, tick=True):
+    with time_machine.travel(drop_takes_effect, tick=True):
         call_command("housekeeping")
     offers = [m for m in mail.outbox if waiting.family.email in m.to]
     assert [m.subject for m in offers] == [f"A seat is free in {course.name}"]
