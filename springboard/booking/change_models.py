@@ -31,6 +31,7 @@ class ChangeStatus(models.TextChoices):
     DENIED = "denied", _("Denied")
     DONE = "done", _("Done")
     LAPSED = "lapsed", _("Not sent")
+    EXPIRED = "expired", _("Expired: not decided in time")
 
 
 OPEN_STATUSES = [ChangeStatus.HELD, ChangeStatus.PENDING]
@@ -38,10 +39,14 @@ OPEN_STATUSES = [ChangeStatus.HELD, ChangeStatus.PENDING]
 
 class ChangeRequestQuerySet(TenantQuerySet):
     def holding_seat(self, now):
-        """Transfers whose new seat is kept: in the step (unexpired) or waiting for staff."""
+        """Transfers whose new seat is kept: in the step, or waiting for staff, until
+        `hold_expires_at` (a pending one: the rules' days to decide; a row from before
+        that rule, without a time, until decided)."""
+        unexpired = models.Q(hold_expires_at__gt=now)
         return self.filter(kind=ChangeKind.TRANSFER).filter(
-            models.Q(status=ChangeStatus.HELD, hold_expires_at__gt=now)
+            models.Q(status=ChangeStatus.HELD) & unexpired
             | models.Q(status=ChangeStatus.PENDING)
+            & (unexpired | models.Q(hold_expires_at__isnull=True))
         )
 
 

@@ -24,3 +24,12 @@ def complete_drop_refunds(now: datetime) -> str:
 
     count = refunds.complete(refunds.unanswered(before=now - timedelta(minutes=1)), now=now)
     return f"completed {count} drop refunds"
+
+
+@register("tuition.expire_transfer_requests")
+def expire_transfer_requests(now: datetime) -> str:
+    """A transfer request staff did not decide within the rules' days expires: the family
+    is told, the new class's seat is released and offered (docs/booking.md, "Transfers")."""
+    from springboard.tuition import changes
+
+    return f"expired {changes.expire_transfer_requests(now)} transfer requests"
