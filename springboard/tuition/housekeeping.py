@@ -16,8 +16,9 @@ def monthly_billing_runs(now: datetime) -> str:
 
 @register("tuition.complete_drop_refunds")
 def complete_drop_refunds(now: datetime) -> str:
-    """A drop's refund whose gateway call never answered (recorded intent, no outcome) is
-    completed by retrying its key, a minute after it was recorded (docs/booking.md)."""
+    """A drop's, transfer's or camp/party cancellation's refund whose gateway call never
+    answered (recorded intent, no outcome) is completed by retrying its key, a minute after
+    it was recorded (docs/booking.md, "The refund sequence")."""
     from datetime import timedelta
 
     from springboard.tuition import refunds
