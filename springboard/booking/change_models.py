@@ -2,7 +2,8 @@
 per drop or transfer a family asks for, whether the rules apply it at once (`done`) or staff
 decide (`pending` → `approved` / `denied`). A transfer's row also holds the new class's seat
 while the family is in the step (`held`, until `hold_expires_at`) and while staff decide
-(`pending`): booking.availability counts it, as it counts a cart hold.
+(`pending`, until `hold_expires_at` = sent + the rules' days; then `expired`):
+booking.availability counts it, as it counts a cart hold.
 
 `kind` is open: the attendance app's absences and makeups may join as more kinds, with
 `enrollment` / `to_course` as they need (the unique rule is on the enrollment only).

@@ -14,11 +14,15 @@ tuition.drops the drop's money).
   emailed either way (in the language it asked in) and sees the status in My Account.
 
 A transfer's money (`quote_transfer`): the old class's months after the effective day are
-voided (as a drop's), and the price difference of the rest of the effective month (a
-term-priced class: of the rest of the term) is what the pricing service says the new class
-costs from that day minus what it says the old one does — `checkout.pricing.quote`, the one
-implementation — charged when higher, credited (or kept, by the rules) when lower. Months
-after it are the billing run's, at the new class's price.
+voided (as a drop's), and the price difference is what the pricing service says the new
+class costs from that day (`checkout.pricing.quote`, the one implementation) minus the old
+class's unused part (the drop's one rule, `tuition.drops.quote`: of the month, or of the
+term) — charged when higher; credited, refunded to the original payment or kept, by the
+rules, when lower. Months after it are the billing run's, at the new class's price.
+
+A transfer request waiting for staff holds the new seat for the rules' days
+(`transfer_request_days`); then `expire_transfer_requests` (housekeeping, or Approve too
+late) expires it, emails the family and offers the seat.
 """
 
 from contextlib import suppress

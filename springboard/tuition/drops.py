@@ -3,8 +3,9 @@
 - A family's drop: charges already posted for months starting on or after the drop's day are
   voided (future charges stop; a paid one's money becomes credit), and the current month's
   unused part — its meetings on or after that day, pro rata of what its charge covered — is
-  kept or credited as the organization's rules say. Idempotent: every ledger row is keyed by
-  the enrollment.
+  kept, credited or refunded as the organization's rules say. A term-priced class: the same
+  rule with the term's charge and the meetings it paid for (those on or after the day it
+  was bought). Idempotent: every ledger row is keyed by the enrollment.
 - Staff "drop and refund": the enrollment ends now (the seat frees, the waitlist is offered
   it), every charge of it is voided, and what was paid for it goes back to the original
   payments through `billing.services.refund` (its reserve → gateway outside the transaction

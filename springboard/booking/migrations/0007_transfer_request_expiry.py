@@ -16,26 +16,55 @@ def pending_transfers_expire(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0006_change_rules_and_requests'),
+        ("booking", "0006_change_rules_and_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='droprules',
-            name='transfer_request_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Staff decide within this; then the request expires, the seat is released and the family is told.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='a transfer request holds the new seat for (days)'),
+            model_name="droprules",
+            name="transfer_request_days",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Staff decide within this; then the request expires, the seat is released and the family is told.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(30),
+                ],
+                verbose_name="a transfer request holds the new seat for (days)",
+            ),
         ),
         migrations.AlterField(
-            model_name='changerequest',
-            name='status',
-            field=models.CharField(choices=[('held', 'Seat held (choosing)'), ('pending', 'Waiting for approval'), ('approved', 'Approved'), ('denied', 'Denied'), ('done', 'Done'), ('lapsed', 'Not sent'), ('expired', 'Expired: not decided in time')], default='pending', max_length=10, verbose_name='status'),
+            model_name="changerequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("held", "Seat held (choosing)"),
+                    ("pending", "Waiting for approval"),
+                    ("approved", "Approved"),
+                    ("denied", "Denied"),
+                    ("done", "Done"),
+                    ("lapsed", "Not sent"),
+                    ("expired", "Expired: not decided in time"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='droprules',
-            name='transfer_difference',
-            field=models.CharField(choices=[('settle', 'Charged when higher, credited when lower'), ('charge', 'Charged when higher, kept when lower'), ('refund', 'Charged when higher, refunded to the original payment when lower')], default='settle', max_length=10, verbose_name="a transfer's price difference is"),
+            model_name="droprules",
+            name="transfer_difference",
+            field=models.CharField(
+                choices=[
+                    ("settle", "Charged when higher, credited when lower"),
+                    ("charge", "Charged when higher, kept when lower"),
+                    ("refund", "Charged when higher, refunded to the original payment when lower"),
+                ],
+                default="settle",
+                max_length=10,
+                verbose_name="a transfer's price difference is",
+            ),
         ),
         migrations.RunPython(pending_transfers_expire, migrations.RunPython.noop),
     ]
