@@ -179,7 +179,9 @@ def move(change: ChangeRequest, plan: DropPlan, *, now: datetime, to_status: str
         )
 
 
-def expire_requests(now: datetime, *, pk: int | None = None) -> list[ChangeRequest]:
+def expire_requests(
+    now: datetime, *, pk: int | None = None, enrollment: Enrollment | None = None
+) -> list[ChangeRequest]:
     """Transfer requests staff did not decide before `hold_expires_at` (the rules' days):
     each becomes `expired` (decided now, by nobody) and its new seat stops being held — by
     read it already is, like a cart hold. A conditional update: a request staff decide at
@@ -189,6 +191,8 @@ def expire_requests(now: datetime, *, pk: int | None = None) -> list[ChangeReque
     )
     if pk is not None:
         due = due.filter(pk=pk)
+    if enrollment is not None:
+        due = due.filter(enrollment=enrollment)
     expired = []
     for row in due.select_related("to_course", "family", "student", "enrollment__course"):
         if ChangeRequest.objects.filter(pk=row.pk, status=ChangeStatus.PENDING).update(

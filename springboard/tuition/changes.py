@@ -143,6 +143,7 @@ def pending_of(enrollment: Enrollment) -> ChangeRequest | None:
 
 def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) -> Asked:
     """A family's Drop: applied now, or a pending request (see the module's doc)."""
+    expire_transfer_requests(now, enrollment=enrollment)  # one past its time waits no more
     waiting = pending_of(enrollment)
     if waiting is not None and waiting.family_id == family.pk:
         return Asked(done=False, change=waiting)
@@ -279,6 +280,7 @@ def transfer_summary(money: TransferMoney, currency_format) -> str:
 
 
 def hold_transfer(enrollment, course, *, family, now: datetime) -> ChangeRequest:
+    expire_transfer_requests(now, enrollment=enrollment)  # one past its time waits no more
     if pending_of(enrollment) is not None:
         raise transfers.TransferRefused(
             _("A change of this class is already waiting for approval.")
@@ -437,11 +439,11 @@ def deny(change: ChangeRequest, *, organization, note: str, now: datetime, actor
     change_mail.send_decision(change)
 
 
-def expire_transfer_requests(now: datetime, *, pk: int | None = None) -> int:
+def expire_transfer_requests(now: datetime, *, pk: int | None = None, enrollment=None) -> int:
     """Housekeeping (`tuition.expire_transfer_requests`) and the queue: transfer requests
     not decided within the rules' days expire — the family is emailed, the seat held for
     them is offered to the new class's waitlist. Returns how many expired."""
-    expired = transfers.expire_requests(now, pk=pk)
+    expired = transfers.expire_requests(now, pk=pk, enrollment=enrollment)
     for change in expired:
         change_mail.send_decision(change)
         with suppress(BookingBusy):  # the next housekeeping run offers it

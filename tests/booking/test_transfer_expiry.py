@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from springboard.booking import waitlist
+from springboard.booking import transfers, waitlist
 from springboard.booking.models import (
     ChangeRequest,
     DropRules,
@@ -117,3 +117,24 @@ def test_the_family_sees_until_when_the_seat_is_held(client, org, pending):
         page = client.get(f"/{org.account_name}/account/transfers/{change.pk}/").content.decode()
     assert "The seat is held for you until" in page
     assert ChangeRequest.objects.get().status == "pending"
+
+
+def test_past_its_time_it_no_longer_blocks_asking_again(
+    org,
+    setting,  # noqa: F811
+    pending,
+    django_capture_on_commit_callbacks,
+):
+    family, enrollment, _new, change = pending
+    _family, _enrollment, _waiting, wednesday = setting
+    other = wednesday("90.00")
+    before = time_machine.travel(EXPIRES - timedelta(minutes=1), tick=False)
+    with before, pytest.raises(transfers.TransferRefused, match="already waiting for approval"):
+        changes.hold_transfer(enrollment, other, family=family, now=timezone.now())
+    at_expiry = time_machine.travel(EXPIRES, tick=False)  # before housekeeping ran
+    with django_capture_on_commit_callbacks(execute=True), at_expiry:
+        held = changes.hold_transfer(enrollment, other, family=family, now=timezone.now())
+    assert held.status == "held" and held.to_course == other
+    change.refresh_from_db()
+    assert change.status == "expired"
+    assert [m.subject for m in mail.outbox if family.email in m.to][0].startswith("Expired:")
