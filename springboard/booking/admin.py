@@ -60,6 +60,7 @@ class DropRulesAdmin(OrganizationScopedAdmin):
                     "transfer_approval",
                     "transfer_notice",
                     "transfer_difference",
+                    "transfer_request_days",
                 ]
             },
         ),

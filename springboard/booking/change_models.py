@@ -2,7 +2,8 @@
 per drop or transfer a family asks for, whether the rules apply it at once (`done`) or staff
 decide (`pending` → `approved` / `denied`). A transfer's row also holds the new class's seat
 while the family is in the step (`held`, until `hold_expires_at`) and while staff decide
-(`pending`): booking.availability counts it, as it counts a cart hold.
+(`pending`, until `hold_expires_at` = sent + the rules' days; then `expired`):
+booking.availability counts it, as it counts a cart hold.
 
 Absences and makeups (kinds `absence`, `makeup`) are the attendance app's: no enrollment
 (so the unique rule below never ties them to a drop or a transfer), `to_course` and
@@ -41,6 +42,7 @@ class ChangeStatus(models.TextChoices):
     DENIED = "denied", _("Denied")
     DONE = "done", _("Done")
     LAPSED = "lapsed", _("Not sent")
+    EXPIRED = "expired", _("Expired: not decided in time")
 
 
 OPEN_STATUSES = [ChangeStatus.HELD, ChangeStatus.PENDING]
@@ -48,10 +50,14 @@ OPEN_STATUSES = [ChangeStatus.HELD, ChangeStatus.PENDING]
 
 class ChangeRequestQuerySet(TenantQuerySet):
     def holding_seat(self, now):
-        """Transfers whose new seat is kept: in the step (unexpired) or waiting for staff."""
+        """Transfers whose new seat is kept: in the step, or waiting for staff, until
+        `hold_expires_at` (a pending one: the rules' days to decide; a row from before
+        that rule, without a time, until decided)."""
+        unexpired = models.Q(hold_expires_at__gt=now)
         return self.filter(kind=ChangeKind.TRANSFER).filter(
-            models.Q(status=ChangeStatus.HELD, hold_expires_at__gt=now)
+            models.Q(status=ChangeStatus.HELD) & unexpired
             | models.Q(status=ChangeStatus.PENDING)
+            & (unexpired | models.Q(hold_expires_at__isnull=True))
         )
 
 

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -335,6 +335,7 @@ class UnusedMonth(models.TextChoices):
 class PriceDifference(models.TextChoices):
     SETTLE = "settle", _("Charged when higher, credited when lower")
     CHARGE_ONLY = "charge", _("Charged when higher, kept when lower")
+    REFUND = "refund", _("Charged when higher, refunded to the original payment when lower")
 
 
 class CancelRefundTo(models.TextChoices):
@@ -391,6 +392,15 @@ class DropRules(TenantModel):
         max_length=10,
         choices=PriceDifference.choices,
         default="settle",
+    )
+    transfer_request_days = models.PositiveSmallIntegerField(
+        _("a transfer request holds the new seat for (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "Staff decide within this; then the request expires, the seat is released and the "
+            "family is told."
+        ),
     )
     # Camps and parties (the organization's row only: they have no program).
     cancel_online = models.BooleanField(

@@ -35,6 +35,18 @@ class TransferRefused(BookingError):
     status = 409
 
 
+class TransferExpired(TransferRefused):
+    """A request staff did not decide within the rules' days: its seat is no longer held."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This transfer request expired before it was decided: the seat is no longer "
+                "held. The family may ask again."
+            )
+        )
+
+
 @dataclass(frozen=True)
 class Option:
     course: Course
@@ -144,6 +156,9 @@ def move(change: ChangeRequest, plan: DropPlan, *, now: datetime, to_status: str
         current = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         if current.status not in (ChangeStatus.HELD, ChangeStatus.PENDING):
             raise TransferRefused(_("This transfer is already decided."))
+        expires = current.hold_expires_at if current.status == ChangeStatus.PENDING else None
+        if expires is not None and expires <= now:  # staff were too late: it expired
+            raise TransferExpired()
         still_held = current.status == ChangeStatus.PENDING or current.hold_expires_at > now
         course = Course.objects.select_related("term", "location").get(pk=course.pk)
         if not still_held:
@@ -162,3 +177,27 @@ def move(change: ChangeRequest, plan: DropPlan, *, now: datetime, to_status: str
             course=course,
             created_at=now,
         )
+
+
+def expire_requests(
+    now: datetime, *, pk: int | None = None, enrollment: Enrollment | None = None
+) -> list[ChangeRequest]:
+    """Transfer requests staff did not decide before `hold_expires_at` (the rules' days):
+    each becomes `expired` (decided now, by nobody) and its new seat stops being held — by
+    read it already is, like a cart hold. A conditional update: a request staff decide at
+    the same moment is either approved or expired, never both. Returns the rows expired."""
+    due = ChangeRequest.objects.filter(
+        kind=ChangeKind.TRANSFER, status=ChangeStatus.PENDING, hold_expires_at__lte=now
+    )
+    if pk is not None:
+        due = due.filter(pk=pk)
+    if enrollment is not None:
+        due = due.filter(enrollment=enrollment)
+    expired = []
+    for row in due.select_related("to_course", "family", "student", "enrollment__course"):
+        if ChangeRequest.objects.filter(pk=row.pk, status=ChangeStatus.PENDING).update(
+            status=ChangeStatus.EXPIRED, decided_at=now
+        ):
+            row.status, row.decided_at = ChangeStatus.EXPIRED, now
+            expired.append(row)
+    return expired

@@ -36,6 +36,7 @@ from springboard.booking.models import (
 )
 from springboard.catalog.models import EventDay, PartySlot
 from springboard.core.i18n import site_text
+from springboard.tuition import refunds
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -165,6 +166,8 @@ def cancel(booking, *, family, now: datetime, actor=None) -> tuple[Cancellation 
     except DropError:
         booking.refresh_from_db()
         if booking.status == EnrollmentStatus.DROPPED:
+            # A second click: finish a refund whose gateway answer was never recorded.
+            refunds.complete(refunds.unanswered(family=family), now=now, actor=actor)
             return None, False
         raise
     if not _end_rows(plan):

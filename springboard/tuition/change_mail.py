@@ -1,7 +1,7 @@
 """The email a family gets when staff decide its request (approved or denied, with the
-staff's note): rendered now in the language the family asked in (the request's
-`language`; families have no language field), queued after commit through the families'
-mail task (real Django mail)."""
+staff's note) or when a transfer request expires undecided: rendered now in the language
+the family asked in (the request's `language`; families have no language field), queued
+after commit through the families' mail task (real Django mail)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +28,8 @@ def send_decision(change) -> None:
         )
         if change.status == ChangeStatus.APPROVED:
             subject = _("Approved: %(what)s for %(name)s")
+        elif change.status == ChangeStatus.EXPIRED:
+            subject = _("Expired: %(what)s for %(name)s")
         else:
             subject = _("Not approved: %(what)s for %(name)s")
         subject = subject % {"what": what, "name": change.student.first_name}
@@ -35,6 +37,7 @@ def send_decision(change) -> None:
             "change": change,
             "what": what,
             "approved": change.status == ChangeStatus.APPROVED,
+            "expired": change.status == ChangeStatus.EXPIRED,
             "account_url": account_url(change),
             "subject": subject,
         }

@@ -14,16 +14,20 @@ tuition.drops the drop's money).
   emailed either way (in the language it asked in) and sees the status in My Account.
 
 A transfer's money (`quote_transfer`): the old class's months after the effective day are
-voided (as a drop's), and the price difference of the rest of the effective month (a
-term-priced class: of the rest of the term) is what the pricing service says the new class
-costs from that day minus what it says the old one does — `checkout.pricing.quote`, the one
-implementation — charged when higher, credited (or kept, by the rules) when lower. Months
-after it are the billing run's, at the new class's price.
+voided (as a drop's), and the price difference is what the pricing service says the new
+class costs from that day (`checkout.pricing.quote`, the one implementation) minus the old
+class's unused part (the drop's one rule, `tuition.drops.quote`: of the month, or of the
+term) — charged when higher; credited, refunded to the original payment or kept, by the
+rules, when lower. Months after it are the billing run's, at the new class's price.
+
+A transfer request waiting for staff holds the new seat for the rules' days
+(`transfer_request_days`); then `expire_transfer_requests` (housekeeping, or Approve too
+late) expires it, emails the family and offers the seat.
 """
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -52,7 +56,7 @@ from springboard.catalog.models import Course, TuitionPeriod
 from springboard.checkout import pricing
 from springboard.core.i18n import site_text
 from springboard.core.money import ZERO
-from springboard.tuition import change_mail
+from springboard.tuition import change_mail, refunds
 from springboard.tuition import drops as drop_money
 
 
@@ -83,21 +87,25 @@ def drop_summary(money: drop_money.DropMoney, currency_format) -> str:
             % {"amount": currency_format(money.voided_total)}
         )
     if money.unused:
-        amount = currency_format(money.unused)
-        if money.credited:
-            parts.append(
-                _("The unused part of this month (%(amount)s) is credited.") % {"amount": amount}
-            )
-        elif money.refunded:
-            parts.append(
-                _("The unused part of this month (%(amount)s) is refunded to the original payment.")
-                % {"amount": amount}
-            )
+        if money.of_term:
+            sentences = {
+                "credit": _("The unused part of the term (%(amount)s) is credited."),
+                "refund": _(
+                    "The unused part of the term (%(amount)s) is refunded to the original payment."
+                ),
+                "keep": _("The unused part of the term (%(amount)s) is not refunded."),
+            }
         else:
-            parts.append(
-                _("The unused part of this month (%(amount)s) is not refunded.")
-                % {"amount": amount}
-            )
+            sentences = {
+                "credit": _("The unused part of this month (%(amount)s) is credited."),
+                "refund": _(
+                    "The unused part of this month (%(amount)s) is refunded to the original "
+                    "payment."
+                ),
+                "keep": _("The unused part of this month (%(amount)s) is not refunded."),
+            }
+        mode = "credit" if money.credited else "refund" if money.refunded else "keep"
+        parts.append(sentences[mode] % {"amount": currency_format(money.unused)})
     return " ".join(str(p) for p in parts)
 
 
@@ -137,6 +145,7 @@ def pending_of(enrollment: Enrollment) -> ChangeRequest | None:
 
 def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) -> Asked:
     """A family's Drop: applied now, or a pending request (see the module's doc)."""
+    expire_transfer_requests(now, enrollment=enrollment)  # one past its time waits no more
     waiting = pending_of(enrollment)
     if waiting is not None and waiting.family_id == family.pk:
         return Asked(done=False, change=waiting)
@@ -175,8 +184,9 @@ class TransferMoney:
     course: Course
     old_value: Decimal  # the old class from the effective day (what is not used)
     new_value: Decimal  # the new class from the effective day, as the pricing service says
-    settle_lower: bool  # a lower price is credited (else kept)
+    lower: str  # a lower price is credited, refunded or kept (PriceDifference)
     voided: list[Charge] = field(default_factory=list)
+    unused_of: list[tuple[Charge, Decimal]] = field(default_factory=list)  # the old class's
 
     @property
     def difference(self) -> Decimal:
@@ -188,7 +198,14 @@ class TransferMoney:
 
     @property
     def credited(self) -> Decimal:
-        return -min(self.difference, ZERO) if self.settle_lower else ZERO
+        return -min(self.difference, ZERO) if self.lower == PriceDifference.SETTLE else ZERO
+
+    @property
+    def refunded(self) -> Decimal:
+        """Refunded to the payments of the old class's unused part (never more than it)."""
+        if self.lower != PriceDifference.REFUND:
+            return ZERO
+        return min(-min(self.difference, ZERO), self.old_value)
 
 
 def _priced_from(course: Course, student, family, *, on: date, now: datetime) -> Decimal:
@@ -226,11 +243,9 @@ def quote_transfer(plan: drops.DropPlan, course: Course, *, now: datetime) -> Tr
     enrollment = plan.enrollment
     family, student, on = enrollment.student.family, enrollment.student, plan.effective_on
     dropping = drop_money.quote(plan)
-    old = enrollment.course
-    if old.tuition_period == TuitionPeriod.MONTH:
-        old_value = dropping.unused
-    else:
-        old_value = _priced_from(old, student, family, on=on, now=now)
+    # The old class's unused part: the drop's one rule (a month's or a term's meetings from
+    # the effective day, pro rata of what their charge covered).
+    old_value = dropping.unused
     if course.tuition_period == TuitionPeriod.MONTH and not _billed_by_checkout_month(
         course, on=on, now=now
     ):
@@ -242,8 +257,9 @@ def quote_transfer(plan: drops.DropPlan, course: Course, *, now: datetime) -> Tr
         course=course,
         old_value=old_value,
         new_value=new_value,
-        settle_lower=plan.rules.transfer_difference == PriceDifference.SETTLE,
+        lower=plan.rules.transfer_difference,
         voided=dropping.voided,
+        unused_of=dropping.unused_of,
     )
 
 
@@ -256,12 +272,17 @@ def transfer_summary(money: TransferMoney, currency_format) -> str:
         return _("The price difference (%(amount)s) is credited to your account.") % {
             "amount": currency_format(money.credited)
         }
+    if money.refunded:
+        return _("The price difference (%(amount)s) is refunded to the original payment.") % {
+            "amount": currency_format(money.refunded)
+        }
     if money.difference < 0:
         return _("The new class costs less; the difference is not refunded.")
     return _("The price stays the same.")
 
 
 def hold_transfer(enrollment, course, *, family, now: datetime) -> ChangeRequest:
+    expire_transfer_requests(now, enrollment=enrollment)  # one past its time waits no more
     if pending_of(enrollment) is not None:
         raise transfers.TransferRefused(
             _("A change of this class is already waiting for approval.")
@@ -311,6 +332,24 @@ def _apply_transfer_money(change, money: TransferMoney, new: Enrollment, *, now,
             actor=actor,
             idempotency_key=f"transfer-credit-{change.pk}",
         )
+    elif money.refunded:
+        # The old class's unused part, charge by charge, through the drop's refund sequence
+        # (void, the used part posted anew, the rest refunded per payment; keyed, so a
+        # retry or the housekeeping job completes an unanswered one once).
+        left = money.refunded
+        for charge, part in money.unused_of:
+            amount = min(part, left)
+            if amount <= 0:
+                break
+            refunds.refund_unused(
+                organization=organization,
+                enrollment=money.plan.enrollment,
+                charge=charge,
+                unused=amount,
+                now=now,
+                actor=actor,
+            )
+            left -= amount
 
 
 def _apply_transfer(change, plan, *, now, actor, to_status) -> Enrollment:
@@ -342,6 +381,8 @@ def confirm_transfer(change: ChangeRequest, *, family, now: datetime, actor=None
         updated = ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.HELD).update(
             status=ChangeStatus.PENDING,
             created_at=now,
+            # The seat stays held while staff decide, for the rules' days; then it expires.
+            hold_expires_at=now + timedelta(days=plan.rules.transfer_request_days),
             language=translation.get_language() or "",
             price_difference=money.difference,
             money_summary=transfer_summary(money, _money_text(family.organization)),
@@ -369,6 +410,10 @@ def approve(change: ChangeRequest, *, organization, note: str, now: datetime, ac
     if change.status != ChangeStatus.PENDING:
         raise AlreadyDecided()
     family, enrollment = change.family, change.enrollment
+    expires = change.hold_expires_at if change.kind == ChangeKind.TRANSFER else None
+    if expires is not None and expires <= now:  # too late: the seat is no longer held
+        expire_transfer_requests(now, pk=change.pk)
+        raise transfers.TransferExpired()
     if change.kind == ChangeKind.TRANSFER:
         plan = transfer_plan(
             enrollment, family=family, now=now, on=change.effective_on, online=False
@@ -400,3 +445,15 @@ def deny(change: ChangeRequest, *, organization, note: str, now: datetime, actor
         raise AlreadyDecided()
     change.refresh_from_db()
     change_mail.send_decision(change)
+
+
+def expire_transfer_requests(now: datetime, *, pk: int | None = None, enrollment=None) -> int:
+    """Housekeeping (`tuition.expire_transfer_requests`) and the queue: transfer requests
+    not decided within the rules' days expire — the family is emailed, the seat held for
+    them is offered to the new class's waitlist. Returns how many expired."""
+    expired = transfers.expire_requests(now, pk=pk, enrollment=enrollment)
+    for change in expired:
+        change_mail.send_decision(change)
+        with suppress(BookingBusy):  # the next housekeeping run offers it
+            waitlist.offer_seats(change.to_course, now=now)
+    return len(expired)

@@ -3,8 +3,9 @@
 - A family's drop: charges already posted for months starting on or after the drop's day are
   voided (future charges stop; a paid one's money becomes credit), and the current month's
   unused part — its meetings on or after that day, pro rata of what its charge covered — is
-  kept or credited as the organization's rules say. Idempotent: every ledger row is keyed by
-  the enrollment.
+  kept, credited or refunded as the organization's rules say. A term-priced class: the same
+  rule with the term's charge and the meetings it paid for (those on or after the day it
+  was bought). Idempotent: every ledger row is keyed by the enrollment.
 - Staff "drop and refund": the enrollment ends now (the seat frees, the waitlist is offered
   it), every charge of it is voided, and what was paid for it goes back to the original
   payments through `billing.services.refund` (its reserve → gateway outside the transaction
@@ -64,6 +65,11 @@ class DropMoney:
     credited: bool = False  # the rules credit `unused`
     refunded: bool = False  # the rules refund `unused` to the original payment
     unused_of: list[tuple[Charge, Decimal]] = field(default_factory=list)  # per charge
+    period: str = TuitionPeriod.MONTH  # the unused part is of this month, or of the term
+
+    @property
+    def of_term(self) -> bool:
+        return self.period != TuitionPeriod.MONTH
 
     @property
     def voided_total(self) -> Decimal:
@@ -83,6 +89,14 @@ def _month_of(charge: Charge, enrollment: Enrollment, closures) -> tuple[date, d
     return month, max(month, enrolled_on)
 
 
+def _term_covered(charge: Charge, enrollment: Enrollment, closures) -> list[date]:
+    """The meetings a term class's charge paid for: checkout prices the term's meetings on
+    or after the day it was bought (checkout.pricing.course_lines), so those."""
+    zone = schedule.location_zone(enrollment.course)
+    bought_on = charge.created_at.astimezone(zone).date()
+    return list(schedule.meeting_dates(enrollment.course, closures, on_or_after=bought_on))
+
+
 def quote(plan: drops.DropPlan) -> DropMoney:
     """What the drop does to money, shown before confirming and applied by `drop`."""
     enrollment = plan.enrollment
@@ -93,24 +107,26 @@ def quote(plan: drops.DropPlan) -> DropMoney:
         credited=plan.rules.unused_month == UnusedMonth.CREDIT,
         refunded=plan.rules.unused_month == UnusedMonth.REFUND,
     )
-    if course.tuition_period != TuitionPeriod.MONTH:
-        return money  # a term paid up front: not prorated by a drop (yet)
+    money.period = course.tuition_period
     voided_ids = set(Charge.objects.filter(void__isnull=False).values_list("pk", flat=True))
     for charge in enrollment_charges(enrollment).select_related("subject_type"):
         if charge.pk in voided_ids:
             continue
-        try:
-            month, covered_from = _month_of(charge, enrollment, closures)
-        except pricing.PricingError:
-            continue
-        if month >= plan.effective_on:
-            money.voided.append(charge)
-            continue
-        in_month = [
-            d
-            for d in schedule.meeting_dates(course, closures, on_or_after=covered_from)
-            if (d.year, d.month) == (month.year, month.month)
-        ]
+        if course.tuition_period == TuitionPeriod.MONTH:
+            try:
+                month, covered_from = _month_of(charge, enrollment, closures)
+            except pricing.PricingError:
+                continue
+            if month >= plan.effective_on:
+                money.voided.append(charge)
+                continue
+            in_month = [
+                d
+                for d in schedule.meeting_dates(course, closures, on_or_after=covered_from)
+                if (d.year, d.month) == (month.year, month.month)
+            ]
+        else:
+            in_month = _term_covered(charge, enrollment, closures)
         unused = [d for d in in_month if d >= plan.effective_on]
         if in_month and unused:
             part = (charge.amount * len(unused) / len(in_month)).quantize(

@@ -16,11 +16,21 @@ def monthly_billing_runs(now: datetime) -> str:
 
 @register("tuition.complete_drop_refunds")
 def complete_drop_refunds(now: datetime) -> str:
-    """A drop's refund whose gateway call never answered (recorded intent, no outcome) is
-    completed by retrying its key, a minute after it was recorded (docs/booking.md)."""
+    """A drop's, transfer's or camp/party cancellation's refund whose gateway call never
+    answered (recorded intent, no outcome) is completed by retrying its key, a minute after
+    it was recorded (docs/booking.md, "The refund sequence")."""
     from datetime import timedelta
 
     from springboard.tuition import refunds
 
     count = refunds.complete(refunds.unanswered(before=now - timedelta(minutes=1)), now=now)
     return f"completed {count} drop refunds"
+
+
+@register("tuition.expire_transfer_requests")
+def expire_transfer_requests(now: datetime) -> str:
+    """A transfer request staff did not decide within the rules' days expires: the family
+    is told, the new class's seat is released and offered (docs/booking.md, "Transfers")."""
+    from springboard.tuition import changes
+
+    return f"expired {changes.expire_transfer_requests(now)} transfer requests"

@@ -17,7 +17,7 @@ from contextlib import suppress
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy
 
 from springboard.billing import balances, services
@@ -119,10 +119,15 @@ def refund_unused(
     return refunds
 
 
-def unanswered(*, enrollment=None, before: datetime | None = None):
-    """Drop refunds whose intent is recorded but whose gateway answer is not (a crash or a
-    timeout between the two): the money stays reserved until the same key is retried."""
-    rows = Refund.objects.filter(outcome__isnull=True).filter(idempotency_key__startswith="drop-")
+def unanswered(*, enrollment=None, family=None, before: datetime | None = None):
+    """Drop, transfer and cancellation refunds whose intent is recorded but whose gateway
+    answer is not (a crash or a timeout between the two): the money stays reserved until the
+    same key is retried. `family`: its camp and party cancellations' refunds."""
+    rows = Refund.objects.filter(outcome__isnull=True).filter(
+        Q(idempotency_key__startswith="drop-") | Q(idempotency_key__startswith="cancel-")
+    )
+    if family is not None:
+        rows = rows.filter(payment__family=family, idempotency_key__startswith="cancel-")
     if enrollment is not None:
         rows = rows.filter(
             idempotency_key__regex=rf"^drop-(unused|refund)-enrollment-{enrollment.pk}-"

@@ -292,6 +292,7 @@ def test_only_owners_change_the_drop_rules_and_only_their_own(client, org, other
         "transfer_approval": "request",
         "transfer_notice": "next",
         "transfer_difference": "settle",
+        "transfer_request_days": "3",
         "cancel_full_days": "14",
         "cancel_partial_days": "7",
         "cancel_partial_percent": "50",

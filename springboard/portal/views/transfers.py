@@ -108,6 +108,7 @@ def confirm(request, change_id: int):
         else:
             context["money"] = changes.quote_transfer(plan, change.to_course, now=request.now)
             context["needs_approval"] = plan.rules.transfer_approval == "request"
+            context["rules_days"] = plan.rules.transfer_request_days
     elif change.status == ChangeStatus.HELD:
         context["refusal"] = _(
             "The seat was held for you for a limited time; choose the class again."
