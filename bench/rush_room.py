@@ -32,7 +32,7 @@ from bench.rush_families import (
     open_courses,
 )
 
-OPENS_IN = float(os.environ.get("RUSH_OPENS_IN", "60"))
+OPENS_IN = float(os.environ.get("RUSH_OPENS_IN", "120"))
 LATE = float(os.environ.get("RUSH_LATE", "0.2"))
 LATE_SECONDS = float(os.environ.get("RUSH_LATE_SECONDS", "60"))
 STAY = os.environ.get("RUSH_STAY", "0") == "1"
@@ -188,7 +188,8 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
 
 
 def line_of(opens_at, families: int):
-    """The line as the server keeps it (arrival number, early or not, 0-based place)."""
+    """The line as the server keeps it: (arrival number, in the lottery, 0-based place,
+    admission batch) per arrival."""
     from django.utils import timezone
     from django_scopes import scopes_disabled
 
@@ -199,70 +200,70 @@ def line_of(opens_at, families: int):
         room = services.room_of(Organization.objects.get(account_name=ACCOUNT))
     rush = services.rush_of(room, opens_at)
     _counts, rows = rules.overview(rush, now=timezone.now(), limit=families * 2 + 10)
-    return rush, rows
+    drawn = rules.draw(rush, now=rush.opens_at)
+    line = []
+    for row in rows:
+        # Its wait as seen at the opening is its batch's time after it.
+        at_opening = rules.standing(rush, row.number, now=rush.opens_at)
+        batch = at_opening.wait_seconds // rules.BATCH_SECONDS
+        line.append((row.number, row.number <= drawn["early"], row.place, batch))
+    return line
 
 
-def fairness(rows, stats: Stats, opens_perf: float, batch_size: int) -> list[str]:
+def fairness(line, stats: Stats, opens_perf: float, batch_size: int) -> list[str]:
     from springboard.waitingroom.rules import BATCH_SECONDS
 
     lines = []
-    early = [row for row in rows if row.early and row.place is not None]
-    late = sorted((row for row in rows if not row.early), key=lambda row: row.number)
+    early = [(n, place, batch) for n, in_draw, place, batch in line if in_draw]
+    late = sorted((n, place, batch) for n, in_draw, place, batch in line if not in_draw)
     lines.append(
-        f"the line: {len(rows)} arrivals, {len(early)} before the opening (in the lottery), "
+        f"the line: {len(line)} arrivals, {len(early)} before the opening (in the lottery), "
         f"{len(late)} after it"
     )
-    rho = spearman([row.number for row in early], [row.place for row in early])
+    rho = spearman([n for n, _p, _b in early], [place for _n, place, _b in early])
     if rho is not None:
         lines.append(
             f"lottery: rank correlation of arrival number with place among the early "
             f"arrivals {rho:+.3f} (a fair draw: near 0; |rho| < {2 / math.sqrt(len(early)):.2f}"
             f" is within two standard errors)"
         )
-    if early:
-        top = max(row.place for row in early)
-        lines.append(
-            f"early arrivals' places: 1..{top + 1}; late arrivals' places start at "
-            f"{min((row.place for row in late if row.place is not None), default=0) + 1}"
-        )
-    out_of_order = sum(
-        1
-        for before, after in zip(late, late[1:], strict=False)
-        if before.place is not None and after.place is not None and after.place < before.place
-    )
-    behind = all(row.place is None or row.place >= len(early) for row in late)
+    out_of_order = sum(1 for a, b in zip(late, late[1:], strict=False) if b[2] < a[2])
+    last_early = max((batch for _n, _p, batch in early), default=-1)
+    behind = all(batch >= last_early for _n, _p, batch in late)
+    per_batch: dict[int, int] = {}
+    for _n, _in_draw, _p, batch in line:
+        per_batch[batch] = per_batch.get(batch, 0) + 1
     lines.append(
-        f"late arrivals: {out_of_order} out of arrival order, "
-        f"{'all' if behind else 'NOT all'} behind every early arrival"
+        f"late arrivals: {out_of_order} admitted before an earlier arrival, "
+        f"{'all' if behind else 'NOT all'} admitted no sooner than the lottery's last batch; "
+        f"most admitted in one batch {max(per_batch.values(), default=0)} "
+        f"(the rate allows {batch_size})"
     )
     # Who booked, by quarter of arrival among the early arrivals (fair: about equal).
-    by_number = {}
-    for record in stats.families.values():
-        if record.get("number") is not None:
-            by_number[record["number"]] = record
+    by_number = {r["number"]: r for r in stats.families.values() if r.get("number") is not None}
     if len(early) >= 4:
-        ordered = sorted(early, key=lambda row: row.number)
-        quarter = math.ceil(len(ordered) / 4)
+        quarter = math.ceil(len(early) / 4)
+        ordered = sorted(early)
         shares = []
         for start in range(0, len(ordered), quarter):
             chunk = ordered[start : start + quarter]
-            booked = sum(1 for row in chunk if "booked" in by_number.get(row.number, {}))
+            booked = sum(1 for n, _p, _b in chunk if "booked" in by_number.get(n, {}))
             shares.append(f"{booked / len(chunk):.0%}")
         lines.append(f"early arrivals who booked, by quarter of arrival: {', '.join(shares)}")
-    # Families see their turn when the server admits their batch (plus one refresh).
-    lags, seen_place = [], []
-    for record in by_number.values():
-        place = record.get("place")
-        if place is None or "seen admitted" not in record:
+    # Families see their turn when the server admits their batch (plus up to one refresh).
+    batches = {n: batch for n, _in_draw, _place, batch in line}
+    lags, seen = [], []
+    for number, record in by_number.items():
+        if "seen admitted" not in record or number not in batches:
             continue
-        batch_at = opens_perf + ((place - 1) // batch_size) * BATCH_SECONDS
-        lags.append(record["seen admitted"] - batch_at)
-        seen_place.append((place, record["seen admitted"]))
+        lags.append(record["seen admitted"] - (opens_perf + batches[number] * BATCH_SECONDS))
+        seen.append((batches[number], record["seen admitted"]))
     if lags:
         lags.sort()
-        rho = spearman([p for p, _ in seen_place], [t for _, t in seen_place])
+        rho = spearman([b for b, _ in seen], [t for _, t in seen])
         lines.append(
-            f"turn seen after the batch was admitted: p50 {lags[len(lags) // 2]:.1f} s, "
-            f"max {lags[-1]:.1f} s (one refresh: 5-7 s); order seen vs place: rho {rho:+.3f}"
+            f"turn seen by the family after its batch was admitted: p50 "
+            f"{lags[len(lags) // 2]:.1f} s, max {lags[-1]:.1f} s (one refresh: 5-7 s); rank "
+            f"correlation of batch with the moment seen {rho:+.3f} (1: seen in line order)"
         )
     return lines
