@@ -73,7 +73,7 @@ bench: $(VENV)/.installed-test ## Benchmark the classes page against a bare view
 	@command -v wrk >/dev/null 2>&1 || { echo "bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(BIN)/python bench/classes_page.py
 
-bench-rush: $(VENV)/.installed-test ## Registration night: N families over HTTP for S seats (RUSH_FAMILIES=1000; PostgreSQL, gunicorn; not CI)
+bench-rush: $(VENV)/.installed-test ## Registration night: N families over HTTP for S seats behind the waiting room (RUSH_FAMILIES=1000; RUSH_WAITING_ROOM=0: all at once; PostgreSQL, gunicorn, Redis; not CI)
 	$(BIN)/python bench/rush.py
 
 bench-phone: $(VENV)/.installed-test ## Every main portal page on a slow phone: LCP and CLS under slow 4G, CPU x4 (demo data, gunicorn, chromium; not CI)

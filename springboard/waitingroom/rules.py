@@ -11,7 +11,10 @@ organization opening at the same moment share it.
 - A family that arrives takes an arrival number (1, 2, 3...).
 - At the opening the lottery is drawn once: the arrivals before it get their places in a
   random order (`secrets.SystemRandom`); later arrivals come behind them in arrival order.
-- Every `BATCH_SECONDS` from the opening, the next places are admitted at the set rate.
+- Every `BATCH_SECONDS` from the opening a batch of at most rate/6 families is admitted: the
+  lottery's places fill the first batches in line order; a later arrival takes a slot in the
+  first batch at or after its arrival with room (`incr` of that batch's count), so places
+  nobody took while the line was empty are not saved up for a burst of arrivals later.
 - An admitted family gets one pass for its ticket, valid `pass_minutes`; once it has expired
   the ticket is spent and the family joins again at the back (never admitted twice).
 """
@@ -66,11 +69,39 @@ class Standing:
 
 
 def admitted_count(rush: Rush, *, now: datetime) -> int:
-    """Places admitted by `now`: one batch at the opening, one more every BATCH_SECONDS."""
+    """Places the lottery's batches have admitted by `now` (one batch at the opening, one
+    more every BATCH_SECONDS); later arrivals' slots are their own (`batch_of`)."""
     if now < rush.opens_at:
         return 0
-    batches = int((now - rush.opens_at).total_seconds() // BATCH_SECONDS) + 1
-    return batches * rush.batch_size
+    return (current_batch(rush, now=now) + 1) * rush.batch_size
+
+
+def current_batch(rush: Rush, *, now: datetime) -> int:
+    """The batch admitted last by `now` (0 at the opening); -1 before it."""
+    if now < rush.opens_at:
+        return -1
+    return int((now - rush.opens_at).total_seconds() // BATCH_SECONDS)
+
+
+def _take_slot(rush: Rush, drawn: dict, *, number: int, now: datetime) -> None:
+    """A later arrival's slot: the first batch from its arrival (and behind the lottery)
+    with room, counted with `add` (the lottery's share of that batch as the start, which
+    every worker computes alike) then `incr`, so no batch takes more than the rate. A hint
+    of the first batch that may have room saves walking the full ones; it only speeds the
+    walk, so a stale hint is harmless."""
+    size = rush.batch_size
+    keep = rush.keep_seconds(now)
+    hint_key = rush.cache_key("open-batch")
+    batch = max(current_batch(rush, now=now), drawn["early"] // size, cache.get(hint_key) or 0)
+    while True:
+        key = rush.cache_key("slots", batch)
+        cache.add(key, max(0, min(size, drawn["early"] - batch * size)), keep)
+        taken = cache.incr(key)
+        if taken <= size:
+            cache.set(rush.cache_key("batch", number), (batch, taken - 1), keep)
+            return
+        cache.set(hint_key, batch + 1, keep)
+        batch += 1
 
 
 def draw(rush: Rush, *, now: datetime) -> dict:
@@ -96,8 +127,8 @@ def join(rush: Rush, *, waiter: str, now: datetime, family: str = "") -> int:
     current = cache.get(ticket_key)
     if current is not None and not is_spent(rush, current, now=now):
         return current
-    if now >= rush.opens_at:
-        draw(rush, now=now)  # drawn before this late arrival counts, so it is not in it
+    # Drawn before this late arrival counts, so it is not in it.
+    drawn = draw(rush, now=now) if now >= rush.opens_at else None
     keep = rush.keep_seconds(now)
     counter = rush.cache_key("arrivals")
     cache.add(counter, 0, keep)
@@ -106,6 +137,8 @@ def join(rush: Rush, *, waiter: str, now: datetime, family: str = "") -> int:
         cache.set(ticket_key, number, keep)  # a spent ticket is replaced: back of the line
     elif not cache.add(ticket_key, number, keep):
         return cache.get(ticket_key)  # the same waiter twice at once: one number wins
+    if drawn is not None and number > drawn["early"]:
+        _take_slot(rush, drawn, number=number, now=now)
     cache.set(
         rush.cache_key("arrival", number),
         {"waiter": waiter, "family": family, "at": now.isoformat(), "early": now < rush.opens_at},
@@ -118,22 +151,36 @@ def place_of(rush: Rush, number: int, *, now: datetime) -> int | None:
     """0-based place in line; None before the lottery is drawn."""
     if now < rush.opens_at:
         return None
-    drawn = draw(rush, now=now)
+    return _place(draw(rush, now=now), number)
+
+
+def _place(drawn: dict, number: int) -> int:
     if number <= drawn["early"]:
         return drawn["places"][number - 1]
     return number - 1
 
 
+def _batch(rush: Rush, drawn: dict, number: int, place: int, slot) -> tuple[int, int]:
+    """(batch, position in it): a later arrival's the slot it took; the lottery's places
+    (and, in the instant of the draw, an arrival counted just after it) in line order."""
+    if number > drawn["early"] and slot is not None:
+        return tuple(slot)
+    return divmod(place, rush.batch_size)
+
+
 def standing(rush: Rush, number: int, *, now: datetime) -> Standing:
     opens_in = max(0, math.ceil((rush.opens_at - now).total_seconds()))
-    place = place_of(rush, number, now=now)
-    if place is None:
+    if now < rush.opens_at:
         return Standing(number, opens_in, False, None, None, None, False)
-    admitted = admitted_count(rush, now=now)
-    batch_at = rush.opens_at + timedelta(seconds=(place // rush.batch_size) * BATCH_SECONDS)
+    drawn = draw(rush, now=now)
+    place = _place(drawn, number)
+    slot = cache.get(rush.cache_key("batch", number)) if number > drawn["early"] else None
+    batch, position = _batch(rush, drawn, number, place, slot)
+    current = current_batch(rush, now=now)
+    batch_at = rush.opens_at + timedelta(seconds=batch * BATCH_SECONDS)
     wait = max(0, math.ceil((batch_at - now).total_seconds()))
-    ahead = max(0, place - admitted)
-    return Standing(number, opens_in, True, place + 1, ahead, wait, place < admitted)
+    ahead = max(0, (batch - current - 1) * rush.batch_size + position)
+    return Standing(number, opens_in, True, place + 1, ahead, wait, batch <= current)
 
 
 def pass_expiry(rush: Rush, number: int, *, now: datetime) -> datetime | None:
@@ -169,17 +216,23 @@ def overview(rush: Rush, *, now: datetime, limit: int = 500) -> tuple[dict, list
     numbers = list(range(1, min(total, limit) + 1))
     records = cache.get_many([rush.cache_key("arrival", n) for n in numbers])
     passes = cache.get_many([rush.cache_key("pass", n) for n in numbers])
-    admitted = admitted_count(rush, now=now)
+    slots = cache.get_many([rush.cache_key("batch", n) for n in numbers])
+    current = current_batch(rush, now=now)
+    drawn = draw(rush, now=now) if now >= rush.opens_at else None
     rows = []
     for number in numbers:
         record = records.get(rush.cache_key("arrival", number))
         if record is None:
             continue
-        place = place_of(rush, number, now=now)
+        place = _place(drawn, number) if drawn is not None else None
         issued = passes.get(rush.cache_key("pass", number))
         if issued is not None and now.timestamp() >= issued:
             state = "spent"
-        elif place is not None and place < admitted:
+        elif (
+            place is not None
+            and _batch(rush, drawn, number, place, slots.get(rush.cache_key("batch", number)))[0]
+            <= current
+        ):
             state = "admitted"
         else:
             state = "waiting"

@@ -202,3 +202,51 @@ def test_workers_drawing_at_once_draw_one_lottery(any_cache):
     for thread in threads:
         thread.join()
     assert all(draw == draws[0] for draw in draws)
+
+
+def test_a_burst_after_a_quiet_spell_is_admitted_at_the_set_rate(any_cache):
+    """Places not taken while the line was empty are not saved up: families arriving in a
+    burst five minutes after the opening (the opening's email went out) are let in at the
+    set rate, not all at once (bench-rush found 288 of 300 let in as they arrived)."""
+    room = rush(rate=60)  # 10 every 10 seconds
+    for i in range(2):
+        rules.join(room, waiter=f"early{i}", now=OPENS - timedelta(minutes=1))
+    burst = OPENS + timedelta(minutes=5)
+    numbers = [
+        rules.join(room, waiter=f"w{i}", now=burst + timedelta(milliseconds=i)) for i in range(30)
+    ]
+    admitted = [rules.standing(room, n, now=burst + timedelta(seconds=1)).admitted for n in numbers]
+    assert admitted == [True] * 10 + [False] * 20
+    # The next ten at the next batch, the last ten at the one after; in arrival order.
+    waits = [
+        rules.standing(room, n, now=burst + timedelta(seconds=1)).wait_seconds for n in numbers
+    ]
+    assert waits == [0] * 10 + [9] * 10 + [19] * 10
+    in_ten = rules.standing(room, numbers[15], now=burst + timedelta(seconds=10))
+    assert in_ten.admitted and in_ten.place == 18  # behind the two early arrivals and 15
+    assert rules.standing(room, numbers[25], now=burst + timedelta(seconds=1)).ahead == 15
+
+
+def test_a_batch_part_filled_by_the_lottery_takes_late_arrivals_up_to_the_rate(any_cache):
+    room = rush(rate=60)  # 10 every 10 seconds
+    for i in range(13):
+        rules.join(room, waiter=f"early{i}", now=OPENS - timedelta(minutes=1))
+    late = [
+        rules.join(room, waiter=f"late{i}", now=OPENS + timedelta(seconds=2)) for i in range(10)
+    ]
+    # The lottery's 13 fill batch 0 and 3 places of batch 1 (at 10 s): 7 late ones join
+    # them there, the other 3 go to batch 2 (at 20 s).
+    at = OPENS + timedelta(seconds=10)
+    assert [rules.standing(room, n, now=at).admitted for n in late] == [True] * 7 + [False] * 3
+    assert all(rules.standing(room, n, now=at + timedelta(seconds=10)).admitted for n in late)
+
+
+def test_a_burst_of_families_joining_at_once_is_admitted_at_the_set_rate(any_cache):
+    room = rush(rate=60)
+    rules.join(room, waiter="early", now=OPENS - timedelta(minutes=1))
+    burst = OPENS + timedelta(minutes=2)
+    numbers = _join_at_once(room, [f"w{i}" for i in range(25)], burst)
+    admitted = sum(rules.standing(room, n, now=burst).admitted for n in numbers)
+    assert admitted == 10
+    later = burst + timedelta(seconds=10)
+    assert sum(rules.standing(room, n, now=later).admitted for n in numbers) == 20
