@@ -1,6 +1,10 @@
 """Typed ledger errors; `message` is written for a family (or staff) to read."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
+
+from springboard.core.money import AmountError, parse_amount
 
 
 class LedgerError(Exception):
@@ -11,6 +15,14 @@ class LedgerError(Exception):
 
 class InvalidAmount(LedgerError):
     """Zero, negative, three decimals, more than owed, more than the credit…"""
+
+
+def checked_amount(value) -> Decimal:
+    """A positive amount in cents (parse_amount), or InvalidAmount with its message."""
+    try:
+        return parse_amount(value)
+    except AmountError as error:
+        raise InvalidAmount(error.message) from None
 
 
 class WrongFamily(LedgerError):

@@ -1,39 +1,45 @@
-"""Every change to the ledger. Views, the admin and (later) checkout call these and nothing else.
+"""Every change to the ledger. Views, the admin and checkout call these and nothing else.
 
 Each function takes keyword-only `organization`, `actor` (the user doing it, None for the
 system) and `now`; opens a transaction; locks the family row (the one ledger lock: every row
 of a family's ledger is written only while holding it, so two requests of one family queue
-and neither sees the other half-done); re-checks amounts under the lock; inserts new rows;
-and raises a `LedgerError` whose message a family can read. Nothing is ever updated.
+and neither sees the other half-done: billing/locks.py); re-checks amounts under the lock;
+inserts new rows; and raises a `LedgerError` whose message a family can read. Nothing is ever
+updated.
 
-Gateways are called outside the lock and outside any transaction: when taking money the key
-makes a retry safe and a slow processor must not hold up the family's other requests; when
-refunding, the Refund row is posted first under the lock (reserving the money, so it is never
-refunded and allocated at once) and the gateway's answer is posted after it.
+Here: charges, credit, allocations and voids, and a confirmed order's postings
+(`post_order_charges`). Taking money through a gateway is billing/gateway_payments.py and
+refunds billing/refunds.py (their names are re-exported here, where callers import them).
 """
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from springboard.billing import balances, descriptions
 from springboard.billing.errors import (
     AlreadyVoided,
-    AuthenticationRequired,
-    GatewayUnavailable,
     IdempotencyKeyReused,
     InvalidAmount,
     LedgerError,
-    PaymentDeclined,
     PaymentNotUsable,
     WrongFamily,
+    checked_amount,
 )
-from springboard.billing.gateways import get_gateway
-from springboard.billing.gateways.base import Gateway, Outcome
+from springboard.billing.gateway_payments import (  # noqa: F401 (re-exported: public names)
+    STATUS_OF_OUTCOME,
+    _replay,
+    record_payment,
+    record_payment_once,
+)
+from springboard.billing.locks import _check_family, lock_family
 from springboard.billing.models import (
     Allocation,
     Charge,
@@ -42,65 +48,27 @@ from springboard.billing.models import (
     Payment,
     PaymentMethodKind,
     PaymentStatus,
-    Refund,
-    RefundOutcome,
     subject_fields,
 )
-from springboard.core.money import AmountError, format_money, parse_amount
-from springboard.families.models import Family
+from springboard.billing.refunds import refund  # noqa: F401 (re-exported: public name)
+from springboard.core.money import ZERO, format_money
 
-STATUS_OF_OUTCOME = {
-    Outcome.APPROVED: PaymentStatus.SUCCEEDED,
-    Outcome.DECLINED: PaymentStatus.DECLINED,
-    Outcome.INSUFFICIENT_FUNDS: PaymentStatus.INSUFFICIENT_FUNDS,
-}
+_amount = checked_amount
 
-
-def _amount(value) -> Decimal:
-    try:
-        return parse_amount(value)
-    except AmountError as error:
-        raise InvalidAmount(error.message) from None
-
-
-def _check_family(organization, family) -> None:
-    if family.organization_id != organization.pk:
-        raise WrongFamily()
-
-
-def lock_family(organization, family) -> Family:
-    """Take the family's ledger lock (a row lock on the family; a no-op on SQLite, whose
-    IMMEDIATE transactions already serialise writers). Call inside transaction.atomic().
-
-    Taken once per transaction (issue 17): posting a charge and allocating to it inside
-    `confirm` do not lock the row again. PostgreSQL holds a row lock to the end of the
-    transaction, except that rolling back to a savepoint releases the locks taken after it.
-    Django's on-commit list follows exactly those rules (cleared at commit and rollback; a
-    rolled-back savepoint drops what was registered after it), so the lock is remembered as
-    a no-op on-commit callback, and a later call takes it again only when that is gone."""
-    _check_family(organization, family)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        isinstance(func, _HeldLock) and func.family_pk == family.pk
-        for _sids, func, _robust in connection.run_on_commit
-    ):
-        return family
-    locked = Family.objects.select_for_update(no_key=True).get(
-        pk=family.pk, organization=organization
-    )
-    if connection.in_atomic_block:
-        transaction.on_commit(_HeldLock(family.pk))
-    return locked
-
-
-class _HeldLock:
-    """An on-commit callback that does nothing: its presence says the lock is held."""
-
-    def __init__(self, family_pk: int):
-        self.family_pk = family_pk
-
-    def __call__(self) -> None:
-        return None
+__all__ = [
+    "OrderCharge",
+    "allocate",
+    "allocate_oldest_first",
+    "apply_credit",
+    "lock_family",
+    "post_charge",
+    "post_credit",
+    "post_order_charges",
+    "record_payment",
+    "record_payment_once",
+    "refund",
+    "void_charge",
+]
 
 
 def post_charge(
@@ -167,150 +135,6 @@ def post_charge(
             created_by=actor,
             **subject_fields(subject),
         )
-
-
-def _replay(existing: Payment, *, family, amount: Decimal) -> Payment:
-    """The answer for a key that was used before: the same payment, or a refusal when the
-    key now comes with other details (a forged or stale submit)."""
-    if existing.family_id != family.pk or existing.amount != amount:
-        raise IdempotencyKeyReused()
-    if not existing.succeeded:
-        raise PaymentDeclined(existing.message, payment=existing)
-    return existing
-
-
-def record_payment(
-    *,
-    organization,
-    family,
-    amount,
-    token: str,
-    idempotency_key: str,
-    now: datetime,
-    actor=None,
-    gateway: Gateway | None = None,
-    description: str = "",
-    on_session: bool = False,
-) -> Payment:
-    """Charge a tokenised card or bank account and record the payment (unallocated: the
-    caller allocates it, e.g. checkout to its order's charges, in its own transaction).
-
-    `idempotency_key` comes from what is being paid (checkout: the order and the attempt), so
-    a double click, a retried request or 20 concurrent submits charge once and return the same
-    Payment. A decline is recorded and raised as PaymentDeclined (same key → same answer).
-    """
-    return record_payment_once(
-        organization=organization,
-        family=family,
-        amount=amount,
-        token=token,
-        idempotency_key=idempotency_key,
-        now=now,
-        actor=actor,
-        gateway=gateway,
-        description=description,
-        on_session=on_session,
-    )[0]
-
-
-def record_payment_once(
-    *,
-    organization,
-    family,
-    amount,
-    token: str,
-    idempotency_key: str,
-    now: datetime,
-    actor=None,
-    gateway: Gateway | None = None,
-    description: str = "",
-    on_session: bool = False,
-) -> tuple[Payment, bool]:
-    """record_payment, also saying whether this call recorded the payment (True) or found
-    it recorded already under the key (False: a double submit, another tab).
-
-    `on_session`: the family is at the page, so its bank may ask it to authenticate; that
-    is AuthenticationRequired (nothing recorded, the page runs the processor's script and
-    submits the same key again)."""
-    _check_family(organization, family)
-    amount = _amount(amount)
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise LedgerError(_("This payment form has expired; reload the page and try again."))
-    existing = Payment.objects.filter(
-        organization=organization, idempotency_key=idempotency_key
-    ).first()
-    if existing:
-        return _replay(existing, family=family, amount=amount), False
-
-    gateway = gateway or get_gateway(organization)
-    try:
-        method = gateway.describe(token) if token else None
-    except GatewayUnavailable:
-        if gateway.charge_under_way(f"payment:{idempotency_key}"):
-            # Back from the bank's check: the money may be taken already, so not "nothing
-            # was charged"; the same key later (or the processor's webhook) records it once.
-            raise GatewayUnavailable(
-                _(
-                    "The payment processor could not be reached to finish this payment. If "
-                    "your bank confirmed it, it will show on your account shortly; trying "
-                    "again will not charge you twice."
-                )
-            ) from None
-        raise
-    if method is None:
-        raise LedgerError(_("That card or bank account is not known; enter it again."))
-    result = gateway.charge(
-        token=token,
-        amount=amount,
-        currency=organization.currency,
-        idempotency_key=f"payment:{idempotency_key}",
-        description=description[:200],
-        on_session=on_session,
-    )
-    if result.outcome == Outcome.REQUIRES_ACTION:
-        raise AuthenticationRequired(
-            result.message or _("Confirm this payment with your bank."),
-            client_secret=result.client_secret,
-            reference=result.reference,
-        )
-    if result.outcome not in STATUS_OF_OUTCOME:
-        # Not recorded: the same key may be tried again once the processor answers.
-        raise GatewayUnavailable(result.message or _("Payments are unavailable; try again."))
-
-    with transaction.atomic():
-        lock_family(organization, family)
-        existing = Payment.objects.filter(
-            organization=organization, idempotency_key=idempotency_key
-        ).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    payment = Payment.objects.create(
-                        organization=organization,
-                        family=family,
-                        amount=amount,
-                        method=method.kind,
-                        status=STATUS_OF_OUTCOME[result.outcome],
-                        message=result.message[:200],
-                        gateway=gateway.name,
-                        gateway_reference=result.reference,
-                        token=token,
-                        brand=method.brand,
-                        last4=method.last4,
-                        idempotency_key=idempotency_key,
-                        note=description[:200],
-                        created_at=now,
-                        created_by=actor,
-                    )
-            except IntegrityError:
-                existing = Payment.objects.get(
-                    organization=organization, idempotency_key=idempotency_key
-                )
-    if existing is not None:
-        return _replay(existing, family=family, amount=amount), False
-    if not payment.succeeded:
-        raise PaymentDeclined(payment.message, payment=payment)
-    return payment, True
 
 
 def post_credit(
@@ -491,113 +315,149 @@ def void_charge(*, organization, charge: Charge, reason: str, now: datetime, act
             raise AlreadyVoided(_("That charge was already voided.")) from None
 
 
-def refund(
+# --- a confirmed order (checkout.confirm) ------------------------------------------------------
+@dataclass(frozen=True)
+class OrderCharge:
+    """One charge of a confirmed order: its amount, kind, due date and stored text (the six
+    description/computation columns), and whether it is paid now."""
+
+    amount: Decimal
+    kind: str
+    due_date: date
+    ledger_fields: dict
+    due_now: bool
+    student: Any = None
+    subject: Any = None
+
+
+def _new_charge(organization, family, new: OrderCharge, *, now: datetime, actor) -> Charge:
+    """post_charge's checks of one charge, without its lock or its idempotency key."""
+    amount = _amount(new.amount)
+    fields = dict(new.ledger_fields)
+    if new.kind not in ChargeKind.values:
+        raise LedgerError(_("Choose a kind of charge."))
+    description = fields.pop("description", "").strip()
+    if not description:
+        raise LedgerError(_("Describe the charge."))
+    descriptions.check(fields.get("description_key", ""), fields.get("description_args"))
+    descriptions.check(fields.get("computation_key", ""), fields.get("computation_args"))
+    if new.student is not None and new.student.family_id != family.pk:
+        raise WrongFamily()
+    return Charge(
+        organization=organization,
+        family=family,
+        student=new.student,
+        kind=new.kind,
+        description=description[:200],
+        computation=fields.get("computation", "")[:300],
+        description_key=fields.get("description_key", ""),
+        description_args=fields.get("description_args") or {},
+        computation_key=fields.get("computation_key", ""),
+        computation_args=fields.get("computation_args") or {},
+        amount=amount,
+        due_date=new.due_date,
+        created_at=now,
+        created_by=actor,
+        **subject_fields(new.subject),
+    )
+
+
+def _money_left(family, own: list[Payment], *, with_credit: bool) -> tuple[dict, list]:
+    """Under the lock, one query: what is unallocated of the order's own payments (by id),
+    and, when credit is used, the family's other payments holding credit, oldest first."""
+    wanted = Q(pk__in=[payment.pk for payment in own])
+    if with_credit:
+        wanted |= Q(unallocated__gt=0)
+    rows = list(
+        balances.with_unallocated_amount(Payment.objects.filter(family=family))
+        .filter(wanted)
+        .order_by("created_at", "id")
+    )
+    own_ids = {payment.pk for payment in own}
+    left = {row.pk: row.unallocated for row in rows}
+    return left, [row for row in rows if row.pk not in own_ids]
+
+
+def post_order_charges(
     *,
     organization,
-    payment: Payment,
-    amount,
-    reason: str,
-    idempotency_key: str,
+    family,
+    charges: Sequence[OrderCharge],
+    payment: Payment | None,
+    gift_payments: Sequence[Payment] = (),
+    credit: Decimal = ZERO,
     now: datetime,
-    actor,
-    gateway: Gateway | None = None,
-) -> Refund:
-    """Return unallocated money of a payment to its payment method. To refund a paid charge,
-    void it first: that frees its allocation into this payment's unallocated money.
+    actor=None,
+) -> list[Charge]:
+    """A confirmed order's charges and what pays those due now, in two INSERTs under the
+    family's lock, inside the caller's transaction (confirm's; no savepoint of its own).
 
-    Call it outside any transaction: it works in three steps so that the gateway is never
-    called inside one (nor under the ledger lock). 1) Under the lock, a short transaction
-    checks the money is unallocated and posts the Refund, which reserves it (it counts from
-    then on, so nothing can allocate it meanwhile). 2) The gateway refunds, with a key derived
-    from ours. 3) A short transaction posts its answer as a RefundOutcome; a refusal releases
-    the money and raises GatewayUnavailable. The same key again returns the refund (or the
-    same refusal); a refund whose gateway call never answered is completed by retrying it.
-    """
-    amount = _amount(amount)
-    if payment.organization_id != organization.pk:
-        raise WrongFamily()
-    if not reason.strip():
-        raise LedgerError(_("Say why the money is refunded."))
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise LedgerError(_("This refund form has expired; reload the page and try again."))
-    row = _reserve_refund(
-        organization=organization,
-        payment=payment,
-        amount=amount,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        now=now,
-        actor=actor,
-    )
-    if payment.method in (PaymentMethodKind.CREDIT_ADJUSTMENT, PaymentMethodKind.GIFT_CARD):
-        return row  # no gateway: the reservation is the refund
-    outcome = RefundOutcome.objects.filter(refund=row).first()
-    if outcome is None:
-        result = (gateway or get_gateway(organization)).refund(
-            charge_reference=payment.gateway_reference,
-            amount=amount,
-            currency=organization.currency,
-            idempotency_key=f"refund:{idempotency_key}",
-        )
-        outcome = _post_refund_outcome(
-            organization=organization, row=row, result=result, now=now, actor=actor
-        )
-    if not outcome.succeeded:
-        raise GatewayUnavailable(
-            _("The gateway refused this refund (%(message)s); open a new form to try again.")
-            % {"message": outcome.message or _("no reason given")}
-        )
-    return row
-
-
-def _reserve_refund(
-    *, organization, payment, amount, reason, idempotency_key, now, actor
-) -> Refund:
-    with transaction.atomic():
-        lock_family(organization, payment.family)
-        existing = Refund.objects.filter(
-            organization=organization, idempotency_key=idempotency_key
-        ).first()
-        if existing:
-            if existing.payment_id != payment.pk or existing.amount != amount:
-                raise IdempotencyKeyReused()
-            return existing
-        if not payment.succeeded:
-            raise PaymentNotUsable(
-                _("That payment did not go through; there is nothing to refund.")
-            )
-        unallocated = balances.payment_unallocated_amount(payment)
-        if amount > unallocated:
+    Due now, charge by charge: each eGift Card payment (never on an eGift Card being bought),
+    then `credit` (the family's other payments, oldest first), then `payment` takes exactly
+    the rest. The charges are new in this transaction, so nothing else can pay or void them:
+    what is open on each is known without reading it. One read under the lock checks the
+    money: what is left of the payments and, with credit, of the family's credit. Raises
+    InvalidAmount when it does not cover its part (the caller rolls back: nothing posted)."""
+    _check_family(organization, family)
+    own = [row for row in (*gift_payments, payment) if row is not None]
+    for row in own:
+        if row.organization_id != organization.pk or row.family_id != family.pk:
+            raise WrongFamily()
+        if not row.succeeded:
+            raise PaymentNotUsable(_("That payment did not go through, so it cannot be applied."))
+    rows = [_new_charge(organization, family, new, now=now, actor=actor) for new in charges]
+    with transaction.atomic(savepoint=False):
+        lock_family(organization, family)
+        due = [row for row, new in zip(rows, charges, strict=True) if new.due_now]
+        if not due or not (own or credit):
+            return Charge.objects.bulk_create(rows)
+        left, credit_payments = _money_left(family, own, with_credit=credit > 0)
+        available = sum((left[row.pk] for row in credit_payments), ZERO)
+        if credit > available:
             raise InvalidAmount(
-                _(
-                    "Only %(left)s of this payment is unallocated; void the charges it paid "
-                    "before refunding more."
-                )
-                % {"left": format_money(unallocated, currency=organization.currency)}
+                _("That is more than your credit (%(credit)s).")
+                % {"credit": format_money(available, currency=organization.currency)}
             )
-        return Refund.objects.create(
-            organization=organization,
-            payment=payment,
-            amount=amount,
-            reason=reason.strip()[:200],
-            idempotency_key=idempotency_key,
-            created_at=now,
-            created_by=actor,
-        )
+        Charge.objects.bulk_create(rows)
+        allocations = []
 
+        def take(source: Payment, charge: Charge, most: Decimal) -> Decimal:
+            part = min(most, left.get(source.pk, ZERO))
+            if part > 0:
+                left[source.pk] -= part
+                allocations.append(
+                    Allocation(
+                        organization=organization,
+                        payment=source,
+                        charge=charge,
+                        amount=part,
+                        created_at=now,
+                        created_by=actor,
+                    )
+                )
+            return max(part, ZERO)
 
-def _post_refund_outcome(*, organization, row: Refund, result, now, actor) -> RefundOutcome:
-    with transaction.atomic():
-        lock_family(organization, row.payment.family)
-        existing = RefundOutcome.objects.filter(refund=row).first()
-        if existing:  # a concurrent retry of the same key answered first
-            return existing
-        return RefundOutcome.objects.create(
-            organization=organization,
-            refund=row,
-            succeeded=result.succeeded,
-            gateway_reference=result.reference if result.succeeded else "",
-            message=(result.message or "")[:200],
-            created_at=now,
-            created_by=actor,
-        )
+        credit_left = credit
+        for charge in due:
+            still_open = charge.amount
+            for gift_payment in gift_payments if charge.kind != ChargeKind.GIFT_CARD else ():
+                still_open -= take(gift_payment, charge, still_open)
+            for source in credit_payments:
+                if not (credit_left and still_open):
+                    break
+                part = take(source, charge, min(credit_left, still_open))
+                credit_left -= part
+                still_open -= part
+            if payment is not None and still_open > 0:
+                if left.get(payment.pk, ZERO) < still_open:
+                    raise InvalidAmount(
+                        _("That is more than is left of this payment (%(left)s).")
+                        % {
+                            "left": format_money(
+                                left.get(payment.pk, ZERO), currency=organization.currency
+                            )
+                        }
+                    )
+                take(payment, charge, still_open)
+        Allocation.objects.bulk_create(allocations)
+        return rows

@@ -27,19 +27,26 @@ def transaction_policies(order: Order) -> list[Policy]:
             kind=PolicyKind.TRANSACTION, is_active=True
         )
     )
-    monthly = buys_monthly_tuition(order)
 
-    def applies(policy):
+    def about_monthly(policy):
         title = policy.title.lower()
-        return monthly or not ("recurring" in title or "monthly" in title)
+        return "recurring" in title or "monthly" in title
 
-    return [policy for policy in policies if applies(policy)]
+    if not any(about_monthly(policy) for policy in policies):
+        return policies  # no need to ask whether the order buys monthly tuition
+    monthly = buys_monthly_tuition(order)
+    return [policy for policy in policies if monthly or not about_monthly(policy)]
 
 
-def record_agreements(order: Order, agreed, ip_address, user, now: datetime) -> None:
-    """The agreements ticked on the pay form, recorded when the order is confirmed."""
+def record_agreements(
+    order: Order, agreed, ip_address, user, now: datetime, policies: list | None = None
+) -> None:
+    """The agreements ticked on the pay form, recorded when the order is confirmed;
+    `policies`: the order's transaction_policies, when the caller has them already."""
     signature = (user.get_full_name() or user.get_username()) if user else ""
-    for policy in transaction_policies(order):
+    if policies is None:
+        policies = transaction_policies(order)
+    for policy in policies:
         if policy.pk not in agreed:
             continue
         version = policy.current_version

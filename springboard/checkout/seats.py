@@ -5,6 +5,7 @@ only places that are still openings. Each raises a CheckoutError a family can re
 from collections import Counter
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from springboard.booking.models import Enrollment, EventRegistration, ItemKind
@@ -34,13 +35,19 @@ def check_not_oversold(courses, days, slots, *, now: datetime) -> None:
 
 def check_not_booked(items) -> None:
     """Already booked? No student is enrolled in a class of the order or registered for one
-    of its camp days (staff may have booked it meanwhile). The party slot: check_not_oversold."""
+    of its camp days (staff may have booked it meanwhile). The party slot: check_not_oversold.
+    The classes in one query, whatever their number."""
+    wanted = [(i.student_id, i.course_id) for i in items if i.kind == ItemKind.COURSE]
+    enrolled = set()
+    if wanted:
+        either = Q()
+        for student, course in wanted:
+            either |= Q(student_id=student, course_id=course)
+        active = Enrollment.objects.filter(either, status="active")
+        enrolled = set(active.values_list("student_id", "course_id"))
     for item in items:
         if item.kind == ItemKind.COURSE:
-            booked = Enrollment.objects.filter(
-                student=item.student, course=item.course, status="active"
-            ).exists()
-            if booked:
+            if (item.student_id, item.course_id) in enrolled:
                 raise CheckoutError(
                     _("%(name)s is already enrolled in %(course)s.")
                     % {"name": item.student.first_name, "course": item.course}

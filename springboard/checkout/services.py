@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import DatabaseError
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,6 +263,7 @@ def pay(
     family = order.family
     organization = order.organization
     order.refresh_from_db()
+    order.organization, order.family = organization, family  # the same rows: not read again
     if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
         return order  # a double submit of the form that paid: the same result
     retry_of_taken_payment = (
@@ -275,7 +277,8 @@ def pay(
         raise CheckoutError(
             _("This payment form was already used. Look at the order and try again.")
         )
-    missing = [p for p in transaction_policies(order) if p.required and p.pk not in request.agreed]
+    policies = transaction_policies(order)
+    missing = [p for p in policies if p.required and p.pk not in request.agreed]
     if missing:
         raise CheckoutError(
             _("Please agree to: %(titles)s.") % {"titles": ", ".join(p.title for p in missing)}
@@ -339,6 +342,7 @@ def pay(
             now=answered_at,
             lock=lock,
             after_read=after_read,
+            policies=policies,
         )
     except BookingBusy:
         if payment is None:
@@ -370,19 +374,35 @@ def pay(
 
 
 # --- 3. confirming ----------------------------------------------------------------------------
-def _book(item: CartItem, order: Order, now: datetime):
-    """The booking rows of one sold cart item; returns the charge subject for its lines."""
+def _book(cart_items, order: Order, now: datetime) -> dict:
+    """The booking rows of the sold cart items (a class's enrollments in one INSERT: under the
+    course locks check_not_booked found none active); the charge subject of each, by cart
+    item id."""
+    enrollments: dict[tuple[int, int], Enrollment] = {}
+    subjects = {}
+    for item in cart_items:
+        if item.kind == ItemKind.COURSE:
+            key = (item.student_id, item.course_id)  # twice in one order: one enrollment
+            if key not in enrollments:
+                enrollments[key] = Enrollment(
+                    organization=order.organization,
+                    student=item.student,
+                    course=item.course,
+                    created_at=now,
+                )
+            subjects[item.pk] = enrollments[key]
+        else:
+            subjects[item.pk] = _book_one(item, order, now)
+    Enrollment.objects.bulk_create(list(enrollments.values()))
+    return subjects
+
+
+def _book_one(item: CartItem, order: Order, now: datetime):
+    """The booking rows of a sold cart item that is not a class."""
     organization = order.organization
     if item.kind == ItemKind.GIFT_CARD:
         today = timezone.localtime(now, zoneinfo.ZoneInfo(organization.time_zone)).date()
         return gift_cards.issue_for_item(item, order, today=today, now=now)
-    if item.kind == ItemKind.COURSE:
-        found = Enrollment.objects.filter(
-            student=item.student, course=item.course, status="active"
-        ).first()
-        return found or Enrollment.objects.create(
-            organization=organization, student=item.student, course=item.course, created_at=now
-        )
     if item.kind == ItemKind.PRODUCT:
         return shop_lines.book(item, order, now)
     if item.kind == ItemKind.EVENT:
@@ -425,10 +445,12 @@ def confirm(
     now: datetime,
     lock: bool = True,
     after_read: Hook = None,
+    policies: list | None = None,
 ):
     """Book and post a paid order. `now` is the moment the payment answered. The locks are
     the hold rule's: what is sold (courses, event days, party slots, by id), then the
-    family's ledger, then the order; a lock not granted in time is BookingBusy (409)."""
+    family's ledger, then the order; a lock not granted in time is BookingBusy (409).
+    `policies`: the transaction policies pay checked (read again when not given)."""
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
@@ -438,13 +460,15 @@ def confirm(
             "cart_item__course",
             "cart_item__event",
             *(f"cart_item__{path}" for path in shop_lines.RELATED),
-        ).prefetch_related("cart_item__days")
+        )
     )
     cart_items = [order_item.cart_item for order_item in order_items]
+    prefetch_related_objects([i for i in cart_items if i.kind == ItemKind.EVENT], "days")
     courses, days, slots = _sold_rows(cart_items)
     units = shop_lines.sold_units(cart_items)
     with locked_many(shop_lines.lock_groups(courses, days, slots, units), lock=lock):
         order = lock_order(organization, family, order.pk)
+        order.organization, order.family = organization, family  # the same rows
         if order.status == OrderStatus.CONFIRMED:
             return order  # a concurrent identical submit confirmed it first
         if not order.can_become(OrderStatus.CONFIRMED):
@@ -469,11 +493,10 @@ def confirm(
         gift_payments = gift_cards.spend_for_order(
             order=order, now=now, actor=actor, lock=lock, after_read=after_read
         )
-        subjects = {}
-        for order_item in order_items:
-            subjects[order_item.pk] = _book(order_item.cart_item, order, now)
-        charges_due_now = []
+        booked = _book(cart_items, order, now)
+        subjects = {item.pk: booked[item.cart_item_id] for item in order_items}
         lines = list(order.lines.select_related("student").order_by("position", "id"))
+        posted, charges = [], []
         # Each line with its discounts folded in: one charge of the net amount.
         for line, net, fields in discounts.order_line_charges(
             lines, currency=organization.currency
@@ -481,74 +504,50 @@ def confirm(
             if net <= 0:
                 continue  # a free line (a class with no tuition) is sold but posts no charge
             subject = subjects.get(line.item_id)
-            if line.kind == ChargeKind.REGISTRATION_FEE or subject is None:
-                subject = None
-            charge = ledger.post_charge(
-                organization=organization,
-                family=family,
-                amount=net,
-                kind=line.kind,
-                due_date=line.due_date,
-                now=now,
-                actor=actor,
-                student=line.student,
-                subject=subject,
-                **fields,
+            posted.append(line)
+            charges.append(
+                ledger.OrderCharge(
+                    amount=net,
+                    kind=line.kind,
+                    due_date=line.due_date,
+                    ledger_fields=fields,
+                    due_now=line.due_date <= order.priced_on,
+                    student=line.student,
+                    subject=None if line.kind == ChargeKind.REGISTRATION_FEE else subject,
+                )
             )
-            OrderLine.objects.filter(pk=line.pk).update(charge=charge)
-            if line.due_date <= order.priced_on:
-                charges_due_now.append(charge)
-        credit_left = credit
-        for charge in charges_due_now:
-            # eGift Cards first (never on an eGift Card being bought: their total fits the
-            # other charges), then credit, then the card payment takes exactly the rest.
-            for gift_payment in gift_payments if charge.kind != ChargeKind.GIFT_CARD else ():
-                rest = balances.charge_open_amount(charge)
-                part = min(rest, balances.payment_unallocated_amount(gift_payment))
-                if part > 0:
-                    ledger.allocate(
-                        organization=organization,
-                        payment=gift_payment,
-                        charge=charge,
-                        amount=part,
-                        now=now,
-                        actor=actor,
-                    )
-            still_open = balances.charge_open_amount(charge) if gift_payments else charge.amount
-            part = min(credit_left, still_open)
-            if part > 0:
-                ledger.apply_credit(
-                    organization=organization,
-                    family=family,
-                    charge=charge,
-                    amount=part,
-                    now=now,
-                    actor=actor,
-                )
-                credit_left -= part
-            rest = balances.charge_open_amount(charge)
-            if payment is not None and rest > 0:
-                ledger.allocate(
-                    organization=organization,
-                    payment=payment,
-                    charge=charge,
-                    amount=rest,
-                    now=now,
-                    actor=actor,
-                )
+        # eGift Cards first (never on an eGift Card being bought: their total fits the other
+        # charges), then credit, then the card payment takes exactly the rest.
+        rows = ledger.post_order_charges(
+            organization=organization,
+            family=family,
+            charges=charges,
+            payment=payment,
+            gift_payments=gift_payments,
+            credit=credit,
+            now=now,
+            actor=actor,
+        )
+        for line, charge in zip(posted, rows, strict=True):
+            line.charge = charge
+        if posted:
+            OrderLine.objects.bulk_update(posted, ["charge"])
         order.status = OrderStatus.CONFIRMED
         order.confirmed_at = now
         order.payment = payment
         order.credit_used = credit
         order.save(update_fields=["status", "confirmed_at", "payment", "credit_used"])
-        record_agreements(order, request.agreed, request.ip_address, user, now)
-        send_receipt(order)
+        if policies is None:
+            policies = transaction_policies(order)
+        record_agreements(order, request.agreed, request.ip_address, user, now, policies)
+        send_receipt(order, lines)
         return order
 
 
-def send_receipt(order: Order) -> None:
+def send_receipt(order: Order, lines: list | None = None) -> None:
     with in_language_of(order.family):
-        lines = list(order.lines.order_by("position", "id"))
+        if lines is None:
+            lines = list(order.lines.order_by("position", "id"))
         send_after_commit(
             "receipt",
             to=order.family.email,

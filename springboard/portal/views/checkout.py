@@ -165,8 +165,8 @@ def _token(request, order) -> str:
 @visitors_welcome
 def checkout(request):
     now = request.now
-    order = services.open_order(request.family, now)
     if request.method == "GET":
+        order = services.open_order(request.family, now)
         if order is None:
             messages.info(request, _("Your cart has nothing waiting for payment."))
             return HttpResponseRedirect(portal_url(request, "cart"))
@@ -177,6 +177,7 @@ def checkout(request):
         family=request.family,
         pk=parse_id(request.POST.get("order")),
     )
+    posted.organization, posted.family = request.organization, request.family  # not read again
     ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
     if any(contains_card_number(value) for value in ours):
         return _refuse(request, posted, str(CARD_NUMBER_MESSAGE))
