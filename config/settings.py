@@ -169,7 +169,8 @@ if CACHE_URL:
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache reusing its redis client (springboard/core/redis_cache.py).
+            "BACKEND": "springboard.core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "springboard",
         }
