@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The organization, login and family lookups below in one shared-cache round trip.
+    "springboard.portal.middleware.ReadAheadMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
     "springboard.portal.busy.BusyMiddleware",
