@@ -1,5 +1,6 @@
-"""With CACHE_URL the cache is Django's RedisCache (reusing its client), and the rate limits count there, shared by
-every worker (a real Redis: 127.0.0.1:6379, started with the machine and in CI)."""
+"""With CACHE_URL the cache is Django's RedisCache (reusing its client), and the rate limits
+count there, shared by every worker (a real Redis: 127.0.0.1:6379, started with the machine
+and in CI)."""
 
 import uuid
 
