@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The organization, login and family lookups below in one shared-cache round trip.
+    "springboard.portal.middleware.ReadAheadMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",
     "springboard.portal.middleware.FamilyMiddleware",
     "springboard.portal.busy.BusyMiddleware",
@@ -169,7 +171,8 @@ if CACHE_URL:
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache reusing its redis client (springboard/core/redis_cache.py).
+            "BACKEND": "springboard.core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "springboard",
         }

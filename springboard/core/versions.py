@@ -17,6 +17,7 @@ an error: the caller computes from the database.
 
 import logging
 import secrets
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,8 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 ENTRY_SECONDS = 60 * 60
 MISSING = object()
+# Keys fetched ahead in one round trip for the reads a request is about to make (read_ahead).
+_AHEAD: ContextVar[dict | None] = ContextVar("versions_read_ahead", default=None)
 
 
 def enabled() -> bool:
@@ -35,12 +38,41 @@ def _token() -> str:
     return secrets.token_hex(8)
 
 
+def read_ahead(keys: list[str]):
+    """Fetch these entries and versions in one round trip: the `read`s of exactly these keys
+    that follow, until `end_read_ahead`, use them instead of asking the cache again. For the
+    lookups a request makes before its view (portal/middleware.py), never across a write:
+    end it before anything can bump. Returns the token for `end_read_ahead`."""
+    if not enabled():
+        return None
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # noqa: BLE001 (the reads ask the cache themselves)
+        log.warning("shared cache read failed", exc_info=True)
+        return None
+    return _AHEAD.set({key: found.get(key) for key in keys})
+
+
+def end_read_ahead(token=None) -> None:
+    if token is not None:
+        _AHEAD.reset(token)
+    else:
+        _AHEAD.set(None)
+
+
+def _get_many(keys: list[str]) -> dict:
+    ahead = _AHEAD.get()
+    if ahead is not None and all(key in ahead for key in keys):
+        return {key: ahead[key] for key in keys if ahead[key] is not None}
+    return cache.get_many(keys)
+
+
 def read(entry_key: str, version_keys: list[str]):
     """(value or MISSING, the current versions to write a new entry under)."""
     if not enabled():
         return MISSING, None
     try:
-        found = cache.get_many([entry_key, *version_keys])
+        found = _get_many([entry_key, *version_keys])
         versions = [found.get(key) for key in version_keys]
         if None in versions:  # never bumped yet (or evicted): start one
             for key, value in zip(version_keys, versions, strict=True):

@@ -56,10 +56,24 @@ def login_families_changed(user_id) -> None:
         login_changed(user_id, *users)
 
 
+def user_keys(user_id) -> list[str]:
+    """What `user` reads (for versions.read_ahead): its entry, then its versions."""
+    return [f"login:{user_id}", _login_version(user_id)]
+
+
+def family_keys(organization_id, user_id) -> list[str]:
+    """What `family_and_gate` reads (for versions.read_ahead): its entry, then its versions."""
+    return [
+        f"family:{organization_id}:{user_id}",
+        _login_version(user_id),
+        _policies_version(organization_id),
+    ]
+
+
 def user(user_id, load):
     """The login with this primary key (`load()` on a miss: the auth backend's query)."""
-    entry = f"login:{user_id}"
-    value, current = versions.read(entry, [_login_version(user_id)])
+    entry, *version_keys = user_keys(user_id)
+    value, current = versions.read(entry, version_keys)
     if value is versions.MISSING:
         value = load()
         versions.write(entry, current, value)
@@ -68,9 +82,8 @@ def user(user_id, load):
 
 def family_and_gate(user, organization, load_family, load_gate):
     """(the login's family here or None, whether a required policy is pending)."""
-    entry = f"family:{organization.pk}:{user.pk}"
-    keys = [_login_version(user.pk), _policies_version(organization.pk)]
-    value, current = versions.read(entry, keys)
+    entry, *version_keys = family_keys(organization.pk, user.pk)
+    value, current = versions.read(entry, version_keys)
     if value is versions.MISSING:
         family = load_family()
         value = (family, load_gate(family) if family is not None else False)

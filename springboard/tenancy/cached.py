@@ -22,6 +22,11 @@ def _entry(account: str) -> str:
     return f"organization:{account}"
 
 
+def keys(account: str) -> list[str]:
+    """What `organization_and_locations` reads (for versions.read_ahead)."""
+    return [_entry(account), VERSION]
+
+
 def changed(**_kwargs) -> None:
     versions.bump(VERSION)
 
@@ -31,7 +36,8 @@ def organization_and_locations(account: str):
     found organizations are kept: a URL with any other account is not a cache entry."""
     if len(account) > ACCOUNT_MAX:
         return None  # longer than any account name (tenancy.models.validate_account_name)
-    value, current = versions.read(_entry(account), [VERSION])
+    entry, *version_keys = keys(account)
+    value, current = versions.read(entry, version_keys)
     if value is not versions.MISSING:
         return value
     organization = (

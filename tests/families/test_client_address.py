@@ -92,7 +92,8 @@ def test_trusted_proxies_come_from_the_environment_and_a_typo_stops_start_up():
 def test_cache_url_chooses_djangos_redis_cache_and_local_memory_without_it():
     assert "LocMemCache" in settings_with().stdout
     redis = settings_with(CACHE_URL="redis://127.0.0.1:6379/0")
-    assert "django.core.cache.backends.redis.RedisCache" in redis.stdout, redis.stderr
+    # Django's RedisCache, reusing its redis client (springboard/core/redis_cache.py).
+    assert "springboard.core.redis_cache.RedisCache" in redis.stdout, redis.stderr
     bad = settings_with(CACHE_URL="memcached://127.0.0.1")
     assert bad.returncode != 0 and "CACHE_URL must be a redis:// URL" in bad.stderr
 

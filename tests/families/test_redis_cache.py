@@ -1,5 +1,6 @@
-"""With CACHE_URL the cache is Django's RedisCache, and the rate limits count there, shared by
-every worker (a real Redis: 127.0.0.1:6379, started with the machine and in CI)."""
+"""With CACHE_URL the cache is Django's RedisCache (reusing its client), and the rate limits
+count there, shared by every worker (a real Redis: 127.0.0.1:6379, started with the machine
+and in CI)."""
 
 import uuid
 
@@ -49,6 +50,26 @@ def test_rate_limits_count_in_the_shared_redis_across_workers(redis_cache, org):
     response = Client().post("/acme/password/forgot/", {"email": family.email})
     assert response.status_code == 429
     assert EmailCode.objects.count() == codes
+
+
+def test_the_redis_cache_builds_its_client_once_and_still_reads_and_writes(settings):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS).ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis at 127.0.0.1:6379 (CI has it)")
+    from springboard.core.redis_cache import RedisCache
+
+    cache = RedisCache(REDIS, {"KEY_PREFIX": f"springboard-test-{uuid.uuid4().hex}"})
+    built = []
+    real = cache._cache._client
+    cache._cache._client = lambda **kwargs: built.append(1) or real(**kwargs)
+    cache.set("a", {"seats": 3})
+    assert cache.get("a") == {"seats": 3}
+    assert cache.get_many(["a", "b"]) == {"a": {"seats": 3}}
+    cache.delete("a")
+    assert cache.get("a") is None
+    assert len(built) == 1  # Django's own builds one per call: five here
 
 
 def test_a_cache_that_does_not_answer_skips_the_limits_instead_of_failing(settings, org, caplog):

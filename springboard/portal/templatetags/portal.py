@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from springboard.portal import chrome_html
+
 register = template.Library()
 
 ICON_SPRITE = "vendor/bootstrap-icons/portal-icons.svg"
@@ -18,6 +20,13 @@ def purl(context, name: str, *args, **kwargs) -> str:
     if kwargs:
         return reverse(name, kwargs={"account": account, **kwargs})
     return reverse(name, args=[account, *args])
+
+
+@register.simple_tag(takes_context=True)
+def portal_chrome(context) -> SafeString:
+    """The toolbar, menu and location modal (portal/_chrome.html), cached as HTML per process
+    for what they show, with this request's token, page and cart filled in."""
+    return chrome_html.render(context)
 
 
 @cache
