@@ -27,10 +27,9 @@ from springboard.booking.models import (
     HoldStatus,
     ItemKind,
 )
+from springboard.catalog import availability
 from springboard.catalog.availability import (
     Openings,
-    course_openings,
-    with_course_places_taken,
     with_event_day_places_taken,
     with_party_slot_bookings,
 )
@@ -85,9 +84,7 @@ def course_conflicts(student, course, now) -> str | None:
 def openings_now(course_id: int, *, now: datetime) -> Openings:
     """The course's openings read from the database at `now` (under its lock, never from a
     row annotated earlier): catalog.availability's one rule, waiting families included."""
-    return course_openings(
-        with_course_places_taken(Course.objects.filter(pk=course_id), now=now).get(), now=now
-    )
+    return availability.openings_now(course_id, now=now)
 
 
 def add_course(

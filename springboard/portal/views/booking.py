@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from springboard.booking.models import Enrollment, EnrollmentStatus
-from springboard.catalog import listing
+from springboard.catalog import availability, listing
 from springboard.catalog.availability import (
     course_openings,
     with_course_places_taken,
@@ -34,6 +34,7 @@ from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.core.clock import today_in
 from springboard.core.parsing import optional_id
+from springboard.core.prepared import Prepared
 from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
@@ -291,18 +292,26 @@ def find_courses_for(request, context, student: listing.Student) -> dict:
     }
 
 
+def _course_with_openings(course_id: int, now) -> QuerySet:
+    return with_course_places_taken(
+        Course.objects.filter(shown_on_web=True, pk=course_id)
+        .select_related("program", "level", "term", "location")
+        .prefetch_related("instructors"),
+        now=now,
+    )
+
+
+# The course page's read: compiled once per process (building the openings SQL costs ~10x
+# running it; docs/performance.md), the organization bound from the request's scope.
+COURSE_WITH_OPENINGS = Prepared(_course_with_openings, key=availability.registries)
+
+
 @require_GET
 def course_detail(request, course_id: int):
-    course = get_object_or_404(
-        with_course_places_taken(
-            Course.objects.for_organization(request.organization)
-            .filter(shown_on_web=True)
-            .select_related("program", "level", "term", "location")
-            .prefetch_related("instructors"),
-            now=request.now,
-        ),
-        pk=course_id,
-    )
+    found = COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
+    if not found or found[0].organization_id != request.organization.pk:
+        raise Http404("No such course")
+    course = found[0]
     today = local_today(request)
     closures = closures_for(request.organization, location_ids=[course.location_id])
     upcoming = list(meetings(course, closures, on_or_after=today))
