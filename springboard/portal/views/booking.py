@@ -32,6 +32,7 @@ from springboard.catalog.availability import (
 from springboard.catalog.eligibility import check_course
 from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
+from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
 from springboard.core.parsing import optional_id
 from springboard.core.prepared import Prepared
@@ -294,16 +295,22 @@ def find_courses_for(request, context, student: listing.Student) -> dict:
 
 def _course_with_openings(course_id: int, now) -> QuerySet:
     return with_course_places_taken(
-        Course.objects.filter(shown_on_web=True, pk=course_id)
-        .select_related("program", "level", "term", "location")
-        .prefetch_related("instructors"),
+        Course.objects.filter(shown_on_web=True, pk=course_id).select_related(
+            "program", "level", "term", "location"
+        ),
         now=now,
     )
 
 
-# The course page's read: compiled once per process (building the openings SQL costs ~10x
-# running it; docs/performance.md), the organization bound from the request's scope.
+def _instructors(course_id: int) -> QuerySet:
+    return StaffProfile.objects.filter(courses__pk=course_id)  # course.instructors.all()
+
+
+# The course page's reads: compiled once per process (building the openings SQL costs ~10x
+# running it; docs/performance.md, "third pass: reads"), the organization bound from the
+# request's scope as any read's.
 COURSE_WITH_OPENINGS = Prepared(_course_with_openings, key=availability.registries)
+INSTRUCTORS = Prepared(_instructors)
 
 
 @require_GET
@@ -334,6 +341,7 @@ def course_detail(request, course_id: int):
         "portal/booking/course_detail.html",
         {
             "course": course,
+            "instructors": INSTRUCTORS(course_id=course.pk),
             "openings": course_openings(course, now=request.now),
             "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
             "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),
