@@ -19,11 +19,6 @@ def buys_monthly_tuition(order: Order) -> bool:
     ).exists()
 
 
-def _about_monthly_billing(policy: Policy) -> bool:
-    title = policy.title.lower()
-    return "recurring" in title or "monthly" in title
-
-
 def transaction_policies(order: Order) -> list[Policy]:
     """The organization's active transaction policies shown at checkout. A policy about
     recurring or monthly billing is shown only when the order buys monthly tuition."""
@@ -32,11 +27,13 @@ def transaction_policies(order: Order) -> list[Policy]:
             kind=PolicyKind.TRANSACTION, is_active=True
         )
     )
-    about_monthly = [policy for policy in policies if _about_monthly_billing(policy)]
-    # Asked only when a policy depends on it (one query less on every pay page otherwise).
-    if about_monthly and not buys_monthly_tuition(order):
-        return [policy for policy in policies if policy not in about_monthly]
-    return policies
+    monthly = buys_monthly_tuition(order)
+
+    def applies(policy):
+        title = policy.title.lower()
+        return monthly or not ("recurring" in title or "monthly" in title)
+
+    return [policy for policy in policies if applies(policy)]
 
 
 def record_agreements(order: Order, agreed, ip_address, user, now: datetime) -> None:

@@ -17,7 +17,6 @@ from springboard.catalog.availability import (
 )
 from springboard.catalog.models import Course, EventDay, PartySlot
 from springboard.checkout.errors import CheckoutError, NotBookable
-from springboard.core.prepared import Prepared
 
 
 def check_not_oversold(courses, days, slots, *, now: datetime) -> None:
@@ -41,21 +40,14 @@ def check_not_oversold(courses, days, slots, *, now: datetime) -> None:
             raise CheckoutError(_("That party time is taken."))
 
 
-def _enrolled(student_id: int, course_id: int):
-    return Enrollment.objects.filter(
-        student_id=student_id, course_id=course_id, status="active"
-    ).values_list("pk", flat=True)[:1]
-
-
-_ENROLLED = Prepared(_enrolled)  # compiled once per process (core.prepared)
-
-
 def check_not_booked(items) -> None:
     """Already booked? No student is enrolled in a class of the order or registered for one
     of its camp days (staff may have booked it meanwhile). The party slot: check_not_oversold."""
     for item in items:
         if item.kind == ItemKind.COURSE:
-            booked = _ENROLLED(student_id=item.student_id, course_id=item.course_id)
+            booked = Enrollment.objects.filter(
+                student=item.student, course=item.course, status="active"
+            ).exists()
             if booked:
                 raise CheckoutError(
                     _("%(name)s is already enrolled in %(course)s.")

@@ -71,7 +71,7 @@ MOST = {
     "add": 11,
     "cart": 7,
     "checkout": 15,
-    "pay page": 10,
+    "pay page": 11,
     "pay": 63,
     "confirmation": 7,
 }
