@@ -49,9 +49,7 @@ def test_closures_are_read_once_and_every_change_shows_at_once(org, other_org):
     assert [c.organization_id for c in closures_for(other_org)] == [other_org.pk]
 
 
-def test_fee_schedules_and_discount_rules_are_read_once_and_changes_show_at_once(
-    org, other_org
-):
+def test_fee_schedules_and_discount_rules_are_read_once_and_changes_show_at_once(org, other_org):
     fee = FeeSchedule.objects.create(organization=org, name="Registration", amount=Decimal(25))
     DiscountRule.objects.create(
         organization=other_org, name="Theirs", kind="sibling", value=Decimal(10)
