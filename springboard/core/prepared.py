@@ -13,7 +13,8 @@ How values are found in the compiled SQL: `build` runs twice with two sets of se
 a value like any other). The two compilations must have the same SQL; a parameter that
 differs between them must be a sentinel, and becomes that value's slot. Anything else (a
 value derived from one, e.g. `now - timedelta(...)` or `now.date()`, or SQL that depends on a
-value) is refused at the first call (`NotPreparable`): such a build stays an ordinary queryset.
+value) is refused at the first call (`NotPreparable`, logged as an error): such a build is then
+run through the ORM every time, as before (`compiled()` says whether a read was prepared).
 
 Values may be `int`, aware `datetime` or a tuple of ints (compiled once per length; callers
 pad, as `padded` does). The compiled SQL is kept per database connection, language (a
@@ -22,6 +23,7 @@ disabled) and the caller's `key()` (e.g. the contents of a registry the build re
 """
 
 import copy
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -33,6 +35,8 @@ from django.utils.translation import get_language
 from django_scopes import get_scope, scope, scopes_disabled
 
 _ORGANIZATION = "__organization__"
+ORM = object()  # a build that could not be prepared: run through the ORM
+log = logging.getLogger(__name__)
 
 
 class NotPreparable(Exception):
@@ -109,9 +113,16 @@ class Prepared:
         cache_key = (using, connection.vendor, get_language(), kind[0], _shape(values), self.key())
         compiled = self._compiled.get(cache_key)
         if compiled is None:
-            compiled = self._compile(connection, kind[0], values)
+            try:
+                compiled = self._compile(connection, kind[0], values)
+            except NotPreparable:
+                # Never a failed page: the same query through the ORM, built every time.
+                log.exception("not prepared: %s", getattr(self.build, "__qualname__", self.build))
+                compiled = ORM
             with self._lock:
                 self._compiled[cache_key] = compiled
+        if compiled is ORM:
+            return list(self.build(**values))
         bound = dict(_flatten(values))
         if kind[0] == "organization":
             bound[(_ORGANIZATION, None)] = kind[1]
@@ -196,3 +207,8 @@ def padded(ids, *, sizes=(1, 2, 4, 8, 16, 32)) -> tuple[int, ...] | None:
         if len(ids) <= size:
             return ids + (ids[-1],) * (size - len(ids))
     return None
+
+
+def compiled(prepared: Prepared) -> list[bool]:
+    """For each compilation kept so far: True if prepared, False if left to the ORM."""
+    return [value is not ORM for value in prepared._compiled.values()]

@@ -13,7 +13,7 @@ from django_scopes import scope
 from springboard.booking import services as booking
 from springboard.catalog import availability
 from springboard.catalog.models import Course
-from springboard.core.prepared import NotPreparable, Prepared, padded
+from springboard.core.prepared import NotPreparable, Prepared, compiled, padded
 from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
 
@@ -98,12 +98,28 @@ def test_the_sql_is_built_once_and_the_values_bound_each_time(org):
     assert len(built) == count  # compiled at the first call only
 
 
-def test_a_value_derived_from_a_placeholder_is_refused(org):
-    def build(now):
-        return Course.objects.filter(term__start_date__gte=now - timedelta(days=1))
+def test_a_value_derived_from_a_placeholder_is_left_to_the_orm(org, caplog):
+    term = catalog.term(org)
+    catalog.course(org, term=term)
 
-    with scope(organization=org), pytest.raises(NotPreparable):
-        Prepared(build)(now=NOW)
+    def build(now):
+        return Course.objects.filter(term__start_date__gte=now - timedelta(days=400))
+
+    read = Prepared(build)
+    with scope(organization=org):
+        with pytest.raises(NotPreparable):
+            read._compile(connection, "organization", {"now": NOW})
+        assert len(read(now=NOW)) == 1  # the ORM's answer, not an error page
+    assert compiled(read) == [False]
+    assert "not prepared" in caplog.text
+
+
+def test_the_booking_path_s_reads_are_prepared(org):
+    course = catalog.course(org)
+    with scope(organization=org):
+        availability.openings_of([course.pk], now=NOW)
+    assert compiled(availability._PLACES_OF)  # kept, and not left to the ORM
+    assert all(compiled(availability._PLACES_OF))
 
 
 def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization(
