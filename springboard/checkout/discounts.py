@@ -193,7 +193,7 @@ def active_rules(organization) -> list[DiscountRule]:
     database once (a run's queries then do not grow with its families for this)."""
     cached = getattr(organization, "_active_discount_rules", None)
     if cached is None:
-        cached = rules_cache.active(organization)[1]  # the shared cache's, when there is one
+        cached = rules_cache.discount_rules(organization)  # the shared cache's, when there is one
         organization._active_discount_rules = cached
     return cached
 

@@ -526,7 +526,7 @@ def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> lis
     students = list({i.student.pk: i.student for i in items if isinstance(i, CourseItem)}.values())
     if not students:
         return []
-    schedules = rules_cache.active(context.organization)[0]  # the shared cache's, if any
+    schedules = rules_cache.fee_schedules(context.organization)  # the shared cache's, if any
     lines = []
     for row in schedules:
         targets = students if row.applies == FeeApplies.PER_STUDENT else [None]

@@ -15,20 +15,33 @@ def _version(organization_id: int) -> str:
     return f"v:pricing-rules:{organization_id}"
 
 
-def _load(organization) -> tuple[list[FeeSchedule], list[DiscountRule]]:
-    return (
-        list(FeeSchedule.objects.for_organization(organization).filter(is_active=True)),
-        list(DiscountRule.objects.for_organization(organization).filter(is_active=True)),
-    )
+def _fee_schedules(organization) -> list[FeeSchedule]:
+    return list(FeeSchedule.objects.for_organization(organization).filter(is_active=True))
+
+
+def _discount_rules(organization) -> list[DiscountRule]:
+    return list(DiscountRule.objects.for_organization(organization).filter(is_active=True))
 
 
 def active(organization) -> tuple[list[FeeSchedule], list[DiscountRule]]:
     """(active fee schedules, active discount rules), each in its model's order."""
     if not versions.enabled():
-        return _load(organization)
+        return _fee_schedules(organization), _discount_rules(organization)
     return versions.read_through(
-        f"pricing-rules:{organization.pk}", [_version(organization.pk)], lambda: _load(organization)
+        f"pricing-rules:{organization.pk}",
+        [_version(organization.pk)],
+        lambda: (_fee_schedules(organization), _discount_rules(organization)),
     )
+
+
+def fee_schedules(organization) -> list[FeeSchedule]:
+    """The organization's active fee schedules (one query without a shared cache)."""
+    return active(organization)[0] if versions.enabled() else _fee_schedules(organization)
+
+
+def discount_rules(organization) -> list[DiscountRule]:
+    """The organization's active discount rules (one query without a shared cache)."""
+    return active(organization)[1] if versions.enabled() else _discount_rules(organization)
 
 
 def changed(organization_id: int) -> None:
