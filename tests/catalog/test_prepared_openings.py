@@ -14,6 +14,7 @@ from springboard.booking import services as booking
 from springboard.catalog import availability
 from springboard.catalog.models import Course
 from springboard.core.prepared import NotPreparable, Prepared, compiled, padded
+from tests import factories
 from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
 
@@ -132,8 +133,12 @@ def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization
         html = client.get(url).content.decode()
         return html.split('data-testid="openings">', 1)[1].split("<", 1)[0]
 
+    course.instructors.add(factories.staff_profile(org, name="Coach Dana"))
+    theirs.instructors.add(factories.staff_profile(other_org, name="Coach Rival"))
     url = f"/acme/booking/classes/{course.pk}/"
     assert badge(url) == "2 openings"
+    page = client.get(url).content.decode()
+    assert "Coach Dana" in page and "Coach Rival" not in page  # its instructors, from the view
     _hold(org, course, "First")
     assert badge(url) == "1 opening"
     _hold(org, course, "Second")
