@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Round
 
 from springboard.billing.models import Allocation, Charge, Payment, PaymentStatus, Refund
 from springboard.core.money import ZERO
+from springboard.core.prepared import Prepared
 from springboard.families.models import Family
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -75,23 +76,32 @@ def _cent(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def family_totals(family) -> FamilyTotals:
-    """The four sums in one query (issue 17: the checkout and dashboard read them on every
-    page; four round trips were a tenth of a page's queries)."""
-    row = (
-        Family._base_manager.filter(pk=family.pk)
+def _totals(family_id: int):
+    return (
+        Family._base_manager.filter(pk=family_id)
         .annotate(
             charged=_family_sum(Charge.objects.filter(void__isnull=True), "family"),
             allocated=_family_sum(counting_allocations(), "charge__family"),
             paid=_family_sum(Payment.objects.filter(status=PaymentStatus.SUCCEEDED), "family"),
             refunded=_family_sum(counting_refunds(), "payment__family"),
         )
-        .values("charged", "allocated", "paid", "refunded")
-        .first()
+        .order_by()
+        .values("charged", "allocated", "paid", "refunded")[:1]
     )
-    if row is None:
+
+
+# Compiled once per process, the family bound on each call (core.prepared: building the four
+# subqueries cost more CPU than running them; docs/performance.md, "third pass: reads").
+_TOTALS = Prepared(_totals)
+
+
+def family_totals(family) -> FamilyTotals:
+    """The four sums in one query (issue 17: the checkout and dashboard read them on every
+    page; four round trips were a tenth of a page's queries)."""
+    rows = _TOTALS(family_id=family.pk)
+    if not rows:
         return FamilyTotals(ZERO, ZERO, ZERO, ZERO)
-    return FamilyTotals(**{name: _cent(value) for name, value in row.items()})
+    return FamilyTotals(**{name: _cent(value) for name, value in rows[0].items()})
 
 
 def balance(family) -> Decimal:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from springboard.booking.locking import BookingBusy, BookingError, locked
 from springboard.booking.models import (
+    STILL_KEEPING,
     CartItem,
     CartItemAddOn,
     CartItemDay,
@@ -27,16 +28,16 @@ from springboard.booking.models import (
     HoldStatus,
     ItemKind,
 )
+from springboard.catalog import availability
 from springboard.catalog.availability import (
     Openings,
-    course_openings,
-    with_course_places_taken,
     with_event_day_places_taken,
     with_party_slot_bookings,
 )
 from springboard.catalog.eligibility import age_in_months, check_student, gender_qualifies
 from springboard.catalog.models import Course, EventDay, PartySlot
 from springboard.catalog.schedule import closures_for
+from springboard.core.prepared import Prepared
 
 __all__ = ["BookingBusy", "BookingError"]
 
@@ -65,16 +66,46 @@ def ensure_own_student(family, student) -> None:
 # ----- courses -------------------------------------------------------------------------------
 
 
+def _enrolled(student_id: int, course_id: int, now: datetime):
+    return (
+        Enrollment.objects.filter(student_id=student_id, course_id=course_id)
+        .holding_place(now)
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+def _kept(student_id: int, course_id: int, now: datetime):
+    return (
+        CartItem.objects.filter(student_id=student_id, course_id=course_id)
+        .keeping(now)
+        .order_by("pk")
+        .values_list("status", flat=True)[:1]
+    )
+
+
+def _course(course_id: int):
+    return Course.objects.filter(pk=course_id).select_related("term", "location")
+
+
+def _course_again(course_id: int) -> Course:
+    """The course read again under its lock (Course.DoesNotExist if it is gone)."""
+    found = _COURSE(course_id=course_id)
+    if not found:
+        raise Course.DoesNotExist
+    return found[0]
+
+
+# Asked on every add: compiled once per process (core.prepared; docs/performance.md).
+_ENROLLED = Prepared(_enrolled)
+_KEPT = Prepared(_kept, key=lambda: tuple(STILL_KEEPING.items()))
+_COURSE = Prepared(_course)
+
+
 def course_conflicts(student, course, now) -> str | None:
     """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
-    if Enrollment.objects.filter(student=student, course=course).holding_place(now).exists():
+    if _ENROLLED(student_id=student.pk, course_id=course.pk, now=now):
         return _("%(name)s is already enrolled in %(course)s.")
-    kept = (
-        CartItem.objects.filter(student=student, course=course)
-        .keeping(now)
-        .values_list("status", flat=True)
-        .first()
-    )
+    kept = next(iter(_KEPT(student_id=student.pk, course_id=course.pk, now=now)), None)
     if kept == HoldStatus.ACTIVE:
         return _("%(name)s already has %(course)s in the cart.")
     if kept is not None:
@@ -85,9 +116,7 @@ def course_conflicts(student, course, now) -> str | None:
 def openings_now(course_id: int, *, now: datetime) -> Openings:
     """The course's openings read from the database at `now` (under its lock, never from a
     row annotated earlier): catalog.availability's one rule, waiting families included."""
-    return course_openings(
-        with_course_places_taken(Course.objects.filter(pk=course_id), now=now).get(), now=now
-    )
+    return availability.openings_now(course_id, now=now)
 
 
 def add_course(
@@ -112,7 +141,7 @@ def add_course(
     today = local_today(course.location, now)
     closures = closures_for(organization, location_ids=[course.location_id])
     with locked(Course, [course.pk], lock=lock):
-        course = Course.objects.select_related("term", "location").get(pk=course.pk)
+        course = _course_again(course.pk)
         for student in students:
             conflict = course_conflicts(student, course, now)
             if conflict:

@@ -19,6 +19,8 @@ from django.db.models import Expression, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from springboard.catalog.models import Course
+from springboard.core.prepared import Prepared, padded
 from springboard.tenancy.models import OpeningsDisplay
 
 # name -> function of `now` returning an expression (e.g. a Subquery counting enrollments of
@@ -53,6 +55,44 @@ def with_course_places_taken(queryset: QuerySet, *, now: datetime) -> QuerySet:
         .annotate(places_left=F("capacity") - F("places_taken"))
         .annotate(openings_left=F("places_left") - F("places_waiting"))
     )
+
+
+def registries() -> tuple:
+    """What the openings SQL is made of: a prepared read is compiled again if it changes."""
+    return tuple(COURSE_PLACES_TAKEN.items()), tuple(COURSE_PLACES_PROMISED.items())
+
+
+def _places_of(ids: tuple, now: datetime) -> QuerySet:
+    return with_course_places_taken(Course.objects.filter(pk__in=ids), now=now).values_list(
+        "pk", "capacity", "waitlist_allowed", "places_taken", "places_waiting"
+    )
+
+
+_PLACES_OF = Prepared(_places_of, key=registries)
+
+
+def openings_of(course_ids, *, now: datetime) -> dict[int, "Openings"]:
+    """{course id: Openings} read from the database at `now` (capacity included: under a
+    course's lock this is the answer of that moment, never a row annotated earlier). One
+    query, compiled once per process (core.prepared: building the openings SQL costs ~10x
+    running it); only the courses of the current organization scope, as any read."""
+    ids = padded(course_ids)
+    if ids == ():
+        return {}
+    rows = _PLACES_OF(ids=ids, now=now) if ids is not None else _places_of(tuple(course_ids), now)
+    return {
+        pk: Openings(capacity, taken, waitlist_allowed, waiting)
+        for pk, capacity, waitlist_allowed, taken, waiting in rows
+    }
+
+
+def openings_now(course_id: int, *, now: datetime) -> "Openings":
+    """The course's openings asked of the database at `now` (Course.DoesNotExist if it is not
+    the organization's)."""
+    found = openings_of([course_id], now=now).get(course_id)
+    if found is None:
+        raise Course.DoesNotExist
+    return found
 
 
 def only_with_openings(queryset: QuerySet, *, now: datetime) -> QuerySet:
@@ -111,8 +151,6 @@ def course_openings(course, *, now: datetime) -> Openings:
     taken = getattr(course, "places_taken", None)
     waiting = getattr(course, "places_waiting", None)
     if taken is None or waiting is None:
-        annotated = with_course_places_taken(
-            type(course)._default_manager.filter(pk=course.pk), now=now
-        )
-        taken, waiting = annotated.values_list("places_taken", "places_waiting").first() or (0, 0)
+        found = openings_of([course.pk], now=now).get(course.pk)
+        taken, waiting = (found.taken, found.waiting) if found else (0, 0)
     return Openings(course.capacity, taken, course.waitlist_allowed, waiting)

@@ -9,16 +9,48 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
 from springboard.catalog.models import Closure, Course
+from springboard.core import versions
+
+
+def _closures_version(organization_id: int) -> str:
+    return f"v:closures:{organization_id}"
 
 
 def closures_for(organization, *, location_ids: Iterable[int] | None = None) -> list[Closure]:
-    """All closures that can affect courses of the organization (one query)."""
+    """All closures that can affect courses of the organization (one query). With a shared
+    cache, the organization's closures come from it, kept under a version that every save
+    or delete of one of its closures bumps (core.versions; `closures_changed` after a
+    queryset update), filtered here by location in the same order."""
+    if versions.enabled():
+        found = versions.read_through(
+            f"closures:{organization.pk}",
+            [_closures_version(organization.pk)],
+            lambda: list(Closure.objects.for_organization(organization)),
+        )
+        if location_ids is None:
+            return found
+        wanted = set(location_ids)
+        return [c for c in found if c.location_id is None or c.location_id in wanted]
     queryset = Closure.objects.for_organization(organization)
     if location_ids is not None:
         queryset = queryset.filter(Q(location__isnull=True) | Q(location__in=list(location_ids)))
     return list(queryset)
+
+
+def closures_changed(organization_id: int) -> None:
+    versions.bump(_closures_version(organization_id))
+
+
+def _closure_saved(sender, instance, **_kwargs) -> None:
+    closures_changed(instance.organization_id)
+
+
+def connect() -> None:
+    post_save.connect(_closure_saved, sender=Closure, dispatch_uid="closures-cache-save")
+    post_delete.connect(_closure_saved, sender=Closure, dispatch_uid="closures-cache-delete")
 
 
 def is_closed(day: date, location_id: int | None, closures: Iterable[Closure]) -> bool:

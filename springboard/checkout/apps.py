@@ -8,6 +8,7 @@ class CheckoutConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit registries: pending orders take places; housekeeping expires them.
-        from springboard.checkout import availability, housekeeping  # noqa: F401
+        from springboard.checkout import availability, housekeeping, rules_cache  # noqa: F401
 
         availability.register()
+        rules_cache.connect()  # fee schedules and discount rules in the shared cache

@@ -9,23 +9,38 @@ once (issue 17, item 3: each read of them with its related rows costs ~4 ms of C
 import zoneinfo
 from datetime import datetime
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from springboard.booking.models import CartItem, ItemKind
 from springboard.checkout import discounts, gift_cards, pricing
 from springboard.checkout import products as shop_lines
 from springboard.checkout.models import Order
+from springboard.core.prepared import Prepared
+
+
+def _open_orders(organization_id: int, family_id: int, now: datetime):
+    return (
+        Order.objects.filter(organization_id=organization_id, family_id=family_id)
+        .keeping_seats(now)
+        .order_by("-created_at", "-id")[:1]
+    )
+
+
+# The cart, checkout and the pay page each read these: compiled once per process, each call
+# binds the family and `now` (core.prepared; docs/performance.md, "third pass: reads").
+_OPEN_ORDER = Prepared(_open_orders)
 
 
 def open_order(family, now: datetime) -> Order | None:
     """The family's order that is pending and inside its payment window (checked on read)."""
-    return (
-        Order.objects.for_organization(family.organization)
-        .filter(family=family)
-        .keeping_seats(now)
-        .order_by("-created_at")
-        .first()
-    )
+    found = _OPEN_ORDER(organization_id=family.organization_id, family_id=family.pk, now=now)
+    if not found:
+        return None
+    order = found[0]
+    order.family = family  # the rows the request has already (no query to reach them)
+    order.organization = family.organization
+    return order
 
 
 def _local_today(cart_items, organization, now: datetime):
@@ -62,30 +77,53 @@ def pricing_item(item: CartItem):
     )
 
 
+PRICING_RELATED = (
+    "student",
+    "course__term",
+    "course__location",
+    "event__location",
+    "party_slot__location",
+    "party_package",
+    "guest_of_honour",
+    *shop_lines.RELATED,
+    "gift_card_purchase",
+)
+
+
 def with_pricing_rows(cart_items):
     """Cart items with what pricing them reads fetched alongside (one place: the cart's holds
     and a pending order's items are priced alike)."""
-    return cart_items.select_related(
-        "student",
-        "course__term",
-        "course__location",
-        "event__location",
-        "party_slot__location",
-        "party_package",
-        "guest_of_honour",
-        *shop_lines.RELATED,
-        "gift_card_purchase",
-    ).prefetch_related("days__event_day", "add_ons__add_on")
+    return cart_items.select_related(*PRICING_RELATED).prefetch_related(
+        "days__event_day", "add_ons__add_on"
+    )
+
+
+def _held(organization_id: int, family_id: int, now: datetime):
+    return (
+        CartItem.objects.filter(organization_id=organization_id, family_id=family_id)
+        .holding(now)
+        .select_related(*PRICING_RELATED)
+        .order_by("added_at", "id")
+    )
+
+
+_HELD = Prepared(_held)
 
 
 def held_items(family, now: datetime) -> list[CartItem]:
-    return list(
-        with_pricing_rows(
-            CartItem.objects.for_organization(family.organization)
-            .filter(family=family)
-            .holding(now)
-        ).order_by("added_at", "id")
-    )
+    """The family's held cart items with what pricing them reads (with_pricing_rows): one
+    query compiled once per process, plus the camp days of camp items and the add-ons of
+    party items only when the cart has them."""
+    items = _HELD(organization_id=family.organization_id, family_id=family.pk, now=now)
+    for item in items:
+        item.family = family
+    camps = [item for item in items if item.kind == ItemKind.EVENT]
+    if camps:
+        prefetch_related_objects(camps, "days__event_day")
+    parties = [item for item in items if item.kind == ItemKind.PARTY]
+    if parties:
+        prefetch_related_objects(parties, "add_ons__add_on")
+    return items
 
 
 def price_items(cart_items, *, family, now: datetime, promo=None):

@@ -29,7 +29,7 @@ from springboard.catalog.models import (
     Course,
     TuitionPeriod,
 )
-from springboard.checkout import discounts
+from springboard.checkout import discounts, rules_cache
 from springboard.checkout.models import FeeApplies, FeeFrequency, FeeSchedule
 from springboard.checkout.price_lines import (  # noqa: F401 (re-exported: pricing.PriceLine …)
     PRICERS,
@@ -526,7 +526,7 @@ def registration_fee_lines(items: Iterable[Any], context: PricingContext) -> lis
     students = list({i.student.pk: i.student for i in items if isinstance(i, CourseItem)}.values())
     if not students:
         return []
-    schedules = FeeSchedule.objects.for_organization(context.organization).filter(is_active=True)
+    schedules = rules_cache.fee_schedules(context.organization)  # the shared cache's, if any
     lines = []
     for row in schedules:
         targets = students if row.applies == FeeApplies.PER_STUDENT else [None]

@@ -112,3 +112,13 @@ def bump(*keys: str) -> None:
         return
     _bump_now(keys)
     transaction.on_commit(lambda: _bump_now(keys))
+
+
+def read_through(entry_key: str, version_keys: list[str], load):
+    """The entry while its versions are current, else `load()` (kept under them). Without a
+    shared cache: `load()`, every time."""
+    value, current = read(entry_key, version_keys)
+    if value is MISSING:
+        value = load()
+        write(entry_key, current, value)
+    return value

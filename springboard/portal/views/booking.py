@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from springboard.booking.models import Enrollment, EnrollmentStatus
-from springboard.catalog import listing
+from springboard.catalog import availability, listing
 from springboard.catalog.availability import (
     course_openings,
     with_course_places_taken,
@@ -32,8 +32,10 @@ from springboard.catalog.availability import (
 from springboard.catalog.eligibility import check_course
 from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
+from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
 from springboard.core.parsing import optional_id
+from springboard.core.prepared import Prepared
 from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
@@ -291,18 +293,32 @@ def find_courses_for(request, context, student: listing.Student) -> dict:
     }
 
 
+def _course_with_openings(course_id: int, now) -> QuerySet:
+    return with_course_places_taken(
+        Course.objects.filter(shown_on_web=True, pk=course_id).select_related(
+            "program", "level", "term", "location"
+        ),
+        now=now,
+    )
+
+
+def _instructors(course_id: int) -> QuerySet:
+    return StaffProfile.objects.filter(courses__pk=course_id)  # course.instructors.all()
+
+
+# The course page's reads: compiled once per process (building the openings SQL costs ~10x
+# running it; docs/performance.md, "third pass: reads"), the organization bound from the
+# request's scope as any read's.
+COURSE_WITH_OPENINGS = Prepared(_course_with_openings, key=availability.registries)
+INSTRUCTORS = Prepared(_instructors)
+
+
 @require_GET
 def course_detail(request, course_id: int):
-    course = get_object_or_404(
-        with_course_places_taken(
-            Course.objects.for_organization(request.organization)
-            .filter(shown_on_web=True)
-            .select_related("program", "level", "term", "location")
-            .prefetch_related("instructors"),
-            now=request.now,
-        ),
-        pk=course_id,
-    )
+    found = COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
+    if not found or found[0].organization_id != request.organization.pk:
+        raise Http404("No such course")
+    course = found[0]
     today = local_today(request)
     closures = closures_for(request.organization, location_ids=[course.location_id])
     upcoming = list(meetings(course, closures, on_or_after=today))
@@ -325,6 +341,7 @@ def course_detail(request, course_id: int):
         "portal/booking/course_detail.html",
         {
             "course": course,
+            "instructors": INSTRUCTORS(course_id=course.pk),
             "openings": course_openings(course, now=request.now),
             "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
             "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),

@@ -22,6 +22,7 @@ from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
 from springboard.checkout.cart_reads import cart_discounts, held_items, open_order
 from springboard.core.parsing import parse_id, whole_number
+from springboard.core.prepared import Prepared
 from springboard.families.models import Student
 from springboard.portal import waiting
 from springboard.portal.busy import busy_page
@@ -67,14 +68,37 @@ def refused(request, error: BookingError, fallback: str):
     return HttpResponseRedirect(safe_next(request, fallback))
 
 
+def _active_students(organization_id: int, family_id: int):
+    return Student.objects.filter(
+        organization_id=organization_id, family_id=family_id, is_active=True
+    )
+
+
+def _courses_shown(organization_id: int, course_id: int):
+    return Course.objects.filter(
+        organization_id=organization_id, shown_on_web=True, pk=course_id
+    ).select_related("location", "term")
+
+
+# The class page's and the add's reads, compiled once per process (core.prepared;
+# docs/performance.md, "third pass: reads").
+ACTIVE_STUDENTS = Prepared(_active_students)
+COURSE_SHOWN = Prepared(_courses_shown)
+
+
+def active_students(request) -> list[Student]:
+    """The family's active students, in their order (family.students.filter(is_active=True))."""
+    family = request.family
+    students = ACTIVE_STUDENTS(organization_id=family.organization_id, family_id=family.pk)
+    for student in students:
+        student.family = family
+    return students
+
+
 def _students(request, ids: list[str]) -> list[Student]:
     """The family's own active students; any other id (another family's too) is a 404."""
     wanted = {parse_id(value) for value in ids}
-    found = list(
-        Student.objects.for_organization(request.organization).filter(
-            family=request.family, is_active=True, pk__in=wanted
-        )
-    )
+    found = [student for student in active_students(request) if student.pk in wanted]
     if len(found) != len(wanted):
         raise Http404("No such student")
     return sorted(found, key=lambda student: student.pk)
@@ -144,12 +168,12 @@ def add_again(request):
 @require_POST
 @booking_family_required
 def add_course(request):
-    course = get_object_or_404(
-        Course.objects.for_organization(request.organization)
-        .filter(shown_on_web=True)
-        .select_related("location", "term"),
-        pk=parse_id(request.POST.get("course")),
+    found = COURSE_SHOWN(
+        organization_id=request.organization.pk, course_id=parse_id(request.POST.get("course"))
     )
+    if not found:
+        raise Http404("No such course")
+    course = found[0]
     back = portal_url(request, "course_detail", course.pk)
     if (to_waiting_room := waiting.gate(request, course, back=back)) is not None:
         return to_waiting_room
@@ -348,7 +372,7 @@ def course_booking_context(request, course, *, today, closures) -> dict:
         return {"booking_students": [], "booking_full": full, "waiting_room_url": waiting_room_url}
     rows = [
         (student, check_student(course, student, today=today, now=request.now, closures=closures))
-        for student in family.students.filter(is_active=True)
+        for student in active_students(request)
     ]
     return {
         "booking_students": rows,

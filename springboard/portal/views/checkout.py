@@ -19,7 +19,7 @@ from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
 from springboard.billing.errors import LedgerError
 from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.csp import payment_page
-from springboard.billing.models import SavedPaymentMethod
+from springboard.billing.models import ChargeKind, SavedPaymentMethod
 from springboard.billing.payment_methods import save_payment_method
 from springboard.booking import readd
 from springboard.booking.locking import BookingBusy, BookingError
@@ -51,9 +51,10 @@ GATEWAY_OR_FRAMEWORK_FIELDS = {
 
 def _order_context(request, order, now) -> dict:
     family = request.family
+    lines = list(order.lines.select_related("student").order_by("position", "id"))
     return {
         "order": order,
-        "lines": list(order.lines.select_related("student").order_by("position", "id")),
+        "lines": lines,
         "policies": services.transaction_policies(order),
         "saved_methods": list(
             SavedPaymentMethod.objects.for_organization(request.organization).filter(family=family)
@@ -61,9 +62,14 @@ def _order_context(request, order, now) -> dict:
         "credit": balances.credit(family),
         "gateway": get_gateway(request.organization).client_config(),
         "now": now,
-        "pickups": pickup_locations(order),
+        # Only ProShop products are picked up: no query for an order without them.
+        "pickups": pickup_locations(order) if _has_products(lines) else [],
         **gift_cards.checkout_context(order),
     }
+
+
+def _has_products(lines) -> bool:
+    return any(line.kind == ChargeKind.PRODUCT for line in lines)
 
 
 def pickup_locations(order) -> list:

@@ -1,0 +1,146 @@
+"""Reads compiled once per process (springboard/core/prepared.py; docs/performance.md, "third
+pass: reads"): they give what the ORM gives, for every organization, never another one's rows,
+and never a stale answer: the values are bound on every call, only the SQL is kept."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
+
+from springboard.booking import services as booking
+from springboard.catalog import availability
+from springboard.catalog.models import Course
+from springboard.core.prepared import NotPreparable, Prepared, compiled, padded
+from tests import factories
+from tests.booking.conftest import NOW, make_family
+from tests.catalog import factories as catalog
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _orm(ids, now):
+    rows = availability.with_course_places_taken(Course.objects.filter(pk__in=ids), now=now)
+    return {row.pk: availability.course_openings(row, now=now) for row in rows}
+
+
+def _hold(org, course, last_name):
+    family, kid = make_family(org, last_name=last_name)
+    return booking.add_course(family=family, students=[kid], course=course, now=NOW)
+
+
+def test_the_prepared_openings_are_the_orm_s_for_each_organization_in_its_scope(org, other_org):
+    ours = catalog.course(org, capacity=5)
+    theirs = catalog.course(other_org, capacity=3)
+    _hold(org, ours, "Ours")
+    _hold(other_org, theirs, "Theirs")
+    _hold(other_org, theirs, "Theirs again")
+    for organization, course, taken in ((org, ours, 1), (other_org, theirs, 2)):
+        with scope(organization=organization):  # as in a request: the organization is bound
+            found = availability.openings_of([ours.pk, theirs.pk], now=NOW)
+            assert found == _orm([ours.pk, theirs.pk], NOW)
+            assert set(found) == {course.pk}  # the other organization's course is not read
+            assert found[course.pk].taken == taken
+    # Outside any organization (commands, the admin): as the ORM reads, everything.
+    assert availability.openings_of([ours.pk, theirs.pk], now=NOW) == _orm(
+        [ours.pk, theirs.pk], NOW
+    )
+
+
+def test_each_call_binds_its_moment_so_an_expired_hold_stops_counting(org):
+    course = catalog.course(org, capacity=2)
+    _hold(org, course, "Holder")
+    later = NOW + timedelta(minutes=booking.hold_minutes(org) + 1)
+    with scope(organization=org):
+        assert availability.openings_now(course.pk, now=NOW).left == 1
+        assert availability.openings_now(course.pk, now=later).left == 2
+        with pytest.raises(Course.DoesNotExist):
+            availability.openings_now(course.pk + 1000, now=NOW)
+
+
+def test_many_courses_read_in_one_query_for_a_few_lengths(org):
+    courses = [catalog.course(org, capacity=n + 1) for n in range(5)]
+    ids = [c.pk for c in courses]
+    with scope(organization=org):
+        availability.openings_of(ids, now=NOW)  # compiled for 8 ids
+        with CaptureQueriesContext(connection) as captured:
+            found = availability.openings_of(ids[:3] + ids[4:], now=NOW)  # 4 ids: padded to 4
+            again = availability.openings_of(ids, now=NOW)
+    assert len(captured) == 2
+    assert sorted(found) == sorted(ids[:3] + ids[4:])
+    assert {pk: o.capacity for pk, o in again.items()} == {c.pk: c.capacity for c in courses}
+    assert padded([3, 1, 3]) == (1, 3)
+    assert padded([5, 6, 7]) == (5, 6, 7, 7)
+    assert padded(range(40)) is None
+
+
+def test_the_sql_is_built_once_and_the_values_bound_each_time(org):
+    built = []
+
+    def build(course_id, now):
+        built.append(course_id)
+        return Course.objects.filter(pk=course_id).values_list("pk", flat=True)
+
+    read = Prepared(build)
+    first, second = catalog.course(org), catalog.course(org)
+    with scope(organization=org):
+        assert read(course_id=first.pk, now=NOW) == [first.pk]
+        count = len(built)
+        assert read(course_id=second.pk, now=NOW) == [second.pk]
+        assert read(course_id=second.pk + 1000, now=NOW) == []
+    assert len(built) == count  # compiled at the first call only
+
+
+def test_a_value_derived_from_a_placeholder_is_left_to_the_orm(org, caplog):
+    term = catalog.term(org)
+    catalog.course(org, term=term)
+
+    def build(now):
+        return Course.objects.filter(term__start_date__gte=now - timedelta(days=400))
+
+    read = Prepared(build)
+    with scope(organization=org):
+        with pytest.raises(NotPreparable):
+            read._compile(connection, "organization", {"now": NOW})
+        assert len(read(now=NOW)) == 1  # the ORM's answer, not an error page
+    assert compiled(read) == [False]
+    assert "not prepared" in caplog.text
+
+
+def test_the_booking_path_s_reads_are_prepared(org):
+    course = catalog.course(org)
+    with scope(organization=org):
+        availability.openings_of([course.pk], now=NOW)
+    assert compiled(availability._PLACES_OF)  # kept, and not left to the ORM
+    assert all(compiled(availability._PLACES_OF))
+
+
+def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization(
+    client, org, other_org
+):
+    course = catalog.course(org, capacity=2)
+    theirs = catalog.course(other_org, capacity=2)
+
+    def badge(url):
+        html = client.get(url).content.decode()
+        return html.split('data-testid="openings">', 1)[1].split("<", 1)[0]
+
+    course.instructors.add(factories.staff_profile(org, name="Coach Dana"))
+    theirs.instructors.add(factories.staff_profile(other_org, name="Coach Rival"))
+    url = f"/acme/booking/classes/{course.pk}/"
+    assert badge(url) == "2 openings"
+    page = client.get(url).content.decode()
+    assert "Coach Dana" in page and "Coach Rival" not in page  # its instructors, from the view
+    _hold(org, course, "First")
+    assert badge(url) == "1 opening"
+    _hold(org, course, "Second")
+    assert badge(url).startswith("FULL")
+    assert client.get(f"/acme/booking/classes/{theirs.pk}/").status_code == 404
