@@ -30,8 +30,11 @@ WARM_UP = 5
 os.environ["RUSH_FAMILIES"] = str(FAMILIES + WARM_UP)
 os.environ.setdefault("RUSH_CLASSES", "20")
 os.environ["RUSH_SEATS"] = str((FAMILIES + WARM_UP) * 2)
+# The booking path alone: registration open, no waiting room (bench-rush's default has one,
+# and a family without a pass is sent to it instead of adding).
+os.environ["RUSH_WAITING_ROOM"] = "0"
 
-from bench import rush  # noqa: E402
+from bench import rush, rush_families  # noqa: E402
 
 
 def main() -> None:
@@ -117,7 +120,7 @@ def main() -> None:
         card = {
             "merchant": account,
             "kind": "card",
-            "number": rush.VISA,
+            "number": rush_families.VISA,
             "exp_month": "12",
             "exp_year": "2099",
             "cvc": "123",
