@@ -135,6 +135,11 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         return existing
     items = held_items(family, now)
     if not items:
+        # Another tab's checkout may have committed between the two reads (its order made,
+        # the holds converted): that order is this one too, as under the lock below.
+        existing = open_order(family, now)
+        if existing:
+            return existing
         raise CheckoutError(_("Your cart is empty, or its time ran out. Add the items again."))
     if family.is_guest and any(item.kind not in VISITOR_KINDS for item in items):
         raise CheckoutError(_("Classes, camps and parties need an account: log in first."))

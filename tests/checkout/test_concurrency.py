@@ -80,6 +80,33 @@ def test_one_checkout_per_family_at_a_time():
     assert Order.objects.count() == 1
 
 
+def test_a_checkout_another_tab_finished_meanwhile_gives_its_order_not_an_empty_cart(monkeypatch):
+    """The race behind test_one_checkout_per_family_at_a_time's rare failure, made certain:
+    this tab finds no open order, then the other tab's whole checkout commits (its order, the
+    holds converted) before this tab reads the cart. This tab gets that order, as a second
+    click does, never "Your cart is empty" (the other tab's order is there to pay)."""
+    org = factories.organization()
+    factories.location(org)
+    course = catalog.course(org, capacity=5, tuition="100.00")
+    family = _family_with_held_class(org, course)
+    real_held_items = services.held_items
+    other_tab = {}
+
+    def other_tab_first(family, now):
+        if not other_tab:  # this tab's read of its cart: the other tab is quicker
+            other_tab["started"] = True
+            (other_tab["order"],) = run_together(
+                1, lambda: services.start_checkout(family=family, user=None, now=timezone.now())
+            )
+        return real_held_items(family, now)
+
+    monkeypatch.setattr(services, "held_items", other_tab_first)
+    order = services.start_checkout(family=family, user=None, now=timezone.now())
+    assert isinstance(other_tab["order"], Order), other_tab
+    assert order == other_tab["order"]
+    assert Order.objects.count() == 1
+
+
 def test_a_held_lock_on_what_is_sold_is_a_polite_409(monkeypatch):
     import threading
 
