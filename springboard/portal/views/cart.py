@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from springboard.booking import readd, services, waitlist
 from springboard.booking.locking import BookingBusy, BookingError
-from springboard.booking.models import CartItem, WaitlistEntry
+from springboard.booking.models import CartItem, ItemKind, WaitlistEntry
 from springboard.catalog.availability import course_openings, with_party_slot_bookings
 from springboard.catalog.eligibility import check_student
 from springboard.catalog.models import Course, Event, EventDay, PartySlot
@@ -153,11 +153,18 @@ def remove(request):
 @require_POST
 @booking_family_required
 def add_again(request):
-    """An item whose time ran out, held again with its own choices (every rule applies)."""
+    """An item whose time ran out, held again with its own choices (every rule applies; a
+    class of a term in its opening needs a waiting-room pass, as a first add does)."""
     item = get_object_or_404(
-        CartItem.objects.for_organization(request.organization).filter(family=request.family),
+        CartItem.objects.for_organization(request.organization)
+        .filter(family=request.family)
+        .select_related("course__term"),
         pk=parse_id(request.POST.get("item")),
     )
+    if item.kind == ItemKind.COURSE:
+        to_waiting_room = waiting.gate(request, item.course, back=portal_url(request, "cart"))
+        if to_waiting_room is not None:
+            return to_waiting_room
     try:
         added = readd.add_again(family=request.family, item=item, now=request.now)
     except BookingError as error:
@@ -310,11 +317,16 @@ def join_waitlist(request):
         .select_related("location", "term"),
         pk=parse_id(request.POST.get("course")),
     )
+    # During its term's opening joining the waitlist needs a pass like adding: a seat freed
+    # then is offered to the waitlist first, so joining is a way to a seat of the opening.
+    back = portal_url(request, "course_detail", course.pk)
+    if (to_waiting_room := waiting.gate(request, course, back=back)) is not None:
+        return to_waiting_room
     [student] = _students(request, [request.POST.get("student", "")])
     try:
         waitlist.join(family=request.family, student=student, course=course, now=request.now)
     except BookingError as error:
-        return refused(request, error, portal_url(request, "course_detail", course.pk))
+        return refused(request, error, back)
     messages.success(
         request,
         _("%(name)s is on the waitlist. We will email you when a seat is free.")
@@ -343,7 +355,9 @@ def leave_waitlist(request):
 @require_http_methods(["GET", "POST"])
 @booking_family_required
 def claim_offer(request, token: str):
-    """The email's link: another family's (or organization's) token is a 404."""
+    """The email's link: another family's (or organization's) token is a 404. Not gated by
+    the waiting room: the offer is the waitlist's own turn for this family (docs/booking.md,
+    "Waiting room")."""
     entry = get_object_or_404(
         WaitlistEntry.objects.for_organization(request.organization)
         .filter(family=request.family)

@@ -16,6 +16,7 @@ from springboard.booking.locking import BookingBusy, BookingError
 from springboard.booking.models import ChangeKind, ChangeRequest, ChangeStatus
 from springboard.catalog.models import Course
 from springboard.core.parsing import optional_id
+from springboard.portal import waiting
 from springboard.portal.busy import busy_page
 from springboard.portal.views.drops import own_enrollment
 from springboard.portal.views.family_access import family_required, portal_url
@@ -52,6 +53,9 @@ def choose(request, enrollment_id: int):
     if course_id is None:
         raise Http404
     course = get_object_or_404(Course.objects.for_organization(request.organization), pk=course_id)
+    back = portal_url(request, "enrollment_transfer", enrollment.pk)
+    if (to_waiting_room := waiting.gate(request, course, back=back)) is not None:
+        return to_waiting_room  # into a class of a term in its opening: a pass, as adding
     try:
         change = changes.hold_transfer(enrollment, course, family=request.family, now=request.now)
     except BookingBusy as error:
