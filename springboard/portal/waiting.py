@@ -1,9 +1,11 @@
 """The waiting room's gate on booking actions (docs/booking.md, "Waiting room").
 
 During a term's opening (the room on, from its window before the opening until its rush
-ends) adding that term's classes needs a valid pass; without one the family is sent to the
-waiting page, which takes it back to the class once admitted. A genuine pass of another
-organization is a 404.
+ends) every way to a seat of that term's classes needs a valid pass: adding one, adding an
+expired hold again, joining its waitlist, transferring into it (the one gate, called by each
+view). Without a pass the family is sent to the waiting page, which takes it back (`back`)
+once admitted. A genuine pass of another organization is a 404. A waitlist offer is not
+gated: it is the waitlist's own turn (docs/booking.md, "Waiting room").
 """
 
 from urllib.parse import urlencode
