@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from springboard.billing import balances
 from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
 from springboard.billing.errors import LedgerError
-from springboard.billing.gateways import get_gateway
+from springboard.billing.gateways import request_gateway
 from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import ChargeKind, SavedPaymentMethod
 from springboard.billing.payment_methods import save_payment_method
@@ -60,7 +60,7 @@ def _order_context(request, order, now) -> dict:
             SavedPaymentMethod.objects.for_organization(request.organization).filter(family=family)
         ),
         "credit": balances.credit(family),
-        "gateway": get_gateway(request.organization).client_config(),
+        "gateway": request_gateway(request).client_config(),
         "now": now,
         # Only ProShop products are picked up: no query for an order without them.
         "pickups": pickup_locations(order) if _has_products(lines) else [],
@@ -199,9 +199,10 @@ def checkout(request):
             agreed=agreed,
             ip_address=client_ip(request),
         )
-        gateway = get_gateway(request.organization)  # once for the checks and the charge
+        gateway = request_gateway(request)  # once for the checks, the charge and the CSP
+        taken = None
         if posted.status == "pending":
-            services.check_payable(posted, attempt, now, gateway)
+            taken = services.check_payable(posted, attempt, now, gateway)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -211,6 +212,8 @@ def checkout(request):
             now=now,
             gateway=gateway,
             clock=clock.now,
+            fresh=True,  # read above, in this request
+            taken=taken,
         )
     except BookingBusy as error:
         return busy_page(request, error.message)
