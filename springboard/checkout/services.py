@@ -81,6 +81,7 @@ from springboard.checkout.policies import (
 )
 from springboard.checkout.receipt_mail import send_receipt  # noqa: F401 (re-exported)
 from springboard.core.money import ZERO, AmountError, parse_amount
+from springboard.core.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 Hook = Callable[[], None] | None
@@ -446,6 +447,20 @@ def lock_order(organization, family, order_pk: int) -> Order:
     return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
 
 
+def _order_items(order_id: int):
+    return OrderItem.objects.filter(order_id=order_id).select_related(
+        "cart_item__student",
+        "cart_item__course",
+        "cart_item__event",
+        *(f"cart_item__{path}" for path in shop_lines.RELATED),
+    )
+
+
+# Compiled once per process (core.prepared): building this join of six tables was the
+# dearest read of confirm (docs/performance.md, "pay, fourth pass").
+_ORDER_ITEMS = Prepared(_order_items)
+
+
 def confirm(
     *,
     order: Order,
@@ -465,14 +480,7 @@ def confirm(
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
-    order_items = list(
-        order.items.select_related(
-            "cart_item__student",
-            "cart_item__course",
-            "cart_item__event",
-            *(f"cart_item__{path}" for path in shop_lines.RELATED),
-        )
-    )
+    order_items = _ORDER_ITEMS(order_id=order.pk)
     cart_items = [order_item.cart_item for order_item in order_items]
     prefetch_related_objects([i for i in cart_items if i.kind == ItemKind.EVENT], "days")
     courses, days, slots = _sold_rows(cart_items)
