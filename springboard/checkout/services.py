@@ -457,8 +457,15 @@ def _order_items(order_id: int):
 
 
 # Compiled once per process (core.prepared): building this join of six tables was the
-# dearest read of confirm (docs/performance.md, "pay, fourth pass").
+# dearest read of confirm; its lines likewise (docs/performance.md, "pay, fourth pass").
 _ORDER_ITEMS = Prepared(_order_items)
+_ORDER_LINES = Prepared(
+    lambda order_id: (
+        OrderLine.objects.filter(order_id=order_id)
+        .select_related("student")
+        .order_by("position", "id")
+    )
+)
 
 
 def confirm(
@@ -514,7 +521,9 @@ def confirm(
         )
         booked = _book(cart_items, order, now)
         subjects = {item.pk: booked[item.cart_item_id] for item in order_items}
-        lines = list(order.lines.select_related("student").order_by("position", "id"))
+        lines = _ORDER_LINES(order_id=order.pk)
+        for line in lines:
+            line.order = order  # as order.lines would give them: the order not read again
         posted, charges = [], []
         # Each line with its discounts folded in: one charge of the net amount.
         for line, net, fields in discounts.order_line_charges(
