@@ -96,6 +96,13 @@ def _applied_with_cards(order_id: int):
 # Compiled once per process (core.prepared): pay asks both for every order (issue 17).
 _APPLIED = Prepared(_applied)
 _APPLIED_WITH_CARDS = Prepared(_applied_with_cards)
+_SHOWN = Prepared(
+    lambda order_id: (
+        OrderGiftCard.objects.filter(order_id=order_id)
+        .select_related("card")
+        .order_by("applied_at", "id")
+    )
+)
 
 
 def gift_total(order: Order) -> Decimal:
@@ -195,7 +202,7 @@ def spend_for_order(
 
 # --- what the pages show ----------------------------------------------------------------------
 def checkout_context(order: Order) -> dict:
-    uses = list(order.gift_cards.select_related("card").order_by("applied_at", "id"))
+    uses = _SHOWN(order_id=order.pk)
     total = sum((use.amount for use in uses), ZERO)
     return {
         "gift_uses": uses,

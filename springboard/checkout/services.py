@@ -468,6 +468,14 @@ _ORDER_LINES = Prepared(
 )
 
 
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines in their order, with their students (a prepared read)."""
+    lines = _ORDER_LINES(order_id=order.pk)
+    for line in lines:
+        line.order = order  # as order.lines would give them: the order not read again
+    return lines
+
+
 def confirm(
     *,
     order: Order,
@@ -521,9 +529,7 @@ def confirm(
         )
         booked = _book(cart_items, order, now)
         subjects = {item.pk: booked[item.cart_item_id] for item in order_items}
-        lines = _ORDER_LINES(order_id=order.pk)
-        for line in lines:
-            line.order = order  # as order.lines would give them: the order not read again
+        lines = order_lines(order)
         posted, charges = [], []
         # Each line with its discounts folded in: one charge of the net amount.
         for line, net, fields in discounts.order_line_charges(

@@ -29,6 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
+from springboard.core.prepared import Prepared
 from springboard.portal.busy import busy_page
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
@@ -49,15 +50,23 @@ GATEWAY_OR_FRAMEWORK_FIELDS = {
 }
 
 
+def _saved_methods(organization_id: int, family_id: int):
+    return SavedPaymentMethod.objects.filter(organization_id=organization_id, family_id=family_id)
+
+
+# Compiled once per process (core.prepared; docs/performance.md, "pay, fourth pass").
+SAVED_METHODS = Prepared(_saved_methods)
+
+
 def _order_context(request, order, now) -> dict:
     family = request.family
-    lines = list(order.lines.select_related("student").order_by("position", "id"))
+    lines = services.order_lines(order)
     return {
         "order": order,
         "lines": lines,
         "policies": services.transaction_policies(order),
-        "saved_methods": list(
-            SavedPaymentMethod.objects.for_organization(request.organization).filter(family=family)
+        "saved_methods": SAVED_METHODS(
+            organization_id=request.organization.pk, family_id=family.pk
         ),
         "credit": balances.credit(family),
         "gateway": request_gateway(request).client_config(),
