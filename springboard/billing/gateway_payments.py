@@ -142,33 +142,31 @@ def record_payment_once(
         # Not recorded: the same key may be tried again once the processor answers.
         raise GatewayUnavailable(result.message or _("Payments are unavailable; try again."))
 
-    # One transaction, no savepoint: under the lock the key is read again; a row another
-    # family's request inserted under the same key meanwhile (the lock is per family) fails
-    # the unique constraint, rolls this transaction back and is answered below.
+    # One transaction, no savepoint, under the family's lock: the unique key is the check.
+    # A row inserted under the same key meanwhile (this family's other tab, which held the
+    # lock first and committed, or another family's request) fails the constraint, rolls
+    # this transaction back and is answered below (issue 17: no second read of the key).
+    existing = None
     try:
         with transaction.atomic():
             lock_family(organization, family)
-            existing = Payment.objects.filter(
-                organization=organization, idempotency_key=idempotency_key
-            ).first()
-            if existing is None:
-                payment = Payment.objects.create(
-                    organization=organization,
-                    family=family,
-                    amount=amount,
-                    method=method.kind,
-                    status=STATUS_OF_OUTCOME[result.outcome],
-                    message=result.message[:200],
-                    gateway=gateway.name,
-                    gateway_reference=result.reference,
-                    token=token,
-                    brand=method.brand,
-                    last4=method.last4,
-                    idempotency_key=idempotency_key,
-                    note=description[:200],
-                    created_at=now,
-                    created_by=actor,
-                )
+            payment = Payment.objects.create(
+                organization=organization,
+                family=family,
+                amount=amount,
+                method=method.kind,
+                status=STATUS_OF_OUTCOME[result.outcome],
+                message=result.message[:200],
+                gateway=gateway.name,
+                gateway_reference=result.reference,
+                token=token,
+                brand=method.brand,
+                last4=method.last4,
+                idempotency_key=idempotency_key,
+                note=description[:200],
+                created_at=now,
+                created_by=actor,
+            )
     except IntegrityError:
         existing = Payment.objects.get(organization=organization, idempotency_key=idempotency_key)
     if existing is not None:

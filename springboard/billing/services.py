@@ -52,6 +52,7 @@ from springboard.billing.models import (
 )
 from springboard.billing.refunds import refund  # noqa: F401 (re-exported: public name)
 from springboard.core.money import ZERO, format_money
+from springboard.core.prepared import Prepared, padded
 
 _amount = checked_amount
 
@@ -362,17 +363,34 @@ def _new_charge(organization, family, new: OrderCharge, *, now: datetime, actor)
     )
 
 
-def _money_left(family, own: list[Payment], *, with_credit: bool) -> tuple[dict, list]:
-    """Under the lock, one query: what is unallocated of the order's own payments (by id),
-    and, when credit is used, the family's other payments holding credit, oldest first."""
-    wanted = Q(pk__in=[payment.pk for payment in own])
+def _payments_left(family_id: int, ids: tuple, with_credit: bool = False):
+    wanted = Q(pk__in=ids)
     if with_credit:
         wanted |= Q(unallocated__gt=0)
-    rows = list(
-        balances.with_unallocated_amount(Payment.objects.filter(family=family))
+    return (
+        balances.with_unallocated_amount(Payment.objects.filter(family_id=family_id))
         .filter(wanted)
         .order_by("created_at", "id")
     )
+
+
+# Compiled once per process (core.prepared): building the unallocated-amount subqueries cost
+# as much CPU as running them (docs/performance.md, "pay, fourth pass").
+_OWN_LEFT = Prepared(lambda family_id, ids: _payments_left(family_id, ids))
+_OWN_AND_CREDIT_LEFT = Prepared(
+    lambda family_id, ids: _payments_left(family_id, ids, with_credit=True)
+)
+
+
+def _money_left(family, own: list[Payment], *, with_credit: bool) -> tuple[dict, list]:
+    """Under the lock, one query: what is unallocated of the order's own payments (by id),
+    and, when credit is used, the family's other payments holding credit, oldest first."""
+    ids = padded(payment.pk for payment in own)
+    if ids is None or not ids:  # many payments, or none: built as an ordinary query
+        rows = list(_payments_left(family.pk, tuple(p.pk for p in own), with_credit))
+    else:
+        read = _OWN_AND_CREDIT_LEFT if with_credit else _OWN_LEFT
+        rows = read(family_id=family.pk, ids=ids)
     own_ids = {payment.pk for payment in own}
     left = {row.pk: row.unallocated for row in rows}
     return left, [row for row in rows if row.pk not in own_ids]

@@ -22,6 +22,7 @@ from springboard.checkout.errors import CheckoutError, NotBookable
 from springboard.checkout.models import Order, OrderGiftCard
 from springboard.checkout.pricing import PriceLine, PricingContext, _line, pricer
 from springboard.core.money import ZERO
+from springboard.core.prepared import Prepared
 from springboard.giftcards import services as giftcards
 from springboard.giftcards.models import GiftCard, GiftCardPurchase
 from springboard.giftcards.tasks import send_gift_card_after_commit
@@ -80,8 +81,32 @@ def cards_bought(order: Order) -> list[GiftCard]:
 
 
 # --- spending ---------------------------------------------------------------------------------
+def _applied(order_id: int):
+    return OrderGiftCard.objects.filter(order_id=order_id)
+
+
+def _applied_with_cards(order_id: int):
+    return (
+        OrderGiftCard.objects.filter(order_id=order_id)
+        .select_related("card__organization")
+        .order_by("card_id")
+    )
+
+
+# Compiled once per process (core.prepared): pay asks both for every order (issue 17).
+_APPLIED = Prepared(_applied)
+_APPLIED_WITH_CARDS = Prepared(_applied_with_cards)
+_SHOWN = Prepared(
+    lambda order_id: (
+        OrderGiftCard.objects.filter(order_id=order_id)
+        .select_related("card")
+        .order_by("applied_at", "id")
+    )
+)
+
+
 def gift_total(order: Order) -> Decimal:
-    return sum((use.amount for use in order.gift_cards.all()), ZERO)
+    return sum((use.amount for use in _APPLIED(order_id=order.pk)), ZERO)
 
 
 def payable_by_gift_card(order: Order) -> Decimal:
@@ -139,7 +164,7 @@ def spend_for_order(
     """Inside confirm's transaction, after its locks: spend every applied card (locked by
     ascending id); the family-ledger payments to allocate. A card that no longer covers its
     part stops the whole confirmation (NotBookable: nothing posted)."""
-    uses = list(order.gift_cards.select_related("card__organization").order_by("card_id"))
+    uses = _APPLIED_WITH_CARDS(order_id=order.pk)
     if not uses:
         return []
     if lock:
@@ -177,7 +202,7 @@ def spend_for_order(
 
 # --- what the pages show ----------------------------------------------------------------------
 def checkout_context(order: Order) -> dict:
-    uses = list(order.gift_cards.select_related("card").order_by("applied_at", "id"))
+    uses = _SHOWN(order_id=order.pk)
     total = sum((use.amount for use in uses), ZERO)
     return {
         "gift_uses": uses,

@@ -6,6 +6,7 @@ from datetime import datetime
 from springboard.booking.models import ItemKind
 from springboard.catalog.models import TuitionPeriod
 from springboard.checkout.models import Order
+from springboard.core.prepared import Prepared
 from springboard.families.models import Policy, PolicyAgreement
 from springboard.families.models.policies import PolicyKind
 
@@ -19,14 +20,20 @@ def buys_monthly_tuition(order: Order) -> bool:
     ).exists()
 
 
+def _transaction_policies(organization_id: int):
+    return Policy.objects.filter(
+        organization_id=organization_id, kind=PolicyKind.TRANSACTION, is_active=True
+    )
+
+
+# Compiled once per process (core.prepared): the pay page and pay read them (issue 17).
+_TRANSACTION_POLICIES = Prepared(_transaction_policies)
+
+
 def transaction_policies(order: Order) -> list[Policy]:
     """The organization's active transaction policies shown at checkout. A policy about
     recurring or monthly billing is shown only when the order buys monthly tuition."""
-    policies = list(
-        Policy.objects.for_organization(order.organization).filter(
-            kind=PolicyKind.TRANSACTION, is_active=True
-        )
-    )
+    policies = _TRANSACTION_POLICIES(organization_id=order.organization_id)
 
     def about_monthly(policy):
         title = policy.title.lower()

@@ -79,9 +79,9 @@ from springboard.checkout.policies import (
     record_agreements,
     transaction_policies,
 )
+from springboard.checkout.receipt_mail import send_receipt  # noqa: F401 (re-exported)
 from springboard.core.money import ZERO, AmountError, parse_amount
-from springboard.families.language import in_language_of
-from springboard.families.mail import send_after_commit
+from springboard.core.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 Hook = Callable[[], None] | None
@@ -237,16 +237,17 @@ def _payment_taken(order: Order, attempt: int, gateway=None) -> bool:
     return gateway.charge_under_way(f"payment:{key}")
 
 
-def check_payable(order: Order, attempt: int | None, now: datetime, gateway=None) -> None:
+def check_payable(order: Order, attempt: int | None, now: datetime, gateway=None) -> bool | None:
     """The view's first check of a pay form: the order is open, or this form's attempt has
-    money taken or on its way (see _payment_taken)."""
-    if (
-        order.status != OrderStatus.CONFIRMED
-        and attempt == order.attempt
-        and _payment_taken(order, attempt, gateway)
-    ):
-        return
+    money taken or on its way (see _payment_taken). Returns _payment_taken's answer when it
+    was asked (the form's attempt is the order's), for `pay(taken=...)`; else None."""
+    taken = None
+    if order.status != OrderStatus.CONFIRMED and attempt == order.attempt:
+        taken = _payment_taken(order, attempt, gateway)
+        if taken:
+            return taken
     check_open(order, now)
+    return taken
 
 
 def pay(
@@ -259,22 +260,28 @@ def pay(
     clock: Callable[[], datetime] | None = None,
     lock: bool = True,
     after_read: Hook = None,
+    fresh: bool = False,
+    taken: bool | None = None,
 ) -> Order:
     """Take the money for a pending order and confirm it; idempotent per (order, attempt).
 
     `now` is the request's moment; `clock` (the view passes springboard.core.clock.now) is
     read again once the gateway has answered, and `confirm` judges the window at that moment.
-    `lock=False` and `after_read` exist for the race tests (as in booking.services)."""
+    `lock=False` and `after_read` exist for the race tests (as in booking.services).
+    `fresh`: the caller read `order` in this request just now (not read again); `taken`:
+    check_payable's answer for this order and `request.attempt`, when it asked (issue 17:
+    the view's checks were made twice). Either way `confirm` decides under its locks."""
     family = order.family
     organization = order.organization
-    order.refresh_from_db()
-    order.organization, order.family = organization, family  # the same rows: not read again
+    if not fresh:
+        order.refresh_from_db()
+        order.organization, order.family = organization, family  # the same rows
     if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
         return order  # a double submit of the form that paid: the same result
     retry_of_taken_payment = (
         order.status != OrderStatus.CONFIRMED
         and request.attempt == order.attempt
-        and _payment_taken(order, request.attempt, gateway)
+        and (taken if taken is not None else _payment_taken(order, request.attempt, gateway))
     )
     if not retry_of_taken_payment:  # else confirm decides, by the late-payment rule
         check_open(order, now)
@@ -440,6 +447,35 @@ def lock_order(organization, family, order_pk: int) -> Order:
     return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
 
 
+def _order_items(order_id: int):
+    return OrderItem.objects.filter(order_id=order_id).select_related(
+        "cart_item__student",
+        "cart_item__course",
+        "cart_item__event",
+        *(f"cart_item__{path}" for path in shop_lines.RELATED),
+    )
+
+
+# Compiled once per process (core.prepared): building this join of six tables was the
+# dearest read of confirm; its lines likewise (docs/performance.md, "pay, fourth pass").
+_ORDER_ITEMS = Prepared(_order_items)
+_ORDER_LINES = Prepared(
+    lambda order_id: (
+        OrderLine.objects.filter(order_id=order_id)
+        .select_related("student")
+        .order_by("position", "id")
+    )
+)
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines in their order, with their students (a prepared read)."""
+    lines = _ORDER_LINES(order_id=order.pk)
+    for line in lines:
+        line.order = order  # as order.lines would give them: the order not read again
+    return lines
+
+
 def confirm(
     *,
     order: Order,
@@ -459,14 +495,7 @@ def confirm(
     organization = order.organization
     family = order.family
     actor = user if getattr(user, "is_authenticated", False) else None
-    order_items = list(
-        order.items.select_related(
-            "cart_item__student",
-            "cart_item__course",
-            "cart_item__event",
-            *(f"cart_item__{path}" for path in shop_lines.RELATED),
-        )
-    )
+    order_items = _ORDER_ITEMS(order_id=order.pk)
     cart_items = [order_item.cart_item for order_item in order_items]
     prefetch_related_objects([i for i in cart_items if i.kind == ItemKind.EVENT], "days")
     courses, days, slots = _sold_rows(cart_items)
@@ -500,7 +529,7 @@ def confirm(
         )
         booked = _book(cart_items, order, now)
         subjects = {item.pk: booked[item.cart_item_id] for item in order_items}
-        lines = list(order.lines.select_related("student").order_by("position", "id"))
+        lines = order_lines(order)
         posted, charges = [], []
         # Each line with its discounts folded in: one charge of the net amount.
         for line, net, fields in discounts.order_line_charges(
@@ -545,21 +574,8 @@ def confirm(
         if policies is None:
             policies = transaction_policies(order)
         record_agreements(order, request.agreed, request.ip_address, user, now, policies)
-        send_receipt(order, lines)
+        send_receipt(order)  # rendered in the task worker, after commit
         return order
-
-
-def send_receipt(order: Order, lines: list | None = None) -> None:
-    with in_language_of(order.family):
-        if lines is None:
-            lines = list(order.lines.order_by("position", "id"))
-        send_after_commit(
-            "receipt",
-            to=order.family.email,
-            subject=_("Your receipt from %(name)s (order %(number)s)")
-            % {"name": order.organization.name, "number": order.pk},
-            context={"order": order, "lines": lines, "organization": order.organization},
-        )
 
 
 def cancel_order(*, order: Order, now: datetime) -> None:

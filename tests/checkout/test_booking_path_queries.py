@@ -74,8 +74,11 @@ MOST = {
     "add": 12,
     "cart": 7,
     "checkout": 16,
-    "pay page": 10,
-    "pay": 36,  # was 63: the order's postings in bulk (docs/performance.md, third pass)
+    "pay page": 9,  # was 10: the gateway settings read once for the page and its CSP
+    # was 63, then 36 (the order's postings in bulk, docs/performance.md, third pass); 30 with
+    # the view's checks made once, no re-read of the payment key or the sandbox token, the
+    # gateway settings once ("pay, fourth pass")
+    "pay": 30,
     "confirmation": 7,
 }
 # Per further student in the same order: add checks and holds each seat (3), checkout holds

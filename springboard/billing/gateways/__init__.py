@@ -24,3 +24,26 @@ def get_gateway(organization) -> Gateway:
     if config is not None and config.is_real:
         return import_string(STRIPE_GATEWAY)(organization, config=config)
     return import_string(DEFAULT_GATEWAY)(organization)
+
+
+def request_gateway(request) -> Gateway:
+    """The gateway of the request's organization, chosen once per request (issue 17: the
+    checkout read the processor settings for the view and again for the page's CSP)."""
+    organization = request.organization
+    chosen = getattr(request, "_payment_gateway", None)
+    if chosen is None or chosen.organization is not organization:
+        chosen = get_gateway(organization)
+        request._payment_gateway = chosen
+    return chosen
+
+
+def chosen_stripe(request) -> bool | None:
+    """Whether the gateway this request chose (request_gateway) is the organization's Stripe
+    account; None when it chose none (the caller reads the settings)."""
+    chosen = getattr(request, "_payment_gateway", None)
+    if chosen is None or chosen.organization is not getattr(request, "organization", None):
+        return None
+    if getattr(settings, "PAYMENT_GATEWAY", ""):
+        return False  # one adapter for the installation: never the organization's Stripe
+    cls = type(chosen)
+    return f"{cls.__module__}.{cls.__qualname__}" == STRIPE_GATEWAY

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django_scopes import scopes_disabled
 
+from springboard.billing.gateways import chosen_stripe
+
 # Stripe.js's own frames (3-D Secure, the card fields) beyond js.stripe.com.
 STRIPE_FRAMES = ["https://hooks.stripe.com"]
 
@@ -52,7 +54,10 @@ def payment_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if uses_stripe(getattr(request, "organization", None)):
+        stripe = chosen_stripe(request)  # the view's gateway, when it chose one
+        if stripe is None:
+            stripe = uses_stripe(getattr(request, "organization", None))
+        if stripe:
             response._csp_config = stripe_csp()
         return response
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from springboard.billing import balances
 from springboard.billing.cards import CARD_NUMBER_MESSAGE, contains_card_number
 from springboard.billing.errors import LedgerError
-from springboard.billing.gateways import get_gateway
+from springboard.billing.gateways import request_gateway
 from springboard.billing.gateways.csp import payment_page
 from springboard.billing.models import ChargeKind, SavedPaymentMethod
 from springboard.billing.payment_methods import save_payment_method
@@ -29,6 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
+from springboard.core.prepared import Prepared
 from springboard.portal.busy import busy_page
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
@@ -49,18 +50,26 @@ GATEWAY_OR_FRAMEWORK_FIELDS = {
 }
 
 
+def _saved_methods(organization_id: int, family_id: int):
+    return SavedPaymentMethod.objects.filter(organization_id=organization_id, family_id=family_id)
+
+
+# Compiled once per process (core.prepared; docs/performance.md, "pay, fourth pass").
+SAVED_METHODS = Prepared(_saved_methods)
+
+
 def _order_context(request, order, now) -> dict:
     family = request.family
-    lines = list(order.lines.select_related("student").order_by("position", "id"))
+    lines = services.order_lines(order)
     return {
         "order": order,
         "lines": lines,
         "policies": services.transaction_policies(order),
-        "saved_methods": list(
-            SavedPaymentMethod.objects.for_organization(request.organization).filter(family=family)
+        "saved_methods": SAVED_METHODS(
+            organization_id=request.organization.pk, family_id=family.pk
         ),
         "credit": balances.credit(family),
-        "gateway": get_gateway(request.organization).client_config(),
+        "gateway": request_gateway(request).client_config(),
         "now": now,
         # Only ProShop products are picked up: no query for an order without them.
         "pickups": pickup_locations(order) if _has_products(lines) else [],
@@ -199,9 +208,10 @@ def checkout(request):
             agreed=agreed,
             ip_address=client_ip(request),
         )
-        gateway = get_gateway(request.organization)  # once for the checks and the charge
+        gateway = request_gateway(request)  # once for the checks, the charge and the CSP
+        taken = None
         if posted.status == "pending":
-            services.check_payable(posted, attempt, now, gateway)
+            taken = services.check_payable(posted, attempt, now, gateway)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -211,6 +221,8 @@ def checkout(request):
             now=now,
             gateway=gateway,
             clock=clock.now,
+            fresh=True,  # read above, in this request
+            taken=taken,
         )
     except BookingBusy as error:
         return busy_page(request, error.message)

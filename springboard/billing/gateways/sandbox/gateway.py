@@ -128,6 +128,16 @@ def _method(row: SandboxToken) -> TokenisedMethod:
     )
 
 
+def _insert(row) -> None:
+    """One INSERT; inside a caller's transaction in a savepoint, so a duplicate key leaves
+    that transaction usable (outside one, the statement is its own transaction)."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            row.save()
+    else:
+        row.save()
+
+
 class SandboxGateway(Gateway):
     name = "sandbox"
 
@@ -178,8 +188,16 @@ class SandboxGateway(Gateway):
             row = SandboxToken.objects.get(merchant=self.merchant, idempotency_key=key)
         return _method(row)
 
+    def _token_row(self, token: str) -> SandboxToken | None:
+        """The token's row, read once per gateway (one request): `describe` then `charge`
+        asked for it twice (issue 17). A token row never changes once written."""
+        known = self.__dict__.setdefault("_token_rows", {})
+        if token not in known:
+            known[token] = SandboxToken.objects.filter(merchant=self.merchant, token=token).first()
+        return known[token]
+
     def describe(self, token: str) -> TokenisedMethod | None:
-        row = SandboxToken.objects.filter(merchant=self.merchant, token=token).first()
+        row = self._token_row(token)
         return _method(row) if row else None
 
     def charge(
@@ -192,13 +210,10 @@ class SandboxGateway(Gateway):
         description: str,
         on_session: bool = False,
     ) -> ChargeResult:
-        existing = SandboxCharge.objects.filter(
-            merchant=self.merchant, idempotency_key=idempotency_key
-        ).first()
-        if existing is None:
-            method = SandboxToken.objects.filter(merchant=self.merchant, token=token).first()
-            if method is None:
-                return ChargeResult(Outcome.DECLINED, "", _("Unknown payment method."))
+        # The charge is inserted first: its unique key says whether this key was charged
+        # before (a retry, a double submit), which is then answered from the row found.
+        method = self._token_row(token)
+        if method is not None:
             row = SandboxCharge(
                 merchant=self.merchant,
                 idempotency_key=idempotency_key,
@@ -209,13 +224,15 @@ class SandboxGateway(Gateway):
                 outcome=method.outcome,
             )
             try:
-                with transaction.atomic():
-                    row.save()
+                _insert(row)
                 return self._result(row, method.kind)
             except IntegrityError:
-                existing = SandboxCharge.objects.get(
-                    merchant=self.merchant, idempotency_key=idempotency_key
-                )
+                pass
+        existing = SandboxCharge.objects.filter(
+            merchant=self.merchant, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            return ChargeResult(Outcome.DECLINED, "", _("Unknown payment method."))
         if existing.token != token or existing.amount != amount:
             return ChargeResult(Outcome.ERROR, "", _("This key was used for a different payment."))
         kind = SandboxToken.objects.filter(token=existing.token).values_list("kind", flat=True)
