@@ -237,3 +237,23 @@ def test_a_past_camp_day_is_refused(org):
     with pytest.raises(BookingError, match="already started"):
         camp.price_whole_event = 90
         services.add_event(family=family, student=student, event=camp, whole=True, now=NOW)
+
+
+def test_the_toolbar_summary_counts_only_this_familys_unexpired_holds(org):
+    from springboard.core.prepared import compiled
+
+    first, second = catalog.course(org), catalog.course(org, name="Tumbling")
+    family, student = _family(org)
+    other, other_student = _family(org, last_name="Other")
+    assert services.cart_summary(family, NOW) == {"count": 0, "first_expiry": None}
+    services.add_course(family=family, students=[student], course=first, now=NOW)
+    soonest = CartItem.objects.get(family=family).expires_at
+    later = NOW + timedelta(minutes=5)
+    services.add_course(family=family, students=[student], course=second, now=later)
+    services.add_course(family=other, students=[other_student], course=first, now=NOW)
+    assert services.cart_summary(family, later) == {"count": 2, "first_expiry": soonest}
+    # The first hold's time is up: it no longer counts, the second's end is the soonest.
+    after_first = soonest + timedelta(seconds=1)
+    second_end = CartItem.objects.get(family=family, course=second).expires_at
+    assert services.cart_summary(family, after_first) == {"count": 1, "first_expiry": second_end}
+    assert compiled(services._CART_SUMMARY) == [True]  # prepared, not left to the ORM
