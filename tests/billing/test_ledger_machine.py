@@ -214,8 +214,10 @@ def test_ledger_invariants_hold_for_any_sequence(db):
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=50,
-            stateful_step_count=30,
+            # 25 derandomized runs of 25 steps: every rule reached many times over, in half
+            # the time of 50 x 30 (the suite's wall time, docs/architecture.md "Test time").
+            max_examples=25,
+            stateful_step_count=25,
             derandomize=True,
             deadline=None,
             database=None,

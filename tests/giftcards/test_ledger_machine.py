@@ -100,7 +100,9 @@ def test_gift_card_ledger_invariants_hold_for_any_sequence(db):
     run_state_machine_as_test(
         GiftCardMachine,
         settings=settings(
-            max_examples=25,
+            # 12 derandomized runs of 20 steps: every rule reached many times over, in half
+            # the time of 25 runs (the suite's wall time, docs/architecture.md "Test time").
+            max_examples=12,
             stateful_step_count=20,
             derandomize=True,
             deadline=None,

@@ -1,5 +1,6 @@
 """The machinery of the bad-input sweep (tests/portal/test_bad_input.py): which parameters a
-view reads, which forms a page shows, and a snapshot of every row to prove nothing changed.
+view reads, which forms a page shows, and a record of the rows each try wrote to prove
+nothing changed.
 
 The list of parameters is built, not typed: the forms come from the pages' own HTML, and the
 names a view reads directly (`request.GET.get("term")`, `request.POST.getlist("day")`, …)
@@ -10,12 +11,13 @@ remembering to add it.
 import ast
 import copy
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 
 # Text a person types: a bad value there may be a fine name or note, so the sweep asks only
 # that it is not a 500. Every other field (hidden, select, radio, number) is chosen from
@@ -201,12 +203,51 @@ def params_read(view) -> dict[str, set[str]]:
     return found
 
 
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table of ours (and the logins), to compare before and after."""
+# Apps whose rows a request may well write (a session, an admin log line, a queued task):
+# not what the sweep guards.
+NOT_GUARDED = {"sessions", "admin", "contenttypes", "django_tasks_db"}
+# Every statement that can change a row starts so (Django's SQL, and ours: the raw SQL of
+# springboard only reads); the table follows, quoted or not.
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([^\s"(]+)', re.IGNORECASE)
+
+
+def _models(tables=None) -> list:
+    """The models of ours (with the many-to-many tables) whose rows the sweep guards."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label not in NOT_GUARDED
+        and (tables is None or model._meta.db_table in tables)
+    ]
+
+
+class Writes:
+    """An execute wrapper (connection.execute_wrapper) noting the tables a statement wrote
+    at least one row of: reading every row before and after each of the sweep's thousands
+    of tries took minutes; this costs nothing when nothing is written."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if (match := WRITE.match(sql)) and context["cursor"].rowcount > 0:
+            self.tables.add(match[1])
+        return result
+
+    def guarded(self) -> set[str]:
+        ignored = {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in NOT_GUARDED
+        }
+        return self.tables - ignored
+
+
+def snapshot(models=None) -> dict[str, list[tuple]]:
+    """Every row of the given tables of ours (all of them by default), to compare."""
     rows = {}
-    for model in apps.get_models():
-        if model._meta.app_label in {"sessions", "admin", "contenttypes", "django_tasks_db"}:
-            continue
+    for model in _models() if models is None else models:
         fields = [f.attname for f in model._meta.concrete_fields]
         rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list(*fields))
     return rows
@@ -216,18 +257,42 @@ def changed(before: dict, after: dict) -> list[str]:
     return [label for label in before if before[label] != after[label]]
 
 
-def send(client, method: str, url: str, data: dict, *, check_rows: bool):
+def _once(client, method, url, data, watch):
     """One request inside a savepoint that is rolled back, cookies restored after, so every
-    try starts from the same world. Returns (status, tables changed)."""
+    try starts from the same world. `watch` is None (rows not checked), a Writes, or the
+    models to read before and after; returns (response, tables changed)."""
     cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
-            before = snapshot() if check_rows else None
-            response = getattr(client, method)(url, data)
-            tables = changed(before, snapshot()) if check_rows else []
+            if isinstance(watch, Writes):
+                with connection.execute_wrapper(watch):
+                    response = getattr(client, method)(url, data)
+                tables = sorted(watch.guarded())
+            elif watch is not None:
+                before = snapshot(watch)
+                response = getattr(client, method)(url, data)
+                tables = changed(before, snapshot(watch))
+            else:
+                response, tables = getattr(client, method)(url, data), []
             transaction.set_rollback(True)
-    except Exception as error:  # the test client re-raises what a view raised: a 500
-        return 500, [f"{type(error).__name__}: {error}"[:200]]
     finally:
         client.cookies = cookies
+    return response, tables
+
+
+def send(client, method: str, url: str, data: dict, *, check_rows: bool):
+    """One try. Returns (status, tables changed). With check_rows, the statements are
+    watched; a try that wrote rows of ours is sent again (the world is the same: rolled
+    back) with those tables read before and after, so an UPDATE that left a row as it was
+    is no change, exactly as when every row was compared."""
+    try:
+        watch = Writes() if check_rows else None
+        response, tables = _once(client, method, url, data, watch)
+        if tables:
+            models = _models(set(tables))
+            unknown = set(tables) - {model._meta.db_table for model in models}
+            response, tables = _once(client, method, url, data, models)
+            tables += sorted(unknown)  # a table of no model: written is changed
+    except Exception as error:  # the test client re-raises what a view raised: a 500
+        return 500, [f"{type(error).__name__}: {error}"[:200]]
     return response.status_code, tables
