@@ -146,6 +146,28 @@ def _courses(request, context):
     return listing.filter_courses(queryset, form.filters())
 
 
+def _page_of_courses(request, context):
+    """The classes list's page of courses with their openings at `request.now`. The courses
+    are read without the openings annotations (their filters vary, so that SQL would be built
+    and compiled again on every request: most of the list's CPU, docs/performance.md) and the
+    page's openings then come from one prepared query. Only the "with openings" filter needs
+    the annotations in the courses' own query."""
+    form = context["form"]
+    if not (context["term"] and context["location"]) or form.filters().get("openings"):
+        page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        return page
+    queryset = listing.filter_courses(
+        listing.listed_courses(
+            request.organization, term=context["term"], location=context["location"]
+        ),
+        form.filters(),
+    )
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = availability.with_openings_of(list(page.object_list), now=request.now)
+    return page
+
+
 def _with_instructors(courses):
     prefetch_related_objects(courses, "instructors")
     return courses
@@ -201,7 +223,7 @@ def _class_fragments(request, context) -> dict[str, str]:
             # Malformed queries are not kept: junk URLs cannot push real pages out of the
             # cache (local memory keeps at most 300 entries).
             cache.set(key, filters, settings.CATALOG_PAGE_CACHE_SECONDS)
-    page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
+    page = _page_of_courses(request, context)
     _with_instructors(page.object_list)
     context.update(
         {
