@@ -7,6 +7,7 @@ pushing the URL, so Back works; without JavaScript the same GET form reloads the
 """
 
 import hashlib
+from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from springboard.catalog.schedule import closures_for, meetings
 from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
 from springboard.core.parsing import optional_id
-from springboard.core.prepared import Prepared
+from springboard.core.prepared import Prepared, padded
 from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
@@ -168,8 +169,35 @@ def _page_of_courses(request, context):
     return page
 
 
+def _instructor_rows(ids: tuple) -> QuerySet:
+    """The instructors of these courses, in StaffProfile's order (what prefetching
+    `instructors` reads), with the course each teaches."""
+    return (
+        Course.instructors.through.objects.filter(course_id__in=ids)
+        .select_related("staffprofile")
+        .order_by("staffprofile__position", "staffprofile__name", "staffprofile__id")
+    )
+
+
+# Compiled once per process: building the prefetch's queryset for every page cost ~5 ms.
+INSTRUCTORS_OF = Prepared(_instructor_rows)
+
+
 def _with_instructors(courses):
-    prefetch_related_objects(courses, "instructors")
+    """`course.instructors.all()` of each course without a query more: one prepared read for
+    the page, put where prefetch_related would have put it."""
+    ids = padded(course.pk for course in courses)
+    if ids is None:
+        prefetch_related_objects(courses, "instructors")
+        return courses
+    teaching = defaultdict(list)
+    for row in INSTRUCTORS_OF(ids=ids) if ids else ():
+        teaching[row.course_id].append(row.staffprofile)
+    for course in courses:
+        cached = getattr(course, "_prefetched_objects_cache", None)
+        if cached is None:
+            cached = course._prefetched_objects_cache = {}
+        cached["instructors"] = teaching[course.pk]
     return courses
 
 
