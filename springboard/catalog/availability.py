@@ -86,6 +86,21 @@ def openings_of(course_ids, *, now: datetime) -> dict[int, "Openings"]:
     }
 
 
+def with_openings_of(courses: list, *, now: datetime) -> list:
+    """Put on each of these courses the annotations with_course_places_taken would have
+    (`places_taken`, `places_waiting`, `places_left`, `openings_left`) as the database answers
+    at `now`: one prepared query for the lot (openings_of), so a list of courses filtered any
+    way pays for the openings SQL once per process, not once per request."""
+    found = openings_of([course.pk for course in courses], now=now)
+    for course in courses:
+        openings = found.get(course.pk)
+        course.places_taken = openings.taken if openings else 0
+        course.places_waiting = openings.waiting if openings else 0
+        course.places_left = course.capacity - course.places_taken
+        course.openings_left = course.places_left - course.places_waiting
+    return courses
+
+
 def openings_now(course_id: int, *, now: datetime) -> "Openings":
     """The course's openings asked of the database at `now` (Course.DoesNotExist if it is not
     the organization's)."""

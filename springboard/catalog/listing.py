@@ -42,6 +42,15 @@ def listed_terms(organization, today: date) -> list[Term]:
 
 def courses_of(organization, *, term: Term, location, now: datetime) -> QuerySet:
     """The shown courses of a term at a location, with openings at `now`, in timetable order."""
+    return availability.with_course_places_taken(
+        listed_courses(organization, term=term, location=location), now=now
+    )
+
+
+def listed_courses(organization, *, term: Term, location) -> QuerySet:
+    """courses_of without the openings annotations: for a page that reads the openings of its
+    own courses afterwards (availability.with_openings_of: building the annotations for every
+    filtered list cost most of the classes list's CPU; docs/performance.md)."""
     first_day = Case(
         *[When(**{name: True}, then=Value(n)) for n, name in enumerate(WEEKDAY_FIELDS)],
         default=Value(7),
@@ -54,7 +63,7 @@ def courses_of(organization, *, term: Term, location, now: datetime) -> QuerySet
         .alias(first_day=first_day)
         .order_by("first_day", "start_time", "name", "id")
     )
-    return availability.with_course_places_taken(queryset, now=now)
+    return queryset
 
 
 def filter_choices(organization, *, term: Term, location) -> dict[str, list[tuple[int, str]]]:

@@ -60,6 +60,28 @@ def test_every_seat_taken_or_given_back_shows_on_the_list_at_once(client, org, c
     assert badges(client) == ["2 openings"]
 
 
+def test_a_filtered_list_shows_each_seat_taken_at_once_whichever_filters(client, org, settings):
+    """The filtered lists read their page's openings after the courses (one prepared query)
+    or, with "with openings" on, in the courses' own query: both are this request's answer."""
+    course = catalog.course(org, capacity=1, name="Tumble tots")
+    catalog.course(org, capacity=5, name="Other class", tuesday=True, monday=False)
+    org.portal_settings.class_filters = ["day", "openings"]
+    org.portal_settings.save()
+    monday, with_openings = "?day=0", "?openings=on"
+
+    def shown(query):
+        html = client.get(CLASSES + query).content.decode()
+        names = re.findall(r'data-testid="course">.*?<a [^>]*>([^<]*)</a>', html, re.S)
+        return names, re.findall(r'data-testid="openings">([^<]*)<', html)
+
+    assert shown(monday) == (["Tumble tots"], ["1 opening"])
+    assert "Tumble tots" in shown(with_openings)[0]
+    family, kid = make_family(org)
+    booking.add_course(family=family, students=[kid], course=course, now=NOW)  # the last seat
+    assert shown(monday) == (["Tumble tots"], ["FULL — waitlist"])
+    assert shown(with_openings) == (["Other class"], ["5 openings"])
+
+
 def test_a_course_edit_shows_at_once_and_other_courses_keep_their_cached_cards(client, org):
     course = catalog.course(org, name="Tumble Tots")
     catalog.course(org, name="Ninja")
