@@ -120,6 +120,25 @@ def _file_request(*, family, student, kind, course, day, now, summary) -> Change
     )
 
 
+def _create_row(model, *, asks, status, requested, kind, requester, now, summary, **fields):
+    """Create the absence or makeup `model` row for `fields` (student, course, date, ...):
+    in status `status`, or, when the rules ask staff (`asks`), in status `requested` with its
+    pending ChangeRequest of `kind` filed by the `requester` family (`summary()`: the
+    request's money sentence)."""
+    request = None
+    if asks:
+        request = _file_request(
+            family=requester,
+            student=fields["student"],
+            kind=kind,
+            course=fields["course"],
+            day=fields["date"],
+            now=now,
+            summary=summary(),
+        )
+    return model.objects.create(status=requested if asks else status, request=request, **fields)
+
+
 def mark_absent(
     enrollment: Enrollment, day: date, *, family, now: datetime
 ) -> tuple[Absence, bool]:
@@ -144,7 +163,15 @@ def mark_absent(
             return found, False
         try:
             with transaction.atomic():
-                absence = Absence.objects.create(
+                absence = _create_row(
+                    Absence,
+                    asks=asks,
+                    status=AbsenceStatus.ABSENT,
+                    requested=AbsenceStatus.REQUESTED,
+                    kind=ChangeKind.ABSENCE,
+                    requester=family,
+                    now=now,
+                    summary=lambda: mail.credit_sentence(credit),
                     organization=enrollment.organization,
                     enrollment=enrollment,
                     course=course,
@@ -152,21 +179,7 @@ def mark_absent(
                     date=day,
                     starts_at=starts,
                     marked_at=now,
-                    status=AbsenceStatus.REQUESTED if asks else AbsenceStatus.ABSENT,
                     credit_expires_at=credit,
-                    request=(
-                        _file_request(
-                            family=family,
-                            student=enrollment.student,
-                            kind=ChangeKind.ABSENCE,
-                            course=course,
-                            day=day,
-                            now=now,
-                            summary=mail.credit_sentence(credit),
-                        )
-                        if asks
-                        else None
-                    ),
                 )
         except IntegrityError:  # a concurrent click on SQLite got there first
             return existing.get(), False
@@ -381,7 +394,15 @@ def book_makeup(
             )
         try:
             with transaction.atomic():
-                makeup = Makeup.objects.create(
+                makeup = _create_row(
+                    Makeup,
+                    asks=asks,
+                    status=MakeupStatus.BOOKED,
+                    requested=MakeupStatus.REQUESTED,
+                    kind=ChangeKind.MAKEUP,
+                    requester=family,
+                    now=now,
+                    summary=lambda: mail.makeup_sentence(credit),
                     organization=course.organization,
                     family=family,
                     absence=credit,
@@ -390,20 +411,6 @@ def book_makeup(
                     date=day,
                     starts_at=starts,
                     booked_at=now,
-                    status=MakeupStatus.REQUESTED if asks else MakeupStatus.BOOKED,
-                    request=(
-                        _file_request(
-                            family=family,
-                            student=student,
-                            kind=ChangeKind.MAKEUP,
-                            course=course,
-                            day=day,
-                            now=now,
-                            summary=mail.makeup_sentence(credit),
-                        )
-                        if asks
-                        else None
-                    ),
                 )
         except IntegrityError as error:  # a concurrent click got there first
             if found := same_meeting.first():
