@@ -8,7 +8,8 @@ same checks run and the same row is written, in status `requested`, with a pendi
 ChangeRequest (kind absence / makeup) for the activity queue; attendance.decisions approves
 (re-checking the rules then) or denies it. A requested absence frees no place and gives no
 credit yet; a requested makeup holds its place and its credit (attendance.places counts it).
-In automatic mode the family gets a confirmation email (attendance.mail)."""
+In automatic mode the family gets a confirmation email, under a request a "request
+received" one (attendance.mail); a second click sends none."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -183,7 +184,9 @@ def mark_absent(
                 )
         except IntegrityError:  # a concurrent click on SQLite got there first
             return existing.get(), False
-    if not asks:
+    if asks:
+        mail.absence_requested(absence, family=family)
+    else:
         mail.absence_marked(absence, family=family)
     return absence, True
 
@@ -418,7 +421,9 @@ def book_makeup(
             raise AttendanceError(
                 _("That makeup credit was just used; please check your makeups.")
             ) from error
-    if not asks:
+    if asks:
+        mail.makeup_requested(makeup, family=family)
+    else:
         mail.makeup_booked(makeup, family=family)
     return makeup
 
