@@ -1,6 +1,7 @@
 """The emails of absences and makeups (docs/booking.md, "Absences and makeups"): a
-confirmation when the rules apply one at once ("marked absent", "makeup booked"), and the
-staff's decision on a request (approved or not, with the note). Each is rendered now in the
+confirmation when the rules apply one at once ("marked absent", "makeup booked"), "request
+received" when the family files one staff must approve, and the staff's decision on a
+request (approved or not, with the note). Each is rendered now in the
 family's language (families.language.in_language_of), whoever triggered it, and queued after
 commit through the families' mail task (real Django mail), as tuition.change_mail does."""
 
@@ -102,6 +103,38 @@ def makeup_booked(makeup, *, family) -> None:
             lines=[
                 _("%(name)s has a makeup in %(course)s on %(when)s.") % _makeup_words(makeup),
                 makeup.course.location.name,
+            ],
+            page="makeups",
+        )
+
+
+def absence_requested(absence, *, family) -> None:
+    with in_language_of(family):
+        words = _absence_words(absence)
+        what = _("the absence of %(name)s from %(course)s on %(when)s") % words
+        _send(
+            family,
+            subject=_("Request received: %(what)s") % {"what": what},
+            lines=[
+                _("We received your request: %(what)s.") % {"what": what},
+                _("Our staff will decide it, and we will email you then."),
+                credit_sentence(absence.credit_expires_at),
+            ],
+            page="account",
+        )
+
+
+def makeup_requested(makeup, *, family) -> None:
+    with in_language_of(family):
+        words = _makeup_words(makeup)
+        what = _("a makeup for %(name)s in %(course)s on %(when)s") % words
+        _send(
+            family,
+            subject=_("Request received: %(what)s") % {"what": what},
+            lines=[
+                _("We received your request: %(what)s.") % {"what": what},
+                _("Our staff will decide it, and we will email you then."),
+                _("The place and the makeup credit are held for it until then."),
             ],
             page="makeups",
         )

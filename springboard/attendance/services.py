@@ -8,7 +8,8 @@ same checks run and the same row is written, in status `requested`, with a pendi
 ChangeRequest (kind absence / makeup) for the activity queue; attendance.decisions approves
 (re-checking the rules then) or denies it. A requested absence frees no place and gives no
 credit yet; a requested makeup holds its place and its credit (attendance.places counts it).
-In automatic mode the family gets a confirmation email (attendance.mail)."""
+In automatic mode the family gets a confirmation email, under a request a "request
+received" one (attendance.mail); a second click sends none."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +121,25 @@ def _file_request(*, family, student, kind, course, day, now, summary) -> Change
     )
 
 
+def _create_row(model, *, asks, status, requested, kind, requester, now, summary, **fields):
+    """Create the absence or makeup `model` row for `fields` (student, course, date, ...):
+    in status `status`, or, when the rules ask staff (`asks`), in status `requested` with its
+    pending ChangeRequest of `kind` filed by the `requester` family (`summary()`: the
+    request's money sentence)."""
+    request = None
+    if asks:
+        request = _file_request(
+            family=requester,
+            student=fields["student"],
+            kind=kind,
+            course=fields["course"],
+            day=fields["date"],
+            now=now,
+            summary=summary(),
+        )
+    return model.objects.create(status=requested if asks else status, request=request, **fields)
+
+
 def mark_absent(
     enrollment: Enrollment, day: date, *, family, now: datetime
 ) -> tuple[Absence, bool]:
@@ -144,7 +164,15 @@ def mark_absent(
             return found, False
         try:
             with transaction.atomic():
-                absence = Absence.objects.create(
+                absence = _create_row(
+                    Absence,
+                    asks=asks,
+                    status=AbsenceStatus.ABSENT,
+                    requested=AbsenceStatus.REQUESTED,
+                    kind=ChangeKind.ABSENCE,
+                    requester=family,
+                    now=now,
+                    summary=lambda: mail.credit_sentence(credit),
                     organization=enrollment.organization,
                     enrollment=enrollment,
                     course=course,
@@ -152,25 +180,13 @@ def mark_absent(
                     date=day,
                     starts_at=starts,
                     marked_at=now,
-                    status=AbsenceStatus.REQUESTED if asks else AbsenceStatus.ABSENT,
                     credit_expires_at=credit,
-                    request=(
-                        _file_request(
-                            family=family,
-                            student=enrollment.student,
-                            kind=ChangeKind.ABSENCE,
-                            course=course,
-                            day=day,
-                            now=now,
-                            summary=mail.credit_sentence(credit),
-                        )
-                        if asks
-                        else None
-                    ),
                 )
         except IntegrityError:  # a concurrent click on SQLite got there first
             return existing.get(), False
-    if not asks:
+    if asks:
+        mail.absence_requested(absence, family=family)
+    else:
         mail.absence_marked(absence, family=family)
     return absence, True
 
@@ -381,7 +397,15 @@ def book_makeup(
             )
         try:
             with transaction.atomic():
-                makeup = Makeup.objects.create(
+                makeup = _create_row(
+                    Makeup,
+                    asks=asks,
+                    status=MakeupStatus.BOOKED,
+                    requested=MakeupStatus.REQUESTED,
+                    kind=ChangeKind.MAKEUP,
+                    requester=family,
+                    now=now,
+                    summary=lambda: mail.makeup_sentence(credit),
                     organization=course.organization,
                     family=family,
                     absence=credit,
@@ -390,20 +414,6 @@ def book_makeup(
                     date=day,
                     starts_at=starts,
                     booked_at=now,
-                    status=MakeupStatus.REQUESTED if asks else MakeupStatus.BOOKED,
-                    request=(
-                        _file_request(
-                            family=family,
-                            student=student,
-                            kind=ChangeKind.MAKEUP,
-                            course=course,
-                            day=day,
-                            now=now,
-                            summary=mail.makeup_sentence(credit),
-                        )
-                        if asks
-                        else None
-                    ),
                 )
         except IntegrityError as error:  # a concurrent click got there first
             if found := same_meeting.first():
@@ -411,7 +421,9 @@ def book_makeup(
             raise AttendanceError(
                 _("That makeup credit was just used; please check your makeups.")
             ) from error
-    if not asks:
+    if asks:
+        mail.makeup_requested(makeup, family=family)
+    else:
         mail.makeup_booked(makeup, family=family)
     return makeup
 

@@ -8,7 +8,7 @@ from springboard.catalog.models import TuitionPeriod
 from springboard.checkout.models import Order
 from springboard.core.prepared import Prepared
 from springboard.families.models import Policy, PolicyAgreement
-from springboard.families.models.policies import PolicyKind
+from springboard.families.models.policies import PolicyAppliesTo, PolicyKind
 
 __all__ = ["buys_monthly_tuition", "record_agreements", "transaction_policies"]
 
@@ -31,13 +31,12 @@ _TRANSACTION_POLICIES = Prepared(_transaction_policies)
 
 
 def transaction_policies(order: Order) -> list[Policy]:
-    """The organization's active transaction policies shown at checkout. A policy about
-    recurring or monthly billing is shown only when the order buys monthly tuition."""
+    """The organization's active transaction policies shown at checkout. A policy marked
+    as applying to monthly tuition is shown only when the order buys monthly tuition."""
     policies = _TRANSACTION_POLICIES(organization_id=order.organization_id)
 
     def about_monthly(policy):
-        title = policy.title.lower()
-        return "recurring" in title or "monthly" in title
+        return policy.applies_to == PolicyAppliesTo.MONTHLY_TUITION
 
     if not any(about_monthly(policy) for policy in policies):
         return policies  # no need to ask whether the order buys monthly tuition

@@ -17,6 +17,7 @@ from springboard.families.models import (
     Family,
     Guardian,
     Policy,
+    PolicyAppliesTo,
     PolicyKind,
     ReferralSource,
     Student,
@@ -68,13 +69,20 @@ POLICIES = {
             True,
             "Lessons are refundable until the first class of the session.",
         ),
+        (
+            PolicyKind.TRANSACTION,
+            "Tuition billing",
+            True,
+            "Tuition is billed on the first of each month until the family drops the class.",
+            PolicyAppliesTo.MONTHLY_TUITION,
+        ),
     ],
 }
 REFERRAL_SOURCES = ["A friend or family member", "Search engine", "Social media", "Drove by"]
 
 
 def _policies(organization: Organization) -> None:
-    for position, (kind, title, required, text) in enumerate(
+    for position, (kind, title, required, text, *applies_to) in enumerate(
         POLICIES.get(organization.account_name, [])
     ):
         if not Policy.objects.filter(organization=organization, title=title).exists():
@@ -85,6 +93,7 @@ def _policies(organization: Organization) -> None:
                 required=required,
                 text=text,
                 position=position,
+                applies_to=applies_to[0] if applies_to else PolicyAppliesTo.EVERY_ORDER,
             )
 
 

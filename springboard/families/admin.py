@@ -215,13 +215,14 @@ class PolicyAdmin(TranslationAdmin, OrganizationScopedAdmin):
     """Changing the text saves a new version; earlier agreements keep pointing at theirs."""
 
     list_display = ["title", "kind", "required", "show_on_web", "is_active", "organization"]
-    list_filter = ["kind", "required", "show_on_web", "is_active"]
+    list_filter = ["kind", "applies_to", "required", "show_on_web", "is_active"]
     search_fields = ["title", "text"]
     fields = [
         "organization",
         "kind",
         "title",
         "text",
+        "applies_to",
         "required",
         "show_on_web",
         "is_active",

@@ -1,7 +1,8 @@
-"""The email a family gets when staff decide its request (approved or denied, with the
-staff's note) or when a transfer request expires undecided: rendered now in the language
-the family asked in (the request's `language`; families have no language field), queued
-after commit through the families' mail task (real Django mail)."""
+"""The emails of a family's drop and transfer requests: "request received" when the family
+files one staff must approve (in the family's language, families.language), and the
+decision (approved or denied, with the staff's note) or the expiry of a transfer request
+undecided (in the language the family asked in, the request's `language`). Rendered now,
+queued after commit through the families' mail task (real Django mail)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from springboard.booking.models import ChangeKind, ChangeStatus
+from springboard.families.language import in_language_of
 from springboard.families.mail import send_email
 
 
@@ -19,13 +21,41 @@ def account_url(change) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def _what(change) -> str:
+    if change.kind == ChangeKind.TRANSFER:
+        return _("your transfer to %(course)s") % {"course": change.to_course.name}
+    return _("dropping %(course)s") % {"course": change.enrollment.course.name}
+
+
+def _enqueue(to: str, subject: str, text: str, html: str) -> None:
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html), robust=True
+    )
+
+
+def send_received(change) -> None:
+    """The family filed a drop or transfer request staff must approve (one per request)."""
+    family = change.family
+    with in_language_of(family):
+        what = _what(change)
+        subject = _("Request received: %(what)s for %(name)s") % {
+            "what": what,
+            "name": change.student.first_name,
+        }
+        context = {
+            "change": change,
+            "what": what,
+            "account_url": account_url(change),
+            "subject": subject,
+        }
+        text = render_to_string("tuition/email/change_received.txt", context)
+        html = render_to_string("tuition/email/change_received.html", context)
+    _enqueue(family.email, subject, text, html)
+
+
 def send_decision(change) -> None:
     with translation.override(change.language or settings.LANGUAGE_CODE):
-        what = (
-            _("your transfer to %(course)s") % {"course": change.to_course.name}
-            if change.kind == ChangeKind.TRANSFER
-            else _("dropping %(course)s") % {"course": change.enrollment.course.name}
-        )
+        what = _what(change)
         if change.status == ChangeStatus.APPROVED:
             subject = _("Approved: %(what)s for %(name)s")
         elif change.status == ChangeStatus.EXPIRED:
@@ -43,7 +73,4 @@ def send_decision(change) -> None:
         }
         text = render_to_string("tuition/email/change_decided.txt", context)
         html = render_to_string("tuition/email/change_decided.html", context)
-    to = change.family.email
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html), robust=True
-    )
+    _enqueue(change.family.email, subject, text, html)

@@ -67,6 +67,23 @@ class AlreadyDecided(BookingError):
         super().__init__(_("This request is already decided."))
 
 
+class TransferWaiting(drops.DropError):
+    """A Drop while the enrollment's transfer request waits for staff: refused, nothing
+    changes (the family withdraws or waits for the transfer's decision first)."""
+
+    status = 409
+
+    def __init__(self, change: ChangeRequest):
+        super().__init__(
+            _(
+                "Your request to transfer %(name)s to %(course)s is waiting for approval, so "
+                "this class cannot be dropped now. We will email you when the transfer is "
+                "decided; you can drop the class after that."
+            )
+            % {"name": change.student.first_name, "course": change.to_course.name}
+        )
+
+
 # --- drops -------------------------------------------------------------------------------
 @dataclass
 class Asked:
@@ -115,14 +132,14 @@ def _money_text(organization):
     return lambda value: format_money(value, currency=organization.currency)
 
 
-def _file(*, family, enrollment, kind, now, **fields) -> ChangeRequest:
-    """A pending request, or the open one a second click finds."""
+def _file(*, family, enrollment, kind, now, **fields) -> tuple[ChangeRequest, bool]:
+    """A pending request and True, or the open one a second click finds and False."""
     ChangeRequest.objects.filter(enrollment=enrollment, status=ChangeStatus.HELD).exclude(
         kind=kind
     ).update(status=ChangeStatus.LAPSED)
     try:
         with transaction.atomic():
-            return ChangeRequest.objects.create(
+            change = ChangeRequest.objects.create(
                 organization=family.organization,
                 family=family,
                 student=enrollment.student,
@@ -133,10 +150,12 @@ def _file(*, family, enrollment, kind, now, **fields) -> ChangeRequest:
                 created_at=now,
                 **fields,
             )
+            return change, True
     except IntegrityError:
-        return ChangeRequest.objects.get(
+        found = ChangeRequest.objects.get(
             enrollment=enrollment, status__in=[ChangeStatus.HELD, ChangeStatus.PENDING]
         )
+        return found, False
 
 
 def pending_of(enrollment: Enrollment) -> ChangeRequest | None:
@@ -148,6 +167,8 @@ def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) ->
     expire_transfer_requests(now, enrollment=enrollment)  # one past its time waits no more
     waiting = pending_of(enrollment)
     if waiting is not None and waiting.family_id == family.pk:
+        if waiting.kind == ChangeKind.TRANSFER:
+            raise TransferWaiting(waiting)
         return Asked(done=False, change=waiting)
     current = Enrollment.objects.get(pk=enrollment.pk)
     if current.status != "active" and current.student.family_id == family.pk:
@@ -157,7 +178,7 @@ def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) ->
         money, _changed = drop_money.drop(enrollment, family=family, now=now, actor=actor)
         return Asked(done=True, money=money)
     money = drop_money.quote(plan)
-    change = _file(
+    change, filed = _file(
         family=family,
         enrollment=enrollment,
         kind=ChangeKind.DROP,
@@ -165,6 +186,10 @@ def ask_to_drop(enrollment: Enrollment, *, family, now: datetime, actor=None) ->
         effective_on=plan.effective_on,
         money_summary=drop_summary(money, _money_text(family.organization)),
     )
+    if not filed and change.kind == ChangeKind.TRANSFER and change.status == ChangeStatus.PENDING:
+        raise TransferWaiting(change)  # filed by another tab meanwhile
+    if filed:
+        change_mail.send_received(change)
     return Asked(done=False, change=change, money=money)
 
 
@@ -390,6 +415,8 @@ def confirm_transfer(change: ChangeRequest, *, family, now: datetime, actor=None
         change.refresh_from_db()
         if not updated and change.status != ChangeStatus.PENDING:
             raise AlreadyDecided()
+        if updated:  # this click sent it (a concurrent second one finds it sent)
+            change_mail.send_received(change)
         return Asked(done=False, change=change)
     _apply_transfer(change, plan, now=now, actor=actor, to_status=ChangeStatus.DONE)
     change.refresh_from_db()

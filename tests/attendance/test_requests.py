@@ -102,7 +102,8 @@ def test_a_requested_absence_waits_for_staff_and_frees_nothing_until_approved(
     assert not list(services.credits_of(world["kid"], now=SUNDAY_NOON))  # no credit yet
     after = places.meeting_places(world["monday"], MONDAY, at(MONDAY, 16), now=SUNDAY_NOON)
     assert after.absences == monday_places  # no place freed while pending
-    assert not _mails(world["family"])
+    [received] = _mails(world["family"])
+    assert received.subject.startswith("Request received: the absence of ")
 
     with django_capture_on_commit_callbacks(execute=True):
         _decide(change, "approve", at(MONDAY, 9), note="Get well soon")
@@ -115,7 +116,7 @@ def test_a_requested_absence_waits_for_staff_and_frees_nothing_until_approved(
     )
     assert absence.credit_expires_at == at(MONDAY, 16) + timedelta(days=30)
     assert list(services.credits_of(world["kid"], now=at(MONDAY, 9))) == [absence]
-    [email] = _mails(world["family"])
+    _received, email = _mails(world["family"])
     assert email.subject.startswith("Approved: the absence of ")
     assert "Get well soon" in email.body
 
@@ -353,3 +354,40 @@ def test_the_decision_email_is_in_the_family_s_language(
     with translation.override("es"):
         expected = translation.gettext("See it in My Account:")
     assert expected != "See it in My Account:" and expected in email.body
+
+
+# --- "request received" emails ---------------------------------------------------------------
+def test_a_requested_absence_clicked_twice_sends_one_email_in_the_familys_language(
+    org, world, django_capture_on_commit_callbacks
+):
+    from springboard.families.models import Family
+
+    rules(org, absence_approval="request")
+    family = world["family"]
+    Family.objects.filter(pk=family.pk).update(language="es")
+    family.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _click in range(2):
+            services.mark_absent(world["enrollment"], MONDAY, family=family, now=SUNDAY_NOON)
+    assert ChangeRequest.objects.count() == 1
+    [email] = _mails(family)
+    assert world["monday"].name in email.subject and world["kid"].first_name in email.subject
+    assert world["monday"].name in email.alternatives[0][0]
+    with translation.override("es"):
+        in_spanish = translation.gettext("See it in My Account:")
+    assert in_spanish != "See it in My Account:" and in_spanish in email.body
+
+
+def test_a_requested_makeup_clicked_twice_sends_one_email(
+    org, world, django_capture_on_commit_callbacks
+):
+    rules(org, makeup_approval="request")
+    _free_one_wednesday_place(world)
+    _credit(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _book(world) == _book(world)
+    assert ChangeRequest.objects.filter(kind="makeup").count() == 1
+    [email] = _mails(world["family"])
+    assert email.subject.startswith("Request received: a makeup for ")
+    assert world["wednesday"].name in email.body

@@ -2,7 +2,7 @@
 
 import pytest
 
-from springboard.families.models import Policy, PolicyKind
+from springboard.families.models import Policy, PolicyAppliesTo, PolicyKind
 from springboard.tenancy.models import StaffRole
 from tests import factories, family_factories
 
@@ -41,6 +41,7 @@ def test_editing_a_policys_text_in_the_admin_makes_a_new_version(staff, org):
         "kind": PolicyKind.FAMILY,
         "title_en": "Waiver",
         "text_en": "Second words.",
+        "applies_to": PolicyAppliesTo.MONTHLY_TUITION,
         "required": "on",
         "show_on_web": "on",
         "is_active": "on",
@@ -56,6 +57,7 @@ def test_editing_a_policys_text_in_the_admin_makes_a_new_version(staff, org):
     assert response.status_code == 302, response.content[:3000]
     policy = Policy.objects.get()
     assert [v.text for v in policy.versions.order_by("number")] == ["First words.", "Second words."]
+    assert policy.applies_to == PolicyAppliesTo.MONTHLY_TUITION  # staff set it in the admin
 
 
 def test_agreements_are_read_only(staff, org):

@@ -12,6 +12,7 @@ from springboard.families.models.families import (
 from springboard.families.models.policies import (
     Policy,
     PolicyAgreement,
+    PolicyAppliesTo,
     PolicyKind,
     PolicyVersion,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "LoginFailure",
     "Policy",
     "PolicyAgreement",
+    "PolicyAppliesTo",
     "PolicyKind",
     "PolicyVersion",
     "ReferralSource",

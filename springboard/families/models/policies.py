@@ -15,6 +15,13 @@ class PolicyKind(models.TextChoices):
     TRANSACTION = "transaction", _("Transaction")
 
 
+class PolicyAppliesTo(models.TextChoices):
+    """Which orders a transaction policy is shown for at checkout (docs/checkout.md)."""
+
+    EVERY_ORDER = "every_order", _("Every order")
+    MONTHLY_TUITION = "monthly_tuition", _("Orders with monthly tuition")
+
+
 class Policy(TenantModel):
     kind = models.CharField(_("kind"), max_length=12, choices=PolicyKind.choices)
     title = models.CharField(_("title"), max_length=120)
@@ -25,6 +32,13 @@ class Policy(TenantModel):
     show_on_web = models.BooleanField(_("shown on the web"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=16,
+        choices=PolicyAppliesTo.choices,
+        default=PolicyAppliesTo.EVERY_ORDER,
+        help_text=_("For transaction policies: the orders it is shown for at checkout."),
+    )
 
     class Meta:
         ordering = ["kind", "position", "title", "id"]
