@@ -256,4 +256,6 @@ def test_the_toolbar_summary_counts_only_this_familys_unexpired_holds(org):
     after_first = soonest + timedelta(seconds=1)
     second_end = CartItem.objects.get(family=family, course=second).expires_at
     assert services.cart_summary(family, after_first) == {"count": 1, "first_expiry": second_end}
-    assert compiled(services._CART_SUMMARY) == [True]  # prepared, not left to the ORM
+    # Prepared, not left to the ORM (one compilation per language/scope seen in this process).
+    kept = compiled(services._CART_SUMMARY)
+    assert kept and all(kept)
