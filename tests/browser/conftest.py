@@ -162,6 +162,17 @@ def close_welcome(page) -> None:
     expect_no_modal(page)
 
 
+def show_only_openings(page, label: str = "Only classes with openings") -> None:
+    """Ticks "Only classes with openings" on a classes list and waits for the narrowed list.
+
+    The box narrows the list through htmx, which listens only once the page has loaded: a tick
+    on a page whose scripts have not run yet (a click's navigation has just committed) is lost.
+    """
+    page.wait_for_load_state("load")
+    page.get_by_label(label).check()
+    expect(page).to_have_url(re.compile(r"openings=on"))
+
+
 def log_in(phone: PhonePage, email: str, password: str, *, account: str = "demo") -> None:
     """Logs in as a current customer; lands on the dashboard with Welcome Information closed
     and the page checked."""

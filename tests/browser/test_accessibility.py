@@ -24,7 +24,13 @@ from springboard.demo.families import DEMO_FAMILY
 from springboard.families.models import EmergencyContact, Family, Guardian, Policy, Student
 from springboard.shop.models import Product
 from tests.browser.axe_audit import Audit, portal_url_names
-from tests.browser.conftest import AXE, PHONE, close_welcome, expect_welcome_open
+from tests.browser.conftest import (
+    AXE,
+    PHONE,
+    close_welcome,
+    expect_welcome_open,
+    show_only_openings,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2026, 12, 1, 18, tzinfo=UTC)
@@ -299,8 +305,7 @@ def checkout_pages(audit: Audit, org) -> None:
     page = audit.page
     page.goto("/demo/booking/find-the-right-class/")
     page.get_by_test_id("student-picker").get_by_role("link", name="Leo").click()
-    page.get_by_label("Only classes with openings").check()
-    expect(page).to_have_url(re.compile(r"openings=on"))
+    show_only_openings(page)
     courses = page.get_by_test_id("course")
     expect(courses.first).to_be_visible()
     audit.check("a student's classes")

@@ -19,7 +19,7 @@ from springboard.demo.enrollments import NEIGHBOURS
 from springboard.demo.families import DEMO_FAMILY, TWO_GYMS_FAMILY
 from springboard.families.models import Family, Student
 from tests import family_factories
-from tests.browser.conftest import PhonePage, log_in
+from tests.browser.conftest import PhonePage, log_in, show_only_openings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2026, 12, 1, 18, tzinfo=UTC)
@@ -58,8 +58,7 @@ def test_a_family_fills_the_cart_and_another_takes_the_last_seat(phone, browser,
     page.get_by_test_id("student-picker").get_by_role("link", name="Leo").click()
     courses = page.get_by_test_id("course")
     expect(courses.first).to_be_visible()
-    page.get_by_label("Only classes with openings").check()
-    expect(page).to_have_url(re.compile(r"openings=on"))
+    show_only_openings(page)
     expect(courses.first).to_be_visible()
     phone.check_page()
     courses.first.locator("h2 a").click()

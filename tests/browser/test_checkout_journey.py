@@ -16,7 +16,7 @@ from springboard.booking.models import Enrollment
 from springboard.checkout.models import Order, OrderStatus
 from springboard.demo import data
 from springboard.demo.families import DEMO_FAMILY
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, show_only_openings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = datetime(2026, 12, 1, 18, tzinfo=UTC)
@@ -35,8 +35,7 @@ def add_class_for(phone, name: str) -> None:
     page.goto("/demo/dashboard/")
     page.get_by_test_id("tile-find_right_class").click()
     page.get_by_test_id("student-picker").get_by_role("link", name=name).click()
-    page.get_by_label("Only classes with openings").check()
-    expect(page).to_have_url(re.compile(r"openings=on"))
+    show_only_openings(page)
     courses = page.get_by_test_id("course")
     expect(courses.first).to_be_visible()
     phone.check_page()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from springboard.demo import data
-from tests.browser.conftest import close_welcome
+from tests.browser.conftest import close_welcome, show_only_openings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,8 +96,7 @@ def test_classes_events_and_parties_pages_on_a_phone(phone):
     expect(page.get_by_test_id("course").first.locator(".sb-days")).to_have_text("Sat")
     phone.check_page()
     page.goto("/demo/booking/classes/")
-    page.get_by_label("Only classes with openings").check()
-    expect(page).to_have_url(re.compile(r"openings=on"))
+    show_only_openings(page)
     page.get_by_role("link", name="Next").click()
     expect(page).to_have_url(re.compile(r"page=2"))
     phone.check_page()
