@@ -377,17 +377,42 @@ def cart_items(family, now: datetime):
     )
 
 
-def recently_expired(family, now: datetime, *, hours: int = 2):
-    """Items whose time ran out lately (swept or not), so the cart can offer them again."""
+RECENTLY_EXPIRED_SHOWN = 10
+
+
+def _recently_expired(organization_id: int, family_id: int, since: datetime, now: datetime):
     return (
-        CartItem.objects.filter(family=family, added_at__gte=now - timedelta(hours=hours))
+        CartItem.objects.filter(
+            organization_id=organization_id, family_id=family_id, added_at__gte=since
+        )
         .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
         .exclude(kind=ItemKind.GIFT_CARD)  # nothing scarce: bought again from eGift Cards
         .select_related(
             "student", "course", "event", "party_slot", "party_package", "variant__product"
         )
-        .order_by("-expires_at", "-id")
+        .prefetch_related("days")
+        .order_by("-expires_at", "-id")[:RECENTLY_EXPIRED_SHOWN]
     )
+
+
+# The cart page asks it on every view: compiled once per process (core.prepared; building
+# this join was about a third of the cart page's CPU: docs/performance.md, "checkout start
+# and the cart page").
+_RECENTLY_EXPIRED = Prepared(_recently_expired)
+
+
+def recently_expired(family, now: datetime, *, hours: int = 2) -> list[CartItem]:
+    """The latest items (at most RECENTLY_EXPIRED_SHOWN) whose time ran out lately, swept or
+    not, with their camp days, so the cart can offer them again."""
+    items = _RECENTLY_EXPIRED(
+        organization_id=family.organization_id,
+        family_id=family.pk,
+        since=now - timedelta(hours=hours),
+        now=now,
+    )
+    for item in items:
+        item.family = family
+    return items
 
 
 def cart_count(family, now: datetime) -> int:
@@ -414,6 +439,14 @@ def cart_summary(family, now: datetime) -> dict:
     """The toolbar's count and the soonest hold's end, in one query."""
     found = _CART_SUMMARY(family_id=family.pk, now=now)
     return found[0] if found else {"count": 0, "first_expiry": None}
+
+
+def cart_summary_of(held: list[CartItem]) -> dict:
+    """cart_summary's answer from the family's held items at the same `now`, when the page
+    has read them already (the cart page): no second query."""
+    if not held:
+        return {"count": 0, "first_expiry": None}
+    return {"count": len(held), "first_expiry": min(item.expires_at for item in held)}
 
 
 def sweep_expired_holds(now: datetime) -> list[int]:

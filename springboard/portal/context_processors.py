@@ -10,9 +10,12 @@ def portal(request) -> dict:
     if organization is None:
         return {}
     family = getattr(request, "family", None) or guest_family(request)
-    # One query, whatever the cart holds (expired holds never count).
+    # One query, whatever the cart holds (expired holds never count); none when the view has
+    # read the held items already and put their summary on the request (the cart page).
     now = request.now
-    cart = cart_summary(family, now) if family else {}
+    cart = getattr(request, "cart_summary", None)
+    if cart is None:
+        cart = cart_summary(family, now) if family else {}
     return {
         "server_now": now,
         "cart_count": cart.get("count", 0),

@@ -353,3 +353,26 @@ def test_a_family_with_policies_to_agree_holds_nothing(logged_in, org, family):
     assert response.status_code == 302
     assert response["Location"].startswith("/acme/policies/")
     assert not CartItem.objects.exists()
+
+
+def test_the_cart_pages_toolbar_counts_its_holds_as_every_page_does(
+    logged_in, org, family, clock
+):
+    first, second = catalog.course(org), catalog.course(org, name="Tumbling")
+    services.add_course(family=family[0], students=[family[1]], course=first, now=NOW)
+    later = NOW + timedelta(minutes=5)
+    clock.move_to(later)
+    services.add_course(family=family[0], students=[family[1]], course=second, now=later)
+    cart, dashboard = logged_in.get("/acme/cart/"), logged_in.get("/acme/dashboard/")
+    summary = services.cart_summary(family[0], later)
+    assert summary["count"] == 2
+    for page in (cart, dashboard):
+        assert (page.context["cart_count"], page.context["cart_first_expiry"]) == (
+            summary["count"],
+            summary["first_expiry"],
+        )
+    # The first hold ran out: the cart's toolbar counts one, with the second's end.
+    clock.move_to(summary["first_expiry"] + timedelta(seconds=1))
+    cart = logged_in.get("/acme/cart/")
+    assert cart.context["cart_count"] == 1
+    assert cart.context["cart_first_expiry"] == CartItem.objects.get(course=second).expires_at

@@ -126,3 +126,30 @@ def test_expired_camp_days_and_a_party_are_added_again_with_their_own_choices(
     party = held.get(party_slot=slot)
     assert (party.guest_count, party.guest_of_honour_name) == (7, "Sam")
     assert [(a.add_on, a.quantity) for a in party.add_ons.all()] == [(add_on, 2)]
+
+
+def test_the_cart_offers_the_ten_latest_expired_items_of_this_family_only(
+    logged_in, org, family, clock
+):
+    from springboard.core.prepared import compiled
+
+    kid = family[1]
+    courses = [catalog.course(org, name=f"Class {number:02}") for number in range(12)]
+    for number, course in enumerate(courses):
+        services.add_course(
+            family=family[0], students=[kid], course=course, now=NOW + timedelta(seconds=number)
+        )
+    other, other_kid = make_family(org, last_name="Other")
+    services.add_course(family=other, students=[other_kid], course=courses[0], now=NOW)
+    clock.move_to(NOW + timedelta(minutes=30))
+    expired = logged_in.get("/acme/cart/").context["expired"]
+    # The latest to run out first; the two oldest are not listed; nothing of the other family.
+    assert [item.course for item, _open in expired] == courses[:1:-1]
+    assert {item.family for item, _open in expired} == {family[0]}
+    assert all(still_open for _item, still_open in expired)
+    # Two hours after they were added they are no longer offered.
+    clock.move_to(NOW + timedelta(hours=2, minutes=1))
+    assert logged_in.get("/acme/cart/").context["expired"] == []
+    # Read through a prepared query, not built by the ORM on every cart page.
+    kept = compiled(services._RECENTLY_EXPIRED)
+    assert kept and all(kept)

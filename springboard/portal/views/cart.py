@@ -121,10 +121,11 @@ def cart(request):
     # The held items are read once, with what the page and the pricing read (each read of
     # them with their related rows costs ~4 ms of CPU: docs/performance.md).
     items = held_items(request.family, now)
+    request.cart_summary = services.cart_summary_of(items)  # the toolbar's, from these rows
     for item in items:
         item.preview = services.price_preview(item)
     expired = readd.offers(
-        services.recently_expired(request.family, now).prefetch_related("days")[:10],
+        services.recently_expired(request.family, now),
         items,
         now=now,
     )
