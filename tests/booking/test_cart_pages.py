@@ -355,9 +355,7 @@ def test_a_family_with_policies_to_agree_holds_nothing(logged_in, org, family):
     assert not CartItem.objects.exists()
 
 
-def test_the_cart_pages_toolbar_counts_its_holds_as_every_page_does(
-    logged_in, org, family, clock
-):
+def test_the_cart_pages_toolbar_counts_its_holds_as_every_page_does(logged_in, org, family, clock):
     first, second = catalog.course(org), catalog.course(org, name="Tumbling")
     services.add_course(family=family[0], students=[family[1]], course=first, now=NOW)
     later = NOW + timedelta(minutes=5)
