@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from springboard.core.prepared import Prepared, padded
+
 LOCK_TIMEOUT = "3s"
 
 
@@ -42,6 +44,37 @@ class BookingBusy(BookingError):
         super().__init__(message or _("Many families are booking right now — please try again."))
 
 
+def _lock_query(model):
+    def build(ids: tuple):
+        return (
+            model._default_manager.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    build.__qualname__ = f"lock {model.__name__}"
+    return Prepared(build)
+
+
+_LOCKS: dict = {}
+
+
+def _lock_rows(model, ordered: list[int]) -> None:
+    """SELECT … FOR NO KEY UPDATE of these rows, in id order. Compiled once per process and
+    model (core.prepared: building it was most of the lock's CPU on every add and checkout;
+    docs/performance.md, "checkout start and the cart page"); the ids are padded to one of
+    a few lengths by repeating the last, which locks nothing more."""
+    ids = padded(ordered)
+    query = _LOCKS.get(model)
+    if query is None:
+        query = _LOCKS.setdefault(model, _lock_query(model))
+    if ids is None:  # more rows than the prepared lengths: built as before
+        list(query.build(ids=tuple(ordered)))
+    else:
+        query(ids=ids)
+
+
 @contextmanager
 def locked(model, pks: Iterable[int], *, lock: bool = True):
     """A transaction holding row locks on `model` rows `pks` (sorted, once, with a timeout)."""
@@ -52,12 +85,7 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                list(
-                    model._default_manager.select_for_update(no_key=True)
-                    .filter(pk__in=ordered)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                )
+                _lock_rows(model, ordered)
             yield
     except OperationalError as error:
         # LockNotAvailable (lock_timeout) or, on SQLite, "database is locked".
@@ -78,12 +106,7 @@ def locked_many(groups, *, lock: bool = True):
                 for model, pks in groups:
                     ordered = sorted(set(pks))
                     if ordered:
-                        list(
-                            model._default_manager.select_for_update(no_key=True)
-                            .filter(pk__in=ordered)
-                            .order_by("pk")
-                            .values_list("pk", flat=True)
-                        )
+                        _lock_rows(model, ordered)
             yield
     except OperationalError as error:
         raise BookingBusy() from error
