@@ -91,11 +91,17 @@ Hook = Callable[[], None] | None
 
 
 def _create_lines(order: Order, order_items: dict, pairs) -> None:
-    """The order's lines; a discount line points at the line it reduces."""
+    """The order's lines, in one INSERT; a discount line points at the line it reduces, so
+    the lines before it are inserted first when it reduces one of them not yet inserted."""
     made: list[OrderLine] = []
+    waiting: list[OrderLine] = []
     for position, (cart_item, line) in enumerate(pairs):
         subject = line.subject
-        row = OrderLine.objects.create(
+        reduces = made[line.discount_of] if line.discount_of is not None else None
+        if reduces is not None and reduces.pk is None:
+            OrderLine.objects.bulk_create(waiting)
+            waiting = []
+        row = OrderLine(
             order=order,
             item=order_items[cart_item.pk] if cart_item else None,
             position=position,
@@ -105,11 +111,14 @@ def _create_lines(order: Order, order_items: dict, pairs) -> None:
             amount=line.amount,
             due_date=line.due_date,
             student=line.student,
-            discount_of=made[line.discount_of] if line.discount_of is not None else None,
+            discount_of=reduces,
             discount_rule=subject if isinstance(subject, DiscountRule) else None,
             promo_code=subject if isinstance(subject, PromoCode) else None,
         )
         made.append(row)
+        waiting.append(row)
+    if waiting:
+        OrderLine.objects.bulk_create(waiting)
 
 
 def _totals(pairs, today) -> tuple[Decimal, Decimal]:
@@ -155,10 +164,6 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         existing = open_order(family, now)
         if existing:
             return existing
-        ids = [item.pk for item in items]
-        still = CartItem.objects.filter(pk__in=ids).holding(now).count()
-        if still != len(ids):
-            raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
         try:
             seats.check_not_booked(items)
         except CheckoutError as error:
@@ -176,12 +181,20 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
             priced_on=today,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        order_items = {
-            item.pk: OrderItem.objects.create(order=order, cart_item=item) for item in items
-        }
+        # One INSERT for the items and one for the lines, whatever their number.
+        order_items = {item.pk: OrderItem(order=order, cart_item=item) for item in items}
+        OrderItem.objects.bulk_create(order_items.values())
         _create_lines(order, order_items, pairs)
-        # The order keeps the seats now (its own registry entries); the holds are converted.
-        CartItem.objects.filter(pk__in=ids).update(status=HoldStatus.CONVERTED)
+        # The order keeps the seats now (its own registry entries); the holds are converted,
+        # each only if it is still held: one removed or swept since it was read (the update
+        # re-reads a row another transaction changed) undoes the whole order. No count of
+        # them first: the update's own row count is the check (one query fewer).
+        ids = [item.pk for item in items]
+        converted = CartItem.objects.filter(pk__in=ids).holding(now).update(
+            status=HoldStatus.CONVERTED
+        )
+        if converted != len(ids):
+            raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
         return order
 
 
