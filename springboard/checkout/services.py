@@ -190,8 +190,8 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
         # re-reads a row another transaction changed) undoes the whole order. No count of
         # them first: the update's own row count is the check (one query fewer).
         ids = [item.pk for item in items]
-        converted = CartItem.objects.filter(pk__in=ids).holding(now).update(
-            status=HoldStatus.CONVERTED
+        converted = (
+            CartItem.objects.filter(pk__in=ids).holding(now).update(status=HoldStatus.CONVERTED)
         )
         if converted != len(ids):
             raise CheckoutError(_("Your cart changed meanwhile; look at it again."))
