@@ -93,6 +93,12 @@ class _Compiled:
         self.sql = sql
         self.params = params
         self.slots = slots  # [(position, key, adapt)]
+        # The columns' converters, which Django works out again on every run by asking each
+        # selected column (a few hundred for a wide select_related): the same columns every
+        # time, so once (the converters take the run's connection as an argument).
+        self.converters = compiler.get_converters(
+            [column[0] for column in compiler.select[0 : compiler.col_count]]
+        )
 
 
 class Prepared:
@@ -134,6 +140,8 @@ class Prepared:
         compiler.using = using
         sql = compiled.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        converters = compiled.converters
+        compiler.get_converters = lambda expressions: converters
         queryset = compiled.template.all()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)

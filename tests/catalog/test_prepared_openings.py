@@ -3,6 +3,7 @@ pass: reads"): they give what the ORM gives, for every organization, never anoth
 and never a stale answer: the values are bound on every call, only the SQL is kept."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -144,3 +145,35 @@ def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization
     _hold(org, course, "Second")
     assert badge(url).startswith("FULL")
     assert client.get(f"/acme/booking/classes/{theirs.pk}/").status_code == 404
+
+
+def test_a_prepared_read_converts_its_columns_as_the_orm_does_on_every_call(org):
+    """The columns' converters are worked out once (dates, decimals, JSON, booleans, aware
+    datetimes on SQLite): each later call's rows come out the ORM's values too."""
+    from springboard.booking.models import CartItem
+    from springboard.checkout.cart_reads import _HELD
+
+    course = catalog.course(org, tuition="123.45")
+    first, second = make_family(org, last_name="First"), make_family(org, last_name="Second")
+    for (family, kid), minutes in ((first, 0), (second, 3)):
+        booking.add_course(
+            family=family, students=[kid], course=course, now=NOW + timedelta(minutes=minutes)
+        )
+    columns = ["expires_at", "added_at", "whole_event", "status", "kind"]
+    for family, _kid in (first, second, first):
+        with scope(organization=org):
+            [item] = _HELD(organization_id=org.pk, family_id=family.pk, now=NOW)
+            [orm] = CartItem.objects.filter(family=family).select_related(
+                "course__term", "course__location", "student"
+            )
+        assert [getattr(item, name) for name in columns] == [getattr(orm, name) for name in columns]
+        assert item.expires_at.tzinfo is not None
+        assert item.course.tuition == orm.course.tuition == Decimal("123.45")
+        term, orm_term = item.course.term, orm.course.term
+        assert (term.start_date, term.enrollment_opens_at, item.student.birth_date) == (
+            orm_term.start_date,
+            orm_term.enrollment_opens_at,
+            orm.student.birth_date,
+        )
+    kept = compiled(_HELD)
+    assert kept and all(kept)

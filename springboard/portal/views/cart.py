@@ -34,18 +34,22 @@ def booking_family_required(view):
     """Logged in, with a family here whose email is confirmed (the policy gate is the
     middleware's). Otherwise: to login, to create the family, or a message."""
 
+    def back(request) -> str:  # only when sent away (a reverse() per request otherwise)
+        return request.get_full_path() if request.method == "GET" else safe_next(request)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        back = request.get_full_path() if request.method == "GET" else safe_next(request)
         if not request.user.is_authenticated:
             guest = guest_family(request) if getattr(view, "visitors_welcome", False) else None
             if guest is not None:  # the cart and checkout of a visitor (ProShop, eGift Cards)
                 request.family = guest
                 return view(request, *args, **kwargs)
-            return HttpResponseRedirect(with_next(portal_url(request, "login"), back))
+            return HttpResponseRedirect(with_next(portal_url(request, "login"), back(request)))
         family = getattr(request, "family", None)
         if family is None:
-            return HttpResponseRedirect(with_next(portal_url(request, "create_family_here"), back))
+            return HttpResponseRedirect(
+                with_next(portal_url(request, "create_family_here"), back(request))
+            )
         if not family.can_book:
             messages.error(request, _("Please confirm your email address before booking."))
             return HttpResponseRedirect(portal_url(request, "confirm_email"))
