@@ -198,6 +198,13 @@ def active_rules(organization) -> list[DiscountRule]:
     return cached
 
 
+def rules_may_apply(organization, *, classes: bool) -> bool:
+    """Whether a rule could give a discount line (a promo code aside): only a class's tuition
+    line gets one, and only from an active rule (apply_discounts). The cart's preview asks
+    first, so a cart with no class, or an organization with no rule, is not priced for it."""
+    return classes and bool(active_rules(organization))
+
+
 # --- amounts ----------------------------------------------------------------------------------
 def _off(discount, base: Decimal) -> Decimal:
     """What a percent or amount takes off `base`: half-up to cents, never more than base."""

@@ -255,3 +255,21 @@ def test_sibling_and_multi_class_rules_never_touch_products_or_gift_cards(org, h
         ("discount", D("-50.00")),  # the second child's class only
     ]
     assert result.lines[5].discount_of == 4
+
+
+def test_the_carts_preview_prices_only_when_a_rule_could_apply(
+    logged_in, org, family, clock, monkeypatch
+):
+    from springboard.checkout import pricing
+
+    cart_with_two_students(logged_in, org, family)
+    real_quote, priced = pricing.quote, []
+    monkeypatch.setattr(
+        pricing, "quote", lambda *args, **kwargs: priced.append(1) or real_quote(*args, **kwargs)
+    )
+    cart = logged_in.get("/acme/cart/").content.decode()
+    assert 'data-testid="discount-line"' not in cart and priced == []  # no rule: not priced
+    sibling(org)  # staff add a rule: the next cart page shows what it takes off
+    cart = logged_in.get("/acme/cart/").content.decode()
+    assert cart.count('data-testid="discount-line"') == 1 and priced == [1]
+    assert "Sibling discount — Leo" in cart
