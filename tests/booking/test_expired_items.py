@@ -43,6 +43,12 @@ def test_checkout_names_the_items_whose_time_ran_out_and_keeps_the_rest(
     said = _messages(response)
     assert f"Time ran out for Tumbling Fun ({kid.first_name})" in said
     assert "Add it again from your cart" in said
+    # Which ran out is read through a prepared query (every checkout from the cart asks).
+    from springboard.core.prepared import compiled
+    from springboard.portal.views import checkout as checkout_views
+
+    kept = compiled(checkout_views.RUN_OUT)
+    assert kept and all(kept)
 
 
 def test_checkout_with_every_item_run_out_says_which_and_back_in_the_cart_offers_them(

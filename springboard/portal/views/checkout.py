@@ -29,7 +29,7 @@ from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
 from springboard.core.parsing import parse_id, whole_number
-from springboard.core.prepared import Prepared
+from springboard.core.prepared import Prepared, padded
 from springboard.portal.busy import busy_page
 from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
@@ -89,19 +89,32 @@ def pickup_locations(order) -> list:
     return sorted(set(rows))
 
 
+def _run_out(organization_id: int, family_id: int, ids: tuple, now):
+    return (
+        CartItem.objects.filter(organization_id=organization_id, family_id=family_id, pk__in=ids)
+        .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
+        .select_related("student", "course", "event", "party_package", "variant__product")
+        .order_by("added_at", "id")
+    )
+
+
+# Every checkout from the cart page posts the items it showed: compiled once per process
+# (core.prepared; docs/performance.md, "checkout start and the cart page").
+RUN_OUT = Prepared(_run_out)
+
+
 def _ran_out(request, now) -> list[str]:
     """The items the cart page showed (its Checkout form lists them) whose time has run out
     since: checkout leaves them out, and the family is told which."""
     shown = {parse_id(value) for value in request.POST.getlist("shown")[:50]}
     if not shown:
         return []
-    items = (
-        CartItem.objects.for_organization(request.organization)
-        .filter(family=request.family, pk__in=shown)
-        .filter(Q(status=HoldStatus.EXPIRED) | Q(status=HoldStatus.ACTIVE, expires_at__lte=now))
-        .select_related("student", "course", "event", "party_package", "variant__product")
-        .order_by("added_at", "id")
-    )
+    organization_id, family_id = request.organization.pk, request.family.pk
+    ids = padded(shown, sizes=(1, 2, 4, 8, 16, 32, 64))
+    if ids is None:  # (at most 50 are read)
+        items = _run_out(organization_id, family_id, tuple(shown), now)
+    else:
+        items = RUN_OUT(organization_id=organization_id, family_id=family_id, ids=ids, now=now)
     return [readd.label(item) for item in items]
 
 
