@@ -144,3 +144,39 @@ def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization
     _hold(org, course, "Second")
     assert badge(url).startswith("FULL")
     assert client.get(f"/acme/booking/classes/{theirs.pk}/").status_code == 404
+
+
+def _raw_statements(run) -> list[tuple[str, int]]:
+    """(SQL as sent to the driver, number of parameters) of each statement `run()` executes."""
+    seen = []
+
+    def note(execute, sql, params, many, context):
+        seen.append((sql, len(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        run()
+    return seen
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's statement cache")
+def test_the_openings_reads_fit_psycopg_s_statement_cache_or_near_it(client, org):
+    """psycopg parses again, on every execute, a query over 4 KiB of SQL or with more than 50
+    parameters (its statement cache refuses them; docs/performance.md, "pagecost"): the add to
+    cart's openings read stays under both, and the course page's read names each source of
+    taken places once (it once repeated them for places_left and openings_left: 169
+    parameters, 13 KiB)."""
+    from psycopg import _queries
+
+    course = catalog.course(org)
+    with scope(organization=org):
+        availability.openings_of([course.pk], now=NOW)  # compiled
+        [(sql, params)] = _raw_statements(lambda: availability.openings_of([course.pk], now=NOW))
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, len(sql)
+    assert params <= _queries.MAX_CACHED_STATEMENT_PARAMS, params
+    url = f"/acme/booking/classes/{course.pk}/"
+    client.get(url)
+    page = [s for s in _raw_statements(lambda: client.get(url)) if '"catalog_course"' in s[0]]
+    [(sql, params)] = [s for s in page if "booking_waitlistentry" in s[0]]
+    assert sql.count('"booking_waitlistentry"') == 2  # offers out, families waiting: once each
+    assert params <= _queries.MAX_CACHED_STATEMENT_PARAMS, params
