@@ -37,7 +37,7 @@ from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
-from springboard.core.parsing import optional_id
+from springboard.core.parsing import MAX_ID, optional_id
 from springboard.core.prepared import Prepared, padded
 from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
@@ -387,7 +387,8 @@ def meeting_times(starts) -> list[tuple[str, str]]:
 
 @require_GET
 def course_detail(request, course_id: int):
-    found = COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
+    # The URL's digits, bound as they come: beyond a row id's range there is no such course.
+    found = 1 <= course_id <= MAX_ID and COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
     if not found or found[0].organization_id != request.organization.pk:
         raise Http404("No such course")
     course = found[0]
