@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from springboard.core.prepared import Prepared, padded
+
 LOCK_TIMEOUT = "3s"
 
 
@@ -42,6 +44,36 @@ class BookingBusy(BookingError):
         super().__init__(message or _("Many families are booking right now — please try again."))
 
 
+def _lock_statement(model):
+    def build(ids: tuple[int, ...]):
+        return (
+            model._default_manager.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    return build
+
+
+# The lock statement of each model, compiled once per process (core.prepared): every add,
+# checkout and payment takes one, and building it through the tenant and translation managers
+# cost more than running it (docs/performance.md, "pagecost").
+_LOCKS: dict[type, Prepared] = {}
+
+
+def _lock(model, ordered: list[int]) -> None:
+    """SELECT … FOR NO KEY UPDATE of the rows, in ascending order, in one statement."""
+    ids = padded(ordered)  # a few lengths (the last id repeated: the same row, locked once)
+    if ids is None:
+        list(_lock_statement(model)(tuple(ordered)))
+        return
+    statement = _LOCKS.get(model)
+    if statement is None:
+        statement = _LOCKS.setdefault(model, Prepared(_lock_statement(model)))
+    statement(ids=ids)
+
+
 @contextmanager
 def locked(model, pks: Iterable[int], *, lock: bool = True):
     """A transaction holding row locks on `model` rows `pks` (sorted, once, with a timeout)."""
@@ -52,12 +84,7 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                list(
-                    model._default_manager.select_for_update(no_key=True)
-                    .filter(pk__in=ordered)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                )
+                _lock(model, ordered)
             yield
     except OperationalError as error:
         # LockNotAvailable (lock_timeout) or, on SQLite, "database is locked".
@@ -78,12 +105,7 @@ def locked_many(groups, *, lock: bool = True):
                 for model, pks in groups:
                     ordered = sorted(set(pks))
                     if ordered:
-                        list(
-                            model._default_manager.select_for_update(no_key=True)
-                            .filter(pk__in=ordered)
-                            .order_by("pk")
-                            .values_list("pk", flat=True)
-                        )
+                        _lock(model, ordered)
             yield
     except OperationalError as error:
         raise BookingBusy() from error

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
+from springboard.booking import locking
 from springboard.booking import services as booking
 from springboard.catalog import availability
 from springboard.catalog.models import Course
@@ -121,6 +122,17 @@ def test_the_booking_path_s_reads_are_prepared(org):
         availability.openings_of([course.pk], now=NOW)
     assert compiled(availability._PLACES_OF)  # kept, and not left to the ORM
     assert all(compiled(availability._PLACES_OF))
+
+
+def test_an_add_locks_its_course_with_a_prepared_statement_and_still_refuses_a_full_one(org):
+    course = catalog.course(org, capacity=1)
+    _hold(org, course, "First")
+    assert compiled(locking._LOCKS[Course]) and all(compiled(locking._LOCKS[Course]))
+    with pytest.raises(locking.BookingError):
+        _hold(org, course, "Second")
+    two = catalog.course(org)
+    with scope(organization=org), locking.locked(Course, [two.pk, course.pk, two.pk]):
+        pass  # two rows (a few lengths, padded), once each
 
 
 def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization(
