@@ -92,6 +92,21 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
 
 
 @contextmanager
+def locked_reading(read, *, lock: bool = True):
+    """`locked` for one kind of row that its own read locks: `read(lock)` selects the rows
+    (FOR NO KEY UPDATE OF them when `lock`, in ascending order) with what the caller needs of
+    them, so the lock and the fresh read are one statement; yields what it read."""
+    try:
+        with transaction.atomic():
+            if lock and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            yield read(lock)
+    except OperationalError as error:
+        raise BookingBusy() from error
+
+
+@contextmanager
 def locked_many(groups, *, lock: bool = True):
     """One transaction locking several kinds of sold rows: `groups` is a sequence of
     (model, pks) in the fixed order every caller uses (courses, then event days, then party

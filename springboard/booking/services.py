@@ -17,7 +17,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from springboard.booking.locking import BookingBusy, BookingError, locked
+from springboard.booking.locking import BookingBusy, BookingError, locked, locked_reading
 from springboard.booking.models import (
     STILL_KEEPING,
     CartItem,
@@ -87,9 +87,18 @@ def _course(course_id: int):
     return Course.objects.filter(pk=course_id).select_related("term", "location")
 
 
-def _course_again(course_id: int) -> Course:
-    """The course read again under its lock (Course.DoesNotExist if it is gone)."""
-    found = _COURSE(course_id=course_id)
+def _course_locking(course_id: int):
+    return (
+        Course.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=course_id)
+        .select_related("term", "location")
+    )
+
+
+def _course_again(course_id: int, lock: bool = False) -> Course:
+    """The course read again, taking its lock when `lock` (the lock and the read one
+    statement: locking.locked_reading); Course.DoesNotExist if it is gone."""
+    found = (_COURSE_LOCKING if lock else _COURSE)(course_id=course_id)
     if not found:
         raise Course.DoesNotExist
     return found[0]
@@ -99,6 +108,7 @@ def _course_again(course_id: int) -> Course:
 _ENROLLED = Prepared(_enrolled)
 _KEPT = Prepared(_kept, key=lambda: tuple(STILL_KEEPING.items()))
 _COURSE = Prepared(_course)
+_COURSE_LOCKING = Prepared(_course_locking)
 
 
 def course_conflicts(student, course, now) -> str | None:
@@ -140,8 +150,8 @@ def add_course(
     organization = family.organization
     today = local_today(course.location, now)
     closures = closures_for(organization, location_ids=[course.location_id])
-    with locked(Course, [course.pk], lock=lock):
-        course = _course_again(course.pk)
+    pk = course.pk
+    with locked_reading(lambda lock: _course_again(pk, lock), lock=lock) as course:
         for student in students:
             conflict = course_conflicts(student, course, now)
             if conflict:
