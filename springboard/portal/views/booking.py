@@ -398,10 +398,12 @@ def course_detail(request, course_id: int):
     upcoming = list(meetings(course, closures, on_or_after=today))
     shown = upcoming[:UPCOMING_MEETINGS_SHOWN]
     verdict = None
-    student_form = StudentDetailsForm(
-        request.GET if "birth_date" in request.GET else None, today=today
+    # Only a student's details asked for (from Find the Right Class) need the form: the page
+    # does not show it, and building one copies all its fields.
+    student_form = (
+        StudentDetailsForm(request.GET, today=today) if "birth_date" in request.GET else None
     )
-    if student_form.is_bound and student_form.is_valid():
+    if student_form is not None and student_form.is_valid():
         verdict = check_course(
             course,
             birth_date=student_form.cleaned_data["birth_date"],
