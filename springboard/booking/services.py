@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,18 +104,31 @@ def _course_again(course_id: int, lock: bool = False) -> Course:
     return found[0]
 
 
+def _conflicts(student_id: int, course_id: int, now: datetime):
+    """One row (the course's): is the student enrolled, and the status of a cart item of
+    theirs keeping a seat (None if none): both of course_conflicts' questions, one query."""
+    return (
+        Course.objects.filter(pk=course_id)
+        .annotate(
+            enrolled=Exists(_enrolled(student_id, course_id, now)),
+            kept=Subquery(_kept(student_id, course_id, now)),
+        )
+        .values_list("enrolled", "kept")
+    )
+
+
 # Asked on every add: compiled once per process (core.prepared; docs/performance.md).
-_ENROLLED = Prepared(_enrolled)
-_KEPT = Prepared(_kept, key=lambda: tuple(STILL_KEEPING.items()))
+_CONFLICTS = Prepared(_conflicts, key=lambda: tuple(STILL_KEEPING.items()))
 _COURSE = Prepared(_course)
 _COURSE_LOCKING = Prepared(_course_locking)
 
 
 def course_conflicts(student, course, now) -> str | None:
     """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
-    if _ENROLLED(student_id=student.pk, course_id=course.pk, now=now):
+    found = _CONFLICTS(student_id=student.pk, course_id=course.pk, now=now)
+    enrolled, kept = found[0] if found else (False, None)
+    if enrolled:
         return _("%(name)s is already enrolled in %(course)s.")
-    kept = next(iter(_KEPT(student_id=student.pk, course_id=course.pk, now=now)), None)
     if kept == HoldStatus.ACTIVE:
         return _("%(name)s already has %(course)s in the cart.")
     if kept is not None:
