@@ -44,8 +44,8 @@ class BookingBusy(BookingError):
         super().__init__(message or _("Many families are booking right now — please try again."))
 
 
-def _lock_query(model):
-    def build(ids: tuple):
+def _lock_statement(model):
+    def build(ids: tuple[int, ...]):
         return (
             model._default_manager.select_for_update(no_key=True)
             .filter(pk__in=ids)
@@ -53,26 +53,25 @@ def _lock_query(model):
             .values_list("pk", flat=True)
         )
 
-    build.__qualname__ = f"lock {model.__name__}"
-    return Prepared(build)
+    return build
 
 
-_LOCKS: dict = {}
+# The lock statement of each model, compiled once per process (core.prepared): every add,
+# checkout and payment takes one, and building it through the tenant and translation managers
+# cost more than running it (docs/performance.md, "pagecost").
+_LOCKS: dict[type, Prepared] = {}
 
 
-def _lock_rows(model, ordered: list[int]) -> None:
-    """SELECT … FOR NO KEY UPDATE of these rows, in id order. Compiled once per process and
-    model (core.prepared: building it was most of the lock's CPU on every add and checkout;
-    docs/performance.md, "checkout start and the cart page"); the ids are padded to one of
-    a few lengths by repeating the last, which locks nothing more."""
-    ids = padded(ordered)
-    query = _LOCKS.get(model)
-    if query is None:
-        query = _LOCKS.setdefault(model, _lock_query(model))
-    if ids is None:  # more rows than the prepared lengths: built as before
-        list(query.build(ids=tuple(ordered)))
-    else:
-        query(ids=ids)
+def _lock(model, ordered: list[int]) -> None:
+    """SELECT … FOR NO KEY UPDATE of the rows, in ascending order, in one statement."""
+    ids = padded(ordered)  # a few lengths (the last id repeated: the same row, locked once)
+    if ids is None:
+        list(_lock_statement(model)(tuple(ordered)))
+        return
+    statement = _LOCKS.get(model)
+    if statement is None:
+        statement = _LOCKS.setdefault(model, Prepared(_lock_statement(model)))
+    statement(ids=ids)
 
 
 @contextmanager
@@ -85,10 +84,25 @@ def locked(model, pks: Iterable[int], *, lock: bool = True):
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                _lock_rows(model, ordered)
+                _lock(model, ordered)
             yield
     except OperationalError as error:
         # LockNotAvailable (lock_timeout) or, on SQLite, "database is locked".
+        raise BookingBusy() from error
+
+
+@contextmanager
+def locked_reading(read, *, lock: bool = True):
+    """`locked` for one kind of row that its own read locks: `read(lock)` selects the rows
+    (FOR NO KEY UPDATE OF them when `lock`, in ascending order) with what the caller needs of
+    them, so the lock and the fresh read are one statement; yields what it read."""
+    try:
+        with transaction.atomic():
+            if lock and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            yield read(lock)
+    except OperationalError as error:
         raise BookingBusy() from error
 
 
@@ -106,7 +120,7 @@ def locked_many(groups, *, lock: bool = True):
                 for model, pks in groups:
                     ordered = sorted(set(pks))
                     if ordered:
-                        _lock_rows(model, ordered)
+                        _lock(model, ordered)
             yield
     except OperationalError as error:
         raise BookingBusy() from error

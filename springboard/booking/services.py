@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from springboard.booking.locking import BookingBusy, BookingError, locked
+from springboard.booking.locking import BookingBusy, BookingError, locked, locked_reading
 from springboard.booking.models import (
     STILL_KEEPING,
     CartItem,
@@ -87,25 +87,48 @@ def _course(course_id: int):
     return Course.objects.filter(pk=course_id).select_related("term", "location")
 
 
-def _course_again(course_id: int) -> Course:
-    """The course read again under its lock (Course.DoesNotExist if it is gone)."""
-    found = _COURSE(course_id=course_id)
+def _course_locking(course_id: int):
+    return (
+        Course.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=course_id)
+        .select_related("term", "location")
+    )
+
+
+def _course_again(course_id: int, lock: bool = False) -> Course:
+    """The course read again, taking its lock when `lock` (the lock and the read one
+    statement: locking.locked_reading); Course.DoesNotExist if it is gone."""
+    found = (_COURSE_LOCKING if lock else _COURSE)(course_id=course_id)
     if not found:
         raise Course.DoesNotExist
     return found[0]
 
 
+def _conflicts(student_id: int, course_id: int, now: datetime):
+    """One row (the course's): is the student enrolled, and the status of a cart item of
+    theirs keeping a seat (None if none): both of course_conflicts' questions, one query."""
+    return (
+        Course.objects.filter(pk=course_id)
+        .annotate(
+            enrolled=Exists(_enrolled(student_id, course_id, now)),
+            kept=Subquery(_kept(student_id, course_id, now)),
+        )
+        .values_list("enrolled", "kept")
+    )
+
+
 # Asked on every add: compiled once per process (core.prepared; docs/performance.md).
-_ENROLLED = Prepared(_enrolled)
-_KEPT = Prepared(_kept, key=lambda: tuple(STILL_KEEPING.items()))
+_CONFLICTS = Prepared(_conflicts, key=lambda: tuple(STILL_KEEPING.items()))
 _COURSE = Prepared(_course)
+_COURSE_LOCKING = Prepared(_course_locking)
 
 
 def course_conflicts(student, course, now) -> str | None:
     """Already booked? Enrolled, held in the cart, or in an order waiting for payment."""
-    if _ENROLLED(student_id=student.pk, course_id=course.pk, now=now):
+    found = _CONFLICTS(student_id=student.pk, course_id=course.pk, now=now)
+    enrolled, kept = found[0] if found else (False, None)
+    if enrolled:
         return _("%(name)s is already enrolled in %(course)s.")
-    kept = next(iter(_KEPT(student_id=student.pk, course_id=course.pk, now=now)), None)
     if kept == HoldStatus.ACTIVE:
         return _("%(name)s already has %(course)s in the cart.")
     if kept is not None:
@@ -140,8 +163,8 @@ def add_course(
     organization = family.organization
     today = local_today(course.location, now)
     closures = closures_for(organization, location_ids=[course.location_id])
-    with locked(Course, [course.pk], lock=lock):
-        course = _course_again(course.pk)
+    pk = course.pk
+    with locked_reading(lambda lock: _course_again(pk, lock), lock=lock) as course:
         for student in students:
             conflict = course_conflicts(student, course, now)
             if conflict:

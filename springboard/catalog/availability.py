@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Expression, F, IntegerField, QuerySet, Value
+from django.db.models import Expression, F, IntegerField, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -35,23 +35,51 @@ PARTY_SLOT_BOOKED: dict[str, PlacesTaken] = {}
 COURSE_PLACES_PROMISED: dict[str, PlacesTaken] = {}
 
 
+class _Zero(Expression):
+    """The integer 0 written into the SQL, not sent as a parameter: the openings sum has one
+    per source, and psycopg re-parses on every execute a query with more than 50 parameters
+    or over 4 KiB of SQL (its statement cache refuses them; docs/performance.md, "pagecost")."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection):
+        return "0", []
+
+
 def _total(registry: dict[str, PlacesTaken], now: datetime) -> Expression:
-    total: Expression = Value(0, output_field=IntegerField())
+    total: Expression | None = None
     for make in registry.values():
-        total = total + Coalesce(make(now), Value(0), output_field=IntegerField())
-    return total
+        place = Coalesce(make(now), _Zero(), output_field=IntegerField())
+        total = place if total is None else total + place
+    return _Zero() if total is None else total
+
+
+def with_course_places(queryset: QuerySet, *, now: datetime) -> QuerySet:
+    """Courses annotated at `now` with `places_taken` (held, booked, in a pending order,
+    offered) and `places_waiting` (families on the waitlist) only: each sum once in the SQL
+    (`put_places_left` then gives the rest in Python). One query."""
+    return queryset.annotate(
+        places_taken=_total(COURSE_PLACES_TAKEN, now),
+        places_waiting=_total(COURSE_PLACES_PROMISED, now),
+    )
+
+
+def put_places_left(course) -> None:
+    """`places_left` and `openings_left` of a course annotated by `with_course_places`, as
+    `with_course_places_taken` computes them in SQL."""
+    course.places_left = course.capacity - course.places_taken
+    course.openings_left = course.places_left - course.places_waiting
 
 
 def with_course_places_taken(queryset: QuerySet, *, now: datetime) -> QuerySet:
     """Courses annotated at `now` with `places_taken` (held, booked, in a pending order,
     offered), `places_waiting` (families on the waitlist), `places_left` (capacity − taken:
     the seats nobody holds, which the waitlist is offered) and `openings_left` (places_left −
-    waiting: what a newcomer may book, the number `course_openings` reports). One query."""
+    waiting: what a newcomer may book, the number `course_openings` reports). One query; the
+    SQL repeats the sums in each of the last two (a filter on `openings_left` needs them):
+    a read that only shows them asks `with_course_places` instead."""
     return (
-        queryset.annotate(
-            places_taken=_total(COURSE_PLACES_TAKEN, now),
-            places_waiting=_total(COURSE_PLACES_PROMISED, now),
-        )
+        with_course_places(queryset, now=now)
         .annotate(places_left=F("capacity") - F("places_taken"))
         .annotate(openings_left=F("places_left") - F("places_waiting"))
     )
@@ -63,7 +91,7 @@ def registries() -> tuple:
 
 
 def _places_of(ids: tuple, now: datetime) -> QuerySet:
-    return with_course_places_taken(Course.objects.filter(pk__in=ids), now=now).values_list(
+    return with_course_places(Course.objects.filter(pk__in=ids), now=now).values_list(
         "pk", "capacity", "waitlist_allowed", "places_taken", "places_waiting"
     )
 
@@ -96,8 +124,7 @@ def with_openings_of(courses: list, *, now: datetime) -> list:
         openings = found.get(course.pk)
         course.places_taken = openings.taken if openings else 0
         course.places_waiting = openings.waiting if openings else 0
-        course.places_left = course.capacity - course.places_taken
-        course.openings_left = course.places_left - course.places_waiting
+        put_places_left(course)
     return courses
 
 

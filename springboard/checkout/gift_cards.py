@@ -74,10 +74,24 @@ def issue_for_item(cart_item, order: Order, *, today, now: datetime, actor=None)
     return card
 
 
+def _cards_bought(order_id: int):
+    return GiftCard.objects.filter(purchase__cart_item__order_item__order=order_id).order_by("pk")
+
+
+def _cards_used(order_id: int):
+    return OrderGiftCard.objects.filter(
+        order_id=order_id, transaction__isnull=False
+    ).select_related("card")
+
+
+# The receipt's reads (the confirmation page asks both for every order), compiled once per
+# process (core.prepared; docs/performance.md, "pagecost").
+_BOUGHT = Prepared(_cards_bought)
+_USED = Prepared(_cards_used)
+
+
 def cards_bought(order: Order) -> list[GiftCard]:
-    return list(
-        GiftCard.objects.filter(purchase__cart_item__order_item__order=order).order_by("pk")
-    )
+    return _BOUGHT(order_id=order.pk)
 
 
 # --- spending ---------------------------------------------------------------------------------
@@ -223,5 +237,5 @@ def receipt_context(order: Order, *, now: datetime) -> dict:
             code_shown_at=now
         )
         bought.append((card, code_for(card) if shown else None))
-    uses = list(order.gift_cards.select_related("card").filter(transaction__isnull=False))
+    uses = _USED(order_id=order.pk)
     return {"gift_cards_bought": bought, "gift_uses": uses}

@@ -185,18 +185,23 @@ def test_an_api_hold_takes_a_seat_the_page_and_the_api_both_show(
     assert "2 openings" in client.get(f"/acme/booking/classes/{course.pk}/").content.decode()
 
     locks = []
-    real_locked = services.locked
+    real_locked_reading = services.locked_reading
 
-    def recording_locked(model, pks, **kwargs):
-        locks.append((model.__name__, list(pks)))
-        return real_locked(model, pks, **kwargs)
+    def recording_locked_reading(read, **kwargs):
+        def reading(lock):  # the course read that takes its row lock (locking.locked_reading)
+            found = read(lock)
+            locks.append((type(found).__name__, [found.pk], lock))
+            return found
 
-    monkeypatch.setattr(services, "locked", recording_locked)
+        return real_locked_reading(reading, **kwargs)
+
+    monkeypatch.setattr(services, "locked_reading", recording_locked_reading)
     added = post(
         client, f"{API}/cart/classes", {"course": course.pk, "students": [student.pk]}, **bearer
     )
     assert added.status_code == 201
-    assert locks == [("Course", [course.pk])]  # the course's row lock, as the page's add takes
+    # The course's row lock, as the page's add takes it.
+    assert locks == [("Course", [course.pk], True)]
 
     assert _openings(client, course)["left"] == 1
     assert "1 opening" in client.get(f"/acme/booking/classes/{course.pk}/").content.decode()

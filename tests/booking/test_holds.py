@@ -12,6 +12,7 @@ from springboard.booking.models import CartItem, Enrollment, HoldStatus
 from springboard.booking.services import PartyChoice
 from springboard.catalog.availability import course_openings
 from springboard.catalog.models import Course, PartyAddOn
+from springboard.checkout.models import Order, OrderItem
 from tests import family_factories
 from tests.catalog import factories as catalog
 
@@ -259,3 +260,31 @@ def test_the_toolbar_summary_counts_only_this_familys_unexpired_holds(org):
     # Prepared, not left to the ORM (one compilation per language/scope seen in this process).
     kept = compiled(services._CART_SUMMARY)
     assert kept and all(kept)
+
+
+def test_it_says_why_a_student_cannot_take_a_class_twice(org):
+    """Enrolled, in the cart, or in an order waiting for payment: one query asks all three
+    (docs/performance.md, "pagecost"); another student or class is not a conflict."""
+    course, other_course = catalog.course(org, capacity=5), catalog.course(org, capacity=5)
+    family, student = _family(org)
+    sibling = family_factories.student(family, birth_date=date(2020, 6, 1))
+    Enrollment.objects.create(organization=org, student=student, course=course, created_at=NOW)
+    with pytest.raises(BookingError, match="is already enrolled in"):
+        services.add_course(family=family, students=[student], course=course, now=NOW)
+    [item] = services.add_course(family=family, students=[sibling], course=course, now=NOW)
+    with pytest.raises(BookingError, match="already has .* in the cart"):
+        services.add_course(family=family, students=[sibling], course=course, now=NOW)
+    assert services.course_conflicts(sibling, other_course, NOW) is None
+    CartItem.objects.filter(pk=item.pk).update(status=HoldStatus.CONVERTED)
+    order = Order.objects.create(
+        organization=org,
+        family=family,
+        created_at=NOW,
+        expires_at=NOW + timedelta(minutes=10),
+        total=0,
+        due_now=0,
+        priced_on=NOW.date(),
+    )
+    OrderItem.objects.create(order=order, cart_item=item)
+    with pytest.raises(BookingError, match="in an order waiting for payment"):
+        services.add_course(family=family, students=[sibling], course=course, now=NOW)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
+from springboard.booking import locking
 from springboard.booking import services as booking
 from springboard.catalog import availability
 from springboard.catalog.models import Course
@@ -124,6 +125,17 @@ def test_the_booking_path_s_reads_are_prepared(org):
     assert all(compiled(availability._PLACES_OF))
 
 
+def test_an_add_locks_its_course_with_a_prepared_statement_and_still_refuses_a_full_one(org):
+    course = catalog.course(org, capacity=1)
+    _hold(org, course, "First")
+    assert compiled(locking._LOCKS[Course]) and all(compiled(locking._LOCKS[Course]))
+    with pytest.raises(locking.BookingError):
+        _hold(org, course, "Second")
+    two = catalog.course(org)
+    with scope(organization=org), locking.locked(Course, [two.pk, course.pk, two.pk]):
+        pass  # two rows (a few lengths, padded), once each
+
+
 def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization(
     client, org, other_org
 ):
@@ -177,3 +189,38 @@ def test_a_prepared_read_converts_its_columns_as_the_orm_does_on_every_call(org)
         )
     kept = compiled(_HELD)
     assert kept and all(kept)
+
+def _raw_statements(run) -> list[tuple[str, int]]:
+    """(SQL as sent to the driver, number of parameters) of each statement `run()` executes."""
+    seen = []
+
+    def note(execute, sql, params, many, context):
+        seen.append((sql, len(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        run()
+    return seen
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's statement cache")
+def test_the_openings_reads_fit_psycopg_s_statement_cache_or_near_it(client, org):
+    """psycopg parses again, on every execute, a query over 4 KiB of SQL or with more than 50
+    parameters (its statement cache refuses them; docs/performance.md, "pagecost"): the add to
+    cart's openings read stays under both, and the course page's read names each source of
+    taken places once (it once repeated them for places_left and openings_left: 169
+    parameters, 13 KiB)."""
+    from psycopg import _queries
+
+    course = catalog.course(org)
+    with scope(organization=org):
+        availability.openings_of([course.pk], now=NOW)  # compiled
+        [(sql, params)] = _raw_statements(lambda: availability.openings_of([course.pk], now=NOW))
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, len(sql)
+    assert params <= _queries.MAX_CACHED_STATEMENT_PARAMS, params
+    url = f"/acme/booking/classes/{course.pk}/"
+    client.get(url)
+    page = [s for s in _raw_statements(lambda: client.get(url)) if '"catalog_course"' in s[0]]
+    [(sql, params)] = [s for s in page if "booking_waitlistentry" in s[0]]
+    assert sql.count('"booking_waitlistentry"') == 2  # offers out, families waiting: once each
+    assert params <= _queries.MAX_CACHED_STATEMENT_PARAMS, params

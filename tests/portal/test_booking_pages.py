@@ -356,3 +356,24 @@ def test_the_dropdowns_offer_what_the_terms_shown_courses_here_use(client, org, 
     assert form.fields["program"].choices == [("", "All programs"), (str(gym.pk), "Gym")]
     assert form.fields["instructor"].choices == [("", "Any instructor"), (str(coach.pk), "Jo")]
     assert "level" not in form.fields  # no course has a level: nothing to choose
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_course_page_writes_meeting_dates_as_the_date_filter_does(language):
+    """The page formats its meetings once in the view (docs/performance.md, "pagecost"): the
+    same text and instant as `date:"D j M Y"` and `date:"c"` in the location's zone."""
+    import zoneinfo
+    from datetime import timedelta
+
+    from django.utils import dateformat, translation
+
+    from springboard.portal.views.booking import meeting_times
+
+    zone = zoneinfo.ZoneInfo("America/New_York")
+    starts = [
+        datetime.combine(date(2026, 10, 26) + timedelta(days=day), time(19, 30), tzinfo=zone)
+        for day in range(0, 400, 3)  # every weekday and month, across daylight-saving changes
+    ]
+    with translation.override(language):
+        expected = [(s.isoformat(), dateformat.format(s, "D j M Y")) for s in starts]
+        assert meeting_times(iter(starts)) == expected

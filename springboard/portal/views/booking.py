@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
 from django.template.loader import get_template
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -27,7 +28,8 @@ from springboard.booking.models import Enrollment, EnrollmentStatus
 from springboard.catalog import availability, listing
 from springboard.catalog.availability import (
     course_openings,
-    with_course_places_taken,
+    put_places_left,
+    with_course_places,
     with_event_day_places_taken,
 )
 from springboard.catalog.eligibility import check_course
@@ -35,7 +37,7 @@ from springboard.catalog.models import Course, Event, EventDay
 from springboard.catalog.schedule import closures_for, meetings
 from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
-from springboard.core.parsing import optional_id
+from springboard.core.parsing import MAX_ID, optional_id
 from springboard.core.prepared import Prepared, padded
 from springboard.portal import course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
@@ -344,7 +346,9 @@ def find_courses_for(request, context, student: listing.Student) -> dict:
 
 
 def _course_with_openings(course_id: int, now) -> QuerySet:
-    return with_course_places_taken(
+    # places_taken and places_waiting only, each once in the SQL (put_places_left adds the
+    # rest): the page shows them, filters on none.
+    return with_course_places(
         Course.objects.filter(shown_on_web=True, pk=course_id).select_related(
             "program", "level", "term", "location"
         ),
@@ -363,20 +367,43 @@ COURSE_WITH_OPENINGS = Prepared(_course_with_openings, key=availability.registri
 INSTRUCTORS = Prepared(_instructors)
 
 
+def meeting_times(starts) -> list[tuple[str, str]]:
+    """(ISO 8601 start, "Mon 4 Jan 2027") of each meeting, aware starts in the location's zone:
+    what the `date` filters "c" and "D j M Y" wrote (dateformat's D, j, M and Y), made here
+    with each day and month name translated once. Two filters per meeting were ~9 % of the
+    course page's CPU (docs/performance.md, "pagecost")."""
+    names: dict[tuple[str, int], str] = {}
+    times = []
+    for start in starts:
+        weekday, month = ("D", start.weekday()), ("M", start.month)
+        if weekday not in names:
+            names[weekday] = str(WEEKDAYS_ABBR[start.weekday()])
+        if month not in names:
+            names[month] = str(MONTHS_3[start.month]).title()
+        label = f"{names[weekday]} {start.day} {names[month]} {start.year}"
+        times.append((start.isoformat(), label))
+    return times
+
+
 @require_GET
 def course_detail(request, course_id: int):
-    found = COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
+    # The URL's digits, bound as they come: beyond a row id's range there is no such course.
+    found = 1 <= course_id <= MAX_ID and COURSE_WITH_OPENINGS(course_id=course_id, now=request.now)
     if not found or found[0].organization_id != request.organization.pk:
         raise Http404("No such course")
     course = found[0]
+    put_places_left(course)
     today = local_today(request)
     closures = closures_for(request.organization, location_ids=[course.location_id])
     upcoming = list(meetings(course, closures, on_or_after=today))
+    shown = upcoming[:UPCOMING_MEETINGS_SHOWN]
     verdict = None
-    student_form = StudentDetailsForm(
-        request.GET if "birth_date" in request.GET else None, today=today
+    # Only a student's details asked for (from Find the Right Class) need the form: the page
+    # does not show it, and building one copies all its fields.
+    student_form = (
+        StudentDetailsForm(request.GET, today=today) if "birth_date" in request.GET else None
     )
-    if student_form.is_bound and student_form.is_valid():
+    if student_form is not None and student_form.is_valid():
         verdict = check_course(
             course,
             birth_date=student_form.cleaned_data["birth_date"],
@@ -393,7 +420,8 @@ def course_detail(request, course_id: int):
             "course": course,
             "instructors": INSTRUCTORS(course_id=course.pk),
             "openings": course_openings(course, now=request.now),
-            "meetings": upcoming[:UPCOMING_MEETINGS_SHOWN],
+            "meetings": shown,
+            "meeting_times": meeting_times(start for start, _end in shown),
             "more_meetings": max(len(upcoming) - UPCOMING_MEETINGS_SHOWN, 0),
             "verdict": verdict,
             **cart.course_booking_context(request, course, today=today, closures=closures),

@@ -8,7 +8,7 @@ carries only its token. Any field of ours that holds something like a card numbe
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -28,7 +28,7 @@ from springboard.checkout import gift_cards, promo_codes, services
 from springboard.checkout.errors import PromoCodeRefused
 from springboard.checkout.models import Order
 from springboard.core import clock, ratelimits
-from springboard.core.parsing import parse_id, whole_number
+from springboard.core.parsing import MAX_ID, parse_id, whole_number
 from springboard.core.prepared import Prepared, padded
 from springboard.portal.busy import busy_page
 from springboard.portal.views.bank_check import bank_check
@@ -322,22 +322,35 @@ def promo_code(request):
     return HttpResponseRedirect(portal_url(request, "checkout"))
 
 
+def _family_order(organization_id: int, family_id: int, order_id: int):
+    return Order.objects.filter(
+        organization_id=organization_id, family_id=family_id, pk=order_id
+    ).select_related("payment")
+
+
+# Compiled once per process (core.prepared): the confirmation page's order, its payment with it.
+FAMILY_ORDER = Prepared(_family_order)
+
+
 @require_GET
 @booking_family_required
 @visitors_welcome
 def order_detail(request, order_id: int):
-    order = get_object_or_404(
-        Order.objects.for_organization(request.organization).select_related("payment"),
-        family=request.family,
-        pk=order_id,
+    # The URL's digits, bound as they come: beyond a row id's range there is no such order.
+    found = 1 <= order_id <= MAX_ID and FAMILY_ORDER(
+        organization_id=request.organization.pk, family_id=request.family.pk, order_id=order_id
     )
+    if not found:
+        raise Http404("No such order")
+    order = found[0]
     if order.status == "pending" and order.is_open(request.now):
         return HttpResponseRedirect(portal_url(request, "checkout"))
-    lines = list(order.lines.select_related("student").order_by("position", "id"))
+    lines = services.order_lines(order)  # prepared, as the pay page reads them
     context = {
         "order": order,
         "lines": lines,
-        "pickups": pickup_locations(order),
+        # Only ProShop products are picked up: no query for an order without them.
+        "pickups": pickup_locations(order) if _has_products(lines) else [],
         **gift_cards.receipt_context(order, now=request.now),
     }
     return render(request, "portal/checkout/order.html", context)
