@@ -96,7 +96,7 @@ def main() -> None:
         client.cookies.clear()
         client.defaults["REMOTE_ADDR"] = f"10.1.{number // 256}.{number % 256}"
         run(client, "login page", "get", f"/{account}/login/?current=yes", measure=measure)
-        login = {"email": f"family{number}@rush.example", "password": rush.PASSWORD}
+        login = {"email": f"family{number}@rush.example", "password": rush_families.PASSWORD}
         response = run(client, "login", "post", f"/{account}/login/", login, measure)
         run(client, "dashboard", "get", response["Location"], measure=measure)
         page = run(client, "classes", "get", f"/{account}/booking/classes/", measure=measure)
