@@ -66,6 +66,11 @@ MIDDLEWARE = [
     "springboard.core.clock.ClockMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Above the waiting room's refresh, so its answers carry X-Frame-Options like every page.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The waiting page's refresh (cache only) answered here, before the session, locale,
+    # CSRF, login, organization and family middleware it does not need (waitingroom/middleware.py).
+    "springboard.waitingroom.middleware.StatusMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,7 +78,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The organization, login and family lookups below in one shared-cache round trip.
     "springboard.portal.middleware.ReadAheadMiddleware",
     "springboard.tenancy.middleware.OrganizationMiddleware",

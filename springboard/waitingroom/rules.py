@@ -169,12 +169,30 @@ def _batch(rush: Rush, drawn: dict, number: int, place: int, slot) -> tuple[int,
 
 
 def standing(rush: Rush, number: int, *, now: datetime) -> Standing:
+    if now < rush.opens_at:
+        return standing_from(rush, number, now=now, drawn=None, slot=None)
+    drawn = draw(rush, now=now)
+    slot = cache.get(rush.cache_key("batch", number)) if number > drawn["early"] else None
+    return standing_from(rush, number, now=now, drawn=drawn, slot=slot)
+
+
+def standing_keys(rush: Rush, number: int) -> dict[str, str]:
+    """The cache keys `standing_from` and `spent_from` are given the values of, so a caller
+    that answers often (the refresh) can read them in one round trip (`cache.get_many`)."""
+    return {
+        "drawn": rush.cache_key("draw"),
+        "slot": rush.cache_key("batch", number),
+        "issued": rush.cache_key("pass", number),
+    }
+
+
+def standing_from(rush: Rush, number: int, *, now: datetime, drawn, slot) -> Standing:
+    """`standing` from the values already read: the draw (None before the opening) and the
+    arrival's slot (None when it took none)."""
     opens_in = max(0, math.ceil((rush.opens_at - now).total_seconds()))
     if now < rush.opens_at:
         return Standing(number, opens_in, False, None, None, None, False)
-    drawn = draw(rush, now=now)
     place = _place(drawn, number)
-    slot = cache.get(rush.cache_key("batch", number)) if number > drawn["early"] else None
     batch, position = _batch(rush, drawn, number, place, slot)
     current = current_batch(rush, now=now)
     batch_at = rush.opens_at + timedelta(seconds=batch * BATCH_SECONDS)
@@ -196,7 +214,11 @@ def pass_expiry(rush: Rush, number: int, *, now: datetime) -> datetime | None:
 
 def is_spent(rush: Rush, number: int, *, now: datetime) -> bool:
     """The ticket's pass was issued and has expired: it admits nobody again."""
-    issued = cache.get(rush.cache_key("pass", number))
+    return spent_from(cache.get(rush.cache_key("pass", number)), now=now)
+
+
+def spent_from(issued: float | None, *, now: datetime) -> bool:
+    """`is_spent` from the pass's expiry as read (None: no pass issued)."""
     return issued is not None and now.timestamp() >= issued
 
 
@@ -225,8 +247,7 @@ def overview(rush: Rush, *, now: datetime, limit: int = 500) -> tuple[dict, list
         if record is None:
             continue
         place = _place(drawn, number) if drawn is not None else None
-        issued = passes.get(rush.cache_key("pass", number))
-        if issued is not None and now.timestamp() >= issued:
+        if spent_from(passes.get(rush.cache_key("pass", number)), now=now):
             state = "spent"
         elif (
             place is not None
