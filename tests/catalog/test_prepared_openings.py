@@ -190,6 +190,7 @@ def test_a_prepared_read_converts_its_columns_as_the_orm_does_on_every_call(org)
     kept = compiled(_HELD)
     assert kept and all(kept)
 
+
 def _raw_statements(run) -> list[tuple[str, int]]:
     """(SQL as sent to the driver, number of parameters) of each statement `run()` executes."""
     seen = []
