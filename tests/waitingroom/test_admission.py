@@ -2,11 +2,13 @@
 Redis when one answers at CACHE_URL=redis://127.0.0.1:6379/15: lottery among the families
 that arrived before the opening, arrival order after, the rate, passes issued once."""
 
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
 
 from springboard.waitingroom import rules
 
@@ -29,6 +31,21 @@ def _redis_answers() -> bool:
         return False
 
 
+# Each xdist worker keeps to keys of its own: a FLUSHDB (`cache.clear()`) by one worker's test
+# would wipe the draw and slots another worker's test is in the middle of.
+PREFIX = f"admission-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def _clear() -> None:
+    if not isinstance(cache._cache, RedisCacheClient):  # locmem: the process's own
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{PREFIX}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(params=["locmem", "redis"])
 def any_cache(request, settings):
     """The tests' own cache, then a real Redis (skipped when none answers)."""
@@ -39,11 +56,12 @@ def any_cache(request, settings):
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
+                "KEY_PREFIX": PREFIX,
             }
         }
-    cache.clear()
+    _clear()
     yield request.param
-    cache.clear()
+    _clear()
 
 
 def test_families_that_arrive_before_the_opening_share_a_lottery(any_cache):
