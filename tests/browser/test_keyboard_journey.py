@@ -52,6 +52,9 @@ def tab_to(page, target, *, backwards: bool = False) -> None:
     """Presses Tab (or Shift+Tab) until `target` has the focus; every stop on the way shows
     a focus ring and is on screen."""
     key = "Shift+Tab" if backwards else "Tab"
+    # After a navigation the URL changes when the new page commits, before its stylesheet has
+    # loaded; a Tab pressed then lands on a control without our ring yet. Wait for the load.
+    page.wait_for_load_state("load")
     expect(target).to_be_attached()
     stops = []
     for _ in range(MAX_PRESSES):
