@@ -24,6 +24,7 @@ from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.base import Gateway, Outcome
 from springboard.billing.locks import _check_family, lock_family
 from springboard.billing.models import Payment, PaymentStatus
+from springboard.core.prepared import Prepared
 
 __all__ = ["STATUS_OF_OUTCOME", "record_payment", "record_payment_once"]
 
@@ -32,6 +33,14 @@ STATUS_OF_OUTCOME = {
     Outcome.DECLINED: PaymentStatus.DECLINED,
     Outcome.INSUFFICIENT_FUNDS: PaymentStatus.INSUFFICIENT_FUNDS,
 }
+
+
+def _under_key(organization_id: int, key: str):
+    return Payment.objects.filter(organization_id=organization_id, idempotency_key=key)
+
+
+# Compiled once per process (core.prepared): every payment asks it first.
+_UNDER_KEY = Prepared(_under_key)
 
 
 def _replay(existing: Payment, *, family, amount: Decimal) -> Payment:
@@ -56,6 +65,7 @@ def record_payment(
     gateway: Gateway | None = None,
     description: str = "",
     on_session: bool = False,
+    unrecorded: bool = False,
 ) -> Payment:
     """Charge a tokenised card or bank account and record the payment (unallocated: the
     caller allocates it, e.g. checkout to its order's charges, in its own transaction).
@@ -75,6 +85,7 @@ def record_payment(
         gateway=gateway,
         description=description,
         on_session=on_session,
+        unrecorded=unrecorded,
     )[0]
 
 
@@ -90,22 +101,27 @@ def record_payment_once(
     gateway: Gateway | None = None,
     description: str = "",
     on_session: bool = False,
+    unrecorded: bool = False,
 ) -> tuple[Payment, bool]:
     """record_payment, also saying whether this call recorded the payment (True) or found
     it recorded already under the key (False: a double submit, another tab).
 
     `on_session`: the family is at the page, so its bank may ask it to authenticate; that
     is AuthenticationRequired (nothing recorded, the page runs the processor's script and
-    submits the same key again)."""
+    submits the same key again).
+
+    `unrecorded`: the caller read a moment ago that no payment is recorded under the key
+    (checkout's check of the pay form), so it is not read again before the gateway. A
+    payment recorded meanwhile (the same form submitted twice at once) is answered as
+    when both reads miss it: the gateway's idempotency key returns the same charge, and the
+    unique key refuses a second row, which is then found and replayed."""
     _check_family(organization, family)
     amount = checked_amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
         raise LedgerError(_("This payment form has expired; reload the page and try again."))
-    existing = Payment.objects.filter(
-        organization=organization, idempotency_key=idempotency_key
-    ).first()
-    if existing:
-        return _replay(existing, family=family, amount=amount), False
+    found = () if unrecorded else _UNDER_KEY(organization_id=organization.pk, key=idempotency_key)
+    if found:  # one row at most: the key is unique per organization
+        return _replay(found[0], family=family, amount=amount), False
 
     gateway = gateway or get_gateway(organization)
     try:

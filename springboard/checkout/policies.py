@@ -7,7 +7,7 @@ from springboard.booking.models import ItemKind
 from springboard.catalog.models import TuitionPeriod
 from springboard.checkout.models import Order
 from springboard.core.prepared import Prepared
-from springboard.families.models import Policy, PolicyAgreement
+from springboard.families.models import Policy, PolicyAgreement, PolicyVersion
 from springboard.families.models.policies import PolicyAppliesTo, PolicyKind
 
 __all__ = ["buys_monthly_tuition", "record_agreements", "transaction_policies"]
@@ -48,23 +48,37 @@ def record_agreements(
     order: Order, agreed, ip_address, user, now: datetime, policies: list | None = None
 ) -> None:
     """The agreements ticked on the pay form, recorded when the order is confirmed;
-    `policies`: the order's transaction_policies, when the caller has them already."""
-    signature = (user.get_full_name() or user.get_username()) if user else ""
+    `policies`: the order's transaction_policies, when the caller has them already.
+
+    Each agreement points at its policy's current version (the highest number): the
+    versions of all the ticked policies in one read, the agreements in one INSERT, whatever
+    their number (issue 17, item 3: it was a read and an insert per policy)."""
     if policies is None:
         policies = transaction_policies(order)
-    for policy in policies:
-        if policy.pk not in agreed:
-            continue
-        version = policy.current_version
-        if version is None:
-            continue
-        PolicyAgreement.objects.create(
-            organization=order.organization,
-            family=order.family,
-            version=version,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            signature=(signature or order.family.name)[:160],
-            accepted=True,
-            agreed_at=now,
-            ip_address=ip_address,
-        )
+    ticked = [policy for policy in policies if policy.pk in agreed]
+    if not ticked:
+        return
+    current: dict[int, int] = {}  # policy id -> its current version's id
+    versions = PolicyVersion.objects.filter(policy_id__in=[policy.pk for policy in ticked])
+    for policy_id, version_id in versions.order_by("policy_id", "-number").values_list(
+        "policy_id", "pk"
+    ):
+        current.setdefault(policy_id, version_id)  # the first of each: the highest number
+    signature = (user.get_full_name() or user.get_username()) if user else ""
+    signed_by = user if getattr(user, "is_authenticated", False) else None
+    PolicyAgreement.objects.bulk_create(
+        [
+            PolicyAgreement(
+                organization=order.organization,
+                family=order.family,
+                version_id=current[policy.pk],
+                user=signed_by,
+                signature=(signature or order.family.name)[:160],
+                accepted=True,
+                agreed_at=now,
+                ip_address=ip_address,
+            )
+            for policy in ticked
+            if policy.pk in current  # a policy without a version has nothing to agree to
+        ]
+    )

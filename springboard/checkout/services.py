@@ -23,7 +23,6 @@ window ends). `expire_orders` is the housekeeping sweep; reads never depend on i
 import logging
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -35,8 +34,7 @@ from django.utils.translation import gettext as _
 from springboard.billing import balances
 from springboard.billing import services as ledger
 from springboard.billing.errors import AuthenticationRequired, LedgerError, PaymentDeclined
-from springboard.billing.gateways import get_gateway
-from springboard.billing.models import ChargeKind, Payment, PaymentStatus
+from springboard.billing.models import ChargeKind
 from springboard.booking.locking import BookingBusy, locked_many
 from springboard.booking.models import (
     VISITOR_KINDS,
@@ -75,12 +73,20 @@ from springboard.checkout.models import (
     OrderStatus,
     PromoCode,
 )
+from springboard.checkout.pay_checks import (  # noqa: F401 (re-exported: public names)
+    AttemptChecked,
+    PayRequest,
+    _payment_taken,
+    check_open,
+    check_payable,
+    parse_credit,
+)
 from springboard.checkout.policies import (
     record_agreements,
     transaction_policies,
 )
 from springboard.checkout.receipt_mail import send_receipt  # noqa: F401 (re-exported)
-from springboard.core.money import ZERO, AmountError, parse_amount
+from springboard.core.money import ZERO
 from springboard.core.prepared import Prepared
 
 logger = logging.getLogger(__name__)
@@ -199,70 +205,6 @@ def start_checkout(*, family, user, now: datetime, lock: bool = True) -> Order:
 
 
 # --- 2. paying --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PayRequest:
-    attempt: int
-    credit: Decimal = ZERO
-    token: str = ""
-    agreed: frozenset = frozenset()  # policy ids
-    ip_address: str | None = None
-    # The family is at the page (its bank may ask it to authenticate); False for Stripe's
-    # webhook confirming an order whose browser went away.
-    family_present: bool = True
-
-
-def parse_credit(raw: str) -> Decimal:
-    raw = (raw or "").strip()
-    if not raw:
-        return ZERO
-    try:
-        return parse_amount(raw)
-    except AmountError as error:
-        raise CheckoutError(error.message) from None
-
-
-def check_open(order: Order, now: datetime) -> None:
-    if order.status == OrderStatus.PENDING and order.expires_at > now:
-        return
-    if order.status == OrderStatus.CONFIRMED:
-        raise CheckoutError(_("This order is already paid."))
-    raise CheckoutError(
-        _("The time to pay for this order ran out and its places were released. Add them again.")
-    )
-
-
-def _payment_taken(order: Order, attempt: int, gateway=None) -> bool:
-    """This attempt's money was already taken (a retry after a busy or late confirmation),
-    or the processor holds a charge for it that is still being completed (the family's bank
-    asked it to authenticate, and the window may have passed meanwhile): then the form is
-    answered with the processor's result and `confirm` judges the window, never refused
-    while the money may be on its way."""
-    key = order.idempotency_key(attempt)
-    status = (
-        Payment.objects.filter(organization=order.organization, idempotency_key=key)
-        .values_list("status", flat=True)
-        .first()
-    )
-    if status is not None:
-        return status == PaymentStatus.SUCCEEDED  # declined: the next try is a new attempt
-    # No payment recorded under the key (one query above): only the processor can tell.
-    gateway = gateway or get_gateway(order.organization)
-    return gateway.charge_under_way(f"payment:{key}")
-
-
-def check_payable(order: Order, attempt: int | None, now: datetime, gateway=None) -> bool | None:
-    """The view's first check of a pay form: the order is open, or this form's attempt has
-    money taken or on its way (see _payment_taken). Returns _payment_taken's answer when it
-    was asked (the form's attempt is the order's), for `pay(taken=...)`; else None."""
-    taken = None
-    if order.status != OrderStatus.CONFIRMED and attempt == order.attempt:
-        taken = _payment_taken(order, attempt, gateway)
-        if taken:
-            return taken
-    check_open(order, now)
-    return taken
-
-
 def pay(
     *,
     order: Order,
@@ -274,14 +216,14 @@ def pay(
     lock: bool = True,
     after_read: Hook = None,
     fresh: bool = False,
-    taken: bool | None = None,
+    checked: AttemptChecked | None = None,
 ) -> Order:
     """Take the money for a pending order and confirm it; idempotent per (order, attempt).
 
     `now` is the request's moment; `clock` (the view passes springboard.core.clock.now) is
     read again once the gateway has answered, and `confirm` judges the window at that moment.
     `lock=False` and `after_read` exist for the race tests (as in booking.services).
-    `fresh`: the caller read `order` in this request just now (not read again); `taken`:
+    `fresh`: the caller read `order` in this request just now (not read again); `checked`:
     check_payable's answer for this order and `request.attempt`, when it asked (issue 17:
     the view's checks were made twice). Either way `confirm` decides under its locks."""
     family = order.family
@@ -291,10 +233,15 @@ def pay(
         order.organization, order.family = organization, family  # the same rows
     if order.status == OrderStatus.CONFIRMED and request.attempt <= order.attempt:
         return order  # a double submit of the form that paid: the same result
+    if checked is None and (
+        order.status != OrderStatus.CONFIRMED and request.attempt == order.attempt
+    ):
+        checked = _payment_taken(order, request.attempt, gateway)
     retry_of_taken_payment = (
         order.status != OrderStatus.CONFIRMED
         and request.attempt == order.attempt
-        and (taken if taken is not None else _payment_taken(order, request.attempt, gateway))
+        and checked is not None
+        and checked.taken
     )
     if not retry_of_taken_payment:  # else confirm decides, by the late-payment rule
         check_open(order, now)
@@ -340,6 +287,8 @@ def pay(
                 gateway=gateway,
                 description=str(order),
                 on_session=request.family_present,
+                # None found under the key a moment ago (check_payable): not read again.
+                unrecorded=checked is not None and not checked.recorded,
             )
         except AuthenticationRequired as error:
             # Nothing taken yet: the page runs the bank's check, then sends this form again.
@@ -452,12 +401,21 @@ def _book_one(item: CartItem, order: Order, now: datetime):
     )
 
 
+# Compiled once per process (core.prepared): confirm and cancel take this lock on every order.
+_LOCKED_ORDER = Prepared(
+    lambda order_pk: Order.objects.select_for_update(no_key=True).filter(pk=order_pk)
+)
+
+
 def lock_order(organization, family, order_pk: int) -> Order:
     """The family's ledger lock, then the order's row lock (always in that order; NO KEY
     UPDATE: its lines and items can still be inserted). A test replaces it to show the race
     it prevents."""
     ledger.lock_family(organization, family)
-    return Order.objects.select_for_update(no_key=True).get(pk=order_pk)
+    found = _LOCKED_ORDER(order_pk=order_pk)
+    if not found:
+        raise Order.DoesNotExist("Order matching query does not exist.")
+    return found[0]
 
 
 def _order_items(order_id: int):

@@ -16,10 +16,11 @@ value derived from one, e.g. `now - timedelta(...)` or `now.date()`, or SQL that
 value) is refused at the first call (`NotPreparable`, logged as an error): such a build is then
 run through the ORM every time, as before (`compiled()` says whether a read was prepared).
 
-Values may be `int`, aware `datetime` or a tuple of ints (compiled once per length; callers
-pad, as `padded` does). The compiled SQL is kept per database connection, language (a
-translated field's lookups follow it), organization scope kind (an organization, scopes
-disabled) and the caller's `key()` (e.g. the contents of a registry the build reads).
+Values may be `int`, aware `datetime`, `str` (compared as it is: an exact lookup) or a tuple
+of ints (compiled once per length; callers pad, as `padded` does). The compiled SQL is kept
+per database connection, language (a translated field's lookups follow it), organization
+scope kind (an organization, scopes disabled) and the caller's `key()` (e.g. the contents of
+a registry the build reads).
 """
 
 import copy
@@ -45,7 +46,7 @@ class NotPreparable(Exception):
 
 def _sentinel(value, number: int, which: int):
     if isinstance(value, bool):
-        raise TypeError("a prepared value is an int, an aware datetime or a tuple of ints")
+        raise TypeError("a prepared value is an int, an aware datetime, a str or a tuple of ints")
     if isinstance(value, int):
         return (
             -(1_000_000_007 + 7919 * number) if which == 0 else -(1_900_000_011 + 104_729 * number)
@@ -54,7 +55,11 @@ def _sentinel(value, number: int, which: int):
         if which == 0:
             return datetime(1971, 3, 4, 5, 6, 7, 100_003 + number, tzinfo=UTC)
         return datetime(1983, 9, 10, 14, 25, 36, 700_001 + number, tzinfo=UTC)
-    raise TypeError("a prepared value is an int, an aware datetime or a tuple of ints")
+    if isinstance(value, str):
+        # Only an exact match passes as it is (a lookup that wraps it, e.g. `__contains`'s
+        # "%…%", is a derived value: NotPreparable).
+        return f"\x1fprepared-{which}-{number}\x1f"
+    raise TypeError("a prepared value is an int, an aware datetime, a str or a tuple of ints")
 
 
 def _flatten(values: dict) -> list[tuple[tuple, Any]]:

@@ -117,6 +117,25 @@ def test_a_value_derived_from_a_placeholder_is_left_to_the_orm(org, caplog):
     assert "not prepared" in caplog.text
 
 
+def test_a_text_value_is_bound_as_it_is_and_a_lookup_that_wraps_it_left_to_the_orm(org):
+    first, second = catalog.course(org, name="Tumbling"), catalog.course(org, name="Swim 100%")
+
+    def exact(name):
+        return Course.objects.filter(name=name).values_list("pk", flat=True)
+
+    def containing(name):
+        return Course.objects.filter(name__contains=name).values_list("pk", flat=True)
+
+    read, wrapped = Prepared(exact), Prepared(containing)
+    with scope(organization=org):
+        assert read(name="Tumbling") == [first.pk]
+        assert read(name="Swim 100%") == [second.pk]  # no pattern: the value as it is
+        assert read(name="tumbling") == [] and read(name="") == []
+        assert wrapped(name="100%") == [second.pk]  # the ORM's answer
+    assert compiled(read) == [True]
+    assert compiled(wrapped) == [False]
+
+
 def test_the_booking_path_s_reads_are_prepared(org):
     course = catalog.course(org)
     with scope(organization=org):

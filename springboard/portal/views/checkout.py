@@ -186,6 +186,15 @@ def _token(request, order) -> str:
     return ""
 
 
+def _posted_order(organization_id: int, family_id: int, order_id: int):
+    return Order.objects.filter(organization_id=organization_id, family_id=family_id, pk=order_id)
+
+
+# The pay form's order, compiled once per process (core.prepared; docs/performance.md, "The
+# pay step, cheaper").
+POSTED_ORDER = Prepared(_posted_order)
+
+
 @payment_page
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -200,11 +209,14 @@ def checkout(request):
             return HttpResponseRedirect(portal_url(request, "cart"))
         return render(request, "portal/checkout/checkout.html", _order_context(request, order, now))
 
-    posted = get_object_or_404(
-        Order.objects.for_organization(request.organization),
-        family=request.family,
-        pk=parse_id(request.POST.get("order")),
+    found = POSTED_ORDER(
+        organization_id=request.organization.pk,
+        family_id=request.family.pk,
+        order_id=parse_id(request.POST.get("order")),  # not an id: 404
     )
+    if not found:
+        raise Http404("No such order")
+    posted = found[0]
     posted.organization, posted.family = request.organization, request.family  # not read again
     ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
     if any(contains_card_number(value) for value in ours):
@@ -222,9 +234,9 @@ def checkout(request):
             ip_address=client_ip(request),
         )
         gateway = request_gateway(request)  # once for the checks, the charge and the CSP
-        taken = None
+        checked = None
         if posted.status == "pending":
-            taken = services.check_payable(posted, attempt, now, gateway)
+            checked = services.check_payable(posted, attempt, now, gateway)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -235,7 +247,7 @@ def checkout(request):
             gateway=gateway,
             clock=clock.now,
             fresh=True,  # read above, in this request
-            taken=taken,
+            checked=checked,
         )
     except BookingBusy as error:
         return busy_page(request, error.message)
