@@ -281,7 +281,12 @@ class Order(TenantModel):
         return self.status == OrderStatus.PENDING and self.expires_at > now
 
     def idempotency_key(self, attempt: int | None = None) -> str:
-        return f"order-{self.pk}-attempt-{attempt or self.attempt}"
+        return self.key_of(self.pk, attempt or self.attempt)
+
+    @staticmethod
+    def key_of(order_id: int, attempt: int) -> str:
+        """The payment key of an order's attempt (the pay form reads it with the order)."""
+        return f"order-{order_id}-attempt-{attempt}"
 
     @property
     def due_later(self) -> Decimal:

@@ -80,6 +80,7 @@ from springboard.checkout.pay_checks import (  # noqa: F401 (re-exported: public
     check_open,
     check_payable,
     parse_credit,
+    pay_form_order,
 )
 from springboard.checkout.policies import (
     record_agreements,

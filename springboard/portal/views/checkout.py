@@ -186,15 +186,6 @@ def _token(request, order) -> str:
     return ""
 
 
-def _posted_order(organization_id: int, family_id: int, order_id: int):
-    return Order.objects.filter(organization_id=organization_id, family_id=family_id, pk=order_id)
-
-
-# The pay form's order, compiled once per process (core.prepared; docs/performance.md, "The
-# pay step, cheaper").
-POSTED_ORDER = Prepared(_posted_order)
-
-
 @payment_page
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -209,19 +200,17 @@ def checkout(request):
             return HttpResponseRedirect(portal_url(request, "cart"))
         return render(request, "portal/checkout/checkout.html", _order_context(request, order, now))
 
-    found = POSTED_ORDER(
-        organization_id=request.organization.pk,
-        family_id=request.family.pk,
-        order_id=parse_id(request.POST.get("order")),  # not an id: 404
-    )
-    if not found:
+    attempt = whole_number(request.POST.get("attempt"), maximum=999_999)
+    # The order, with what is recorded under this attempt's payment key (check_payable's).
+    posted = services.pay_form_order(
+        request.organization, request.family, parse_id(request.POST.get("order")), attempt
+    )  # not an id: 404
+    if posted is None:
         raise Http404("No such order")
-    posted = found[0]
     posted.organization, posted.family = request.organization, request.family  # not read again
     ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
     if any(contains_card_number(value) for value in ours):
         return _refuse(request, posted, str(CARD_NUMBER_MESSAGE))
-    attempt = whole_number(request.POST.get("attempt"), maximum=999_999)
     if attempt is None:
         return _refuse(request, posted, _("This payment form has expired; reload the page."))
     try:

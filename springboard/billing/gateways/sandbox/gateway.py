@@ -29,6 +29,7 @@ from springboard.billing.gateways.base import (
 )
 from springboard.billing.gateways.sandbox.models import SandboxCharge, SandboxRefund, SandboxToken
 from springboard.core.parsing import ascii_digits, whole_number
+from springboard.core.prepared import Prepared
 
 CARD_OUTCOMES = {
     "4000000000000002": Outcome.DECLINED,
@@ -138,6 +139,12 @@ def _insert(row) -> None:
         row.save()
 
 
+# Compiled once per process (core.prepared): every payment describes and charges a token.
+_TOKEN = Prepared(
+    lambda merchant, token: SandboxToken.objects.filter(merchant=merchant, token=token)
+)
+
+
 class SandboxGateway(Gateway):
     name = "sandbox"
 
@@ -193,7 +200,8 @@ class SandboxGateway(Gateway):
         asked for it twice (issue 17). A token row never changes once written."""
         known = self.__dict__.setdefault("_token_rows", {})
         if token not in known:
-            known[token] = SandboxToken.objects.filter(merchant=self.merchant, token=token).first()
+            found = _TOKEN(merchant=self.merchant, token=token)  # the token is unique
+            known[token] = found[0] if found else None
         return known[token]
 
     def describe(self, token: str) -> TokenisedMethod | None:
