@@ -120,6 +120,11 @@ _SHOWN = Prepared(
 
 
 def gift_total(order: Order) -> Decimal:
+    """What the eGift Cards applied to the order pay; read with the order by the pay form's
+    read (checkout.pay_checks.pay_form_order), used once, else read here."""
+    read = order.__dict__.pop("_gift_total_read", None)
+    if read is not None:
+        return read
     return sum((use.amount for use in _APPLIED(order_id=order.pk)), ZERO)
 
 

@@ -8,19 +8,29 @@ from django.utils.module_loading import import_string
 from django_scopes import scopes_disabled
 
 from springboard.billing.gateways.base import Gateway
+from springboard.core.prepared import Prepared
 
 DEFAULT_GATEWAY = "springboard.billing.gateways.sandbox.gateway.SandboxGateway"
 STRIPE_GATEWAY = "springboard.billing.gateways.stripe.gateway.StripeGateway"
+
+
+def _settings(organization_id: int):
+    from springboard.billing.gateways.stripe.models import GatewaySettings
+
+    return GatewaySettings.objects.filter(organization_id=organization_id)
+
+
+# Compiled once per process (core.prepared): every pay page and payment chooses the gateway.
+_SETTINGS = Prepared(_settings)
 
 
 def get_gateway(organization) -> Gateway:
     path = getattr(settings, "PAYMENT_GATEWAY", "")
     if path:
         return import_string(path)(organization)
-    from springboard.billing.gateways.stripe.models import GatewaySettings
-
     with scopes_disabled():  # filtered by the organization given, whatever scope we are in
-        config = GatewaySettings.objects.filter(organization=organization).first()
+        found = _SETTINGS(organization_id=organization.pk)  # one row per organization at most
+    config = found[0] if found else None
     if config is not None and config.is_real:
         return import_string(STRIPE_GATEWAY)(organization, config=config)
     return import_string(DEFAULT_GATEWAY)(organization)
