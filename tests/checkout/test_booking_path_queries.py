@@ -82,8 +82,10 @@ MOST = {
     "pay page": 9,  # was 10: the gateway settings read once for the page and its CSP
     # was 63, then 36 (the order's postings in bulk, docs/performance.md, third pass); 30 with
     # the view's checks made once, no re-read of the payment key or the sandbox token, the
-    # gateway settings once ("pay, fourth pass")
-    "pay": 30,
+    # gateway settings once ("pay, fourth pass"); 27 (26 in bench/profile_booking.py) with the
+    # attempt's payment status and the applied eGift Cards read with the pay form's order and
+    # the payment key not read again before the gateway ("The pay step, cheaper")
+    "pay": 27,
     "confirmation": 6,  # was 7: the pickup locations read only for an order with products
 }
 # Per further student in the same order: add checks and holds each seat (2). Checkout makes
