@@ -37,7 +37,7 @@ def _clock_label(seconds: int) -> str:
 @require_GET
 def waiting_room(request):
     now = request.now
-    retry = wait_seconds(request, "page")
+    retry = wait_seconds(request, "page", now=now)
     if retry is not None:
         response = render(request, "portal/waitingroom/limited.html", {"retry": retry}, status=429)
         response["Retry-After"] = str(retry)
@@ -56,7 +56,7 @@ def waiting_room(request):
         if course is None:
             raise Http404("No such class")
     back = safe_next(request, fallback=portal_url(request, "booking"))
-    room, rush, terms = services.current_rush(organization, now=now, term_id=term_id)
+    rush, terms = services.current_rush(organization, now=now, term_id=term_id)
     zone = zoneinfo.ZoneInfo(course.location.time_zone if course else organization.time_zone)
     context = {"back": back, "terms": terms, "course": course, "now": now, "rush": rush}
     if rush is None:
