@@ -4,10 +4,11 @@ seconds, so the limits leave room for a whole family's devices behind one addres
 The refresh is answered a thousand times a second during an opening, so its counter is
 counted in one cache round trip (springboard.core.redis_cache.count: INCR and EXPIRE NX in
 one pipeline on Redis; `add` then `incr` on local memory) instead of django-ratelimit's
-`add`, EXISTS and INCRBY (springboard/core/ratelimits.py, the other limits' way). The window
-is django-ratelimit's: fixed, `period` seconds long, its end shifted per address (so the
-windows of all addresses do not turn at once); IPv6 addresses counted by /64, as there; the
-address the one django-ratelimit counts (families.ratelimits.limited_address). When the cache
+`add`, EXISTS and INCRBY (springboard/core/ratelimits.py, the other limits' way). Windows as
+django-ratelimit's: fixed, `period` seconds long, their end shifted per address (so the
+windows of all addresses do not turn at once), IPv6 addresses counted by /64, the address
+the one the other limits count (families.ratelimits.limited_address); Retry-After is the
+seconds until the next window. When the cache
 cannot be reached the limit is skipped and the error logged (fail open), as for every limit.
 """
 
@@ -39,10 +40,10 @@ def _counted_address(request) -> str:
 
 
 def window_end(address: str, period: int, *, now: datetime) -> int:
-    """The end (a Unix time) of the address's current window."""
+    """The end (a Unix time, the next window's first second) of the address's window now."""
     moment = int(now.timestamp())
     end = moment - moment % period + zlib.crc32(address.encode()) % period
-    return end + period if end < moment else end
+    return end + period if end <= moment else end
 
 
 def wait_seconds(request, action: str, *, now: datetime) -> int | None:
@@ -61,4 +62,4 @@ def wait_seconds(request, action: str, *, now: datetime) -> int | None:
         return None
     if counted <= limit:
         return None
-    return max(1, end - int(now.timestamp()))
+    return end - int(now.timestamp())  # at least 1: Retry-After, then a fresh window
