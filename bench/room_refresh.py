@@ -39,7 +39,7 @@ os.environ["RUSH_WAITING_ROOM"] = "1"
 # Half the families in the first batch (admitted: the pass page), half still waiting.
 os.environ["RUSH_ADMIT_PER_MINUTE"] = str(max(6, FAMILIES * 3))
 
-from bench import rush  # noqa: E402
+from bench import rush, rush_families  # noqa: E402
 
 STATUS_URL = re.compile(r'data-status-url="([^"]+)"')
 
@@ -60,7 +60,7 @@ def main() -> None:
     for number in range(FAMILIES):
         client = Client()  # one handler per family here; the refresh loop is what is measured
         address = f"10.2.{number // 256}.{number % 256}"
-        login = {"email": f"family{number}@rush.example", "password": rush.PASSWORD}
+        login = {"email": f"family{number}@rush.example", "password": rush_families.PASSWORD}
         client.post(f"/{account}/login/", login, REMOTE_ADDR=address)
         page = client.get(f"/{account}/booking/classes/", REMOTE_ADDR=address).content.decode()
         course = re.findall(rf"/{account}/booking/classes/(\d+)/", page)[number % rush.CLASSES]
