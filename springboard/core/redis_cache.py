@@ -10,20 +10,30 @@ a connection from its pool per command), and Django keeps a cache object per thr
 A rate limit's counter is counted on every request it limits, the waiting page's refresh
 among them (a thousand pages every few seconds). The usual way, `add` (a missing key starts
 at 1) then `incr` (which Django's RedisCache does as EXISTS then INCRBY), costs up to three
-round trips; `count` sends INCR and EXPIRE NX (Redis 7: sets the expiry only on the key's
-first count, so a window never stretches) in one pipeline: one round trip, atomic enough
-(a key counted before its expiry is set is set by that same pipeline's EXPIRE). Any other
-cache (local memory in the demo and the tests) counts with `add` then `incr`.
+round trips; `count` runs a Lua script (EVALSHA: INCR, and EXPIRE on the key's first count,
+so a window never stretches) in one round trip, atomically on the server. A pipeline of INCR
+and EXPIRE NX would do too, but costs the client ~20 µs more CPU a call (131 µs against 112,
+add-then-incr 330; docs/performance.md, "roomcost3"). Any other cache (local memory in the
+demo and the tests) counts with `add` then `incr`.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.commands.core import Script
+
+# KEYS[1] the counter, ARGV[1] its lifetime in seconds from the first count.
+COUNT_SCRIPT = """
+local counted = redis.call('INCR', KEYS[1])
+if counted == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return counted
+"""
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._count_script = None
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -33,11 +43,12 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
     def count(self, key, timeout: int) -> int:
-        pipe = self.get_client(key, write=True).pipeline(transaction=False)
-        pipe.incr(key)
-        pipe.expire(key, timeout, nx=True)
-        counted, _expiry_set = pipe.execute()
-        return counted
+        client = self.get_client(key, write=True)
+        if self._count_script is None:
+            # Its SHA computed once; a server that lost it (restart, SCRIPT FLUSH) is sent
+            # the script again by redis-py.
+            self._count_script = Script(client, COUNT_SCRIPT)
+        return self._count_script(keys=[key], args=[timeout], client=client)
 
 
 class RedisCache(DjangoRedisCache):

@@ -1,15 +1,15 @@
 """Cheap per-address limits on the waiting page and its refresh. A page refreshes every few
 seconds, so the limits leave room for a whole family's devices behind one address.
 
-The refresh is answered a thousand times a second during an opening, so its counter is
-counted in one cache round trip (springboard.core.redis_cache.count: INCR and EXPIRE NX in
-one pipeline on Redis; `add` then `incr` on local memory) instead of django-ratelimit's
+During an opening a thousand waiting pages refresh every few seconds, so the counter is
+counted in one cache round trip (springboard.core.redis_cache.count: INCR and EXPIRE in one
+Lua script on Redis; `add` then `incr` on local memory) instead of django-ratelimit's
 `add`, EXISTS and INCRBY (springboard/core/ratelimits.py, the other limits' way). Windows as
 django-ratelimit's: fixed, `period` seconds long, their end shifted per address (so the
 windows of all addresses do not turn at once), IPv6 addresses counted by /64, the address
 the one the other limits count (families.ratelimits.limited_address); Retry-After is the
-seconds until the next window. When the cache
-cannot be reached the limit is skipped and the error logged (fail open), as for every limit.
+seconds until the next window. When the cache cannot be reached the limit is skipped and the
+error logged (fail open), as for every limit.
 """
 
 import ipaddress

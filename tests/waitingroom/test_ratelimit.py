@@ -1,6 +1,6 @@
 """The waiting room's rate limits (waitingroom/ratelimit.py), counted in one round trip on
-Redis (springboard.core.redis_cache.count: INCR and EXPIRE NX pipelined) and with `add` then
-`incr` on local memory (the demo and the tests' own cache). The Redis tests use a real Redis
+Redis (springboard.core.redis_cache.count: INCR and EXPIRE in one Lua script) and with `add`
+then `incr` on local memory (the demo and the tests' own cache). The Redis tests use a real Redis
 (test_admission.REDIS_URL), each test under a key prefix of its own, and skip without one."""
 
 import uuid
@@ -42,7 +42,7 @@ def on_redis(settings):
 
 @pytest.fixture
 def round_trips(monkeypatch):
-    """Every write to a Redis connection: one per round trip (a pipeline's commands go in one)."""
+    """Every write to a Redis connection: one per round trip."""
     sent = []
     original = Connection.send_packed_command
 
@@ -66,7 +66,7 @@ def test_a_counter_counts_in_one_round_trip_and_keeps_its_first_expiry(on_redis,
     round_trips.clear()
     assert [redis_cache.count(cache, "counter", 60) for _ in range(3)] == [2, 3, 4]
     assert len(round_trips) == 3
-    assert 0 < server.ttl(f"{prefix}:1:counter") <= 30  # EXPIRE NX: the window never stretches
+    assert 0 < server.ttl(f"{prefix}:1:counter") <= 30  # set once: a window never stretches
     assert cache.get("counter") == 4  # a plain integer, as Django's cache counts
 
 
