@@ -38,6 +38,24 @@ def test_the_pass_page_reads_no_room_row_and_the_terms_once(clock, room, course,
     assert len([q for q in sql if 'FROM "catalog_term"' in q]) == 1
 
 
+def test_with_the_shared_cache_the_pass_page_runs_3_queries(clock, room, course, settings, client):
+    """As in production (bench/room_refresh.py): the organization, session, login, family and
+    its policies from the shared cache (local memory in one process looks the same to one
+    worker), then the class's zone, the window's terms and the chrome's cart count."""
+    settings.SHARED_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    family, _student = make_family(room.organization, last_name="Shared")
+    client.force_login(family.guardians.get().user)
+    waiting_page(client, course)  # arrives, and warms the cache's lookups
+    clock.move_to(OPENS + timedelta(seconds=1))
+    with CaptureQueriesContext(connection) as captured:
+        page = waiting_page(client, course)
+    assert passes.PASS_COOKIE in page.cookies
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert len(sql) == 3, "\n".join(q[:160] for q in sql)
+    assert ['"catalog_course"' in sql[0], '"catalog_term"' in sql[1]] == [True, True]
+
+
 def test_the_pass_page_costs_the_same_with_more_terms_and_classes_in_the_window(
     clock, org, room, course, logged_in, django_assert_num_queries
 ):
