@@ -8,14 +8,13 @@ springboard_profile; enough seats for every family), then runs the booking flow 
 PROFILE_FAMILIES families (after a few to warm up) through Django's test client with the
 production settings and middleware (no network, no test instrumentation), and prints each
 request's mean CPU time (time.process_time of this one process: the server's cost) and SQL
-queries. With PROFILE set to a step name it prints pyinstrument's tree for that step.
+queries. With PROFILE set to a step name it prints pyinstrument's tree for that step, with
+PROFILE_SQL that step's SQL once (the set-up and the recorder: bench/rush.py, `in_process`).
 """
 
 import os
 import re
 import sys
-import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,55 +37,14 @@ from bench import rush, rush_families  # noqa: E402
 
 
 def main() -> None:
-    env = rush.environment()
-    env.update(
-        {
-            "DATABASE_URL": rush.DATABASE,
-            "PORTAL_BASE_URL": "http://testserver",
-            "ALLOWED_HOSTS": "testserver",
-            "EMAIL": "console",
-        }
-    )
     cache = os.environ.get("PROFILE_CACHE_URL", "redis://127.0.0.1:6379/14")
-    if rush.redis_answers(cache):
-        env["CACHE_URL"] = cache
-    os.environ.update(env)
-    rush.fresh_database(env)
-    rush.load_data()
-
-    from django.db import connection
+    steps = rush.in_process(cache, cache_needed=False, interval=0.0005)
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    wanted = os.environ.get("PROFILE", "")
-    profiler = None
-    if wanted:
-        from pyinstrument import Profiler
-
-        profiler = Profiler(interval=0.0005)
-    cpu = defaultdict(list)
-    queries = defaultdict(list)
     account = rush.ACCOUNT
 
     def run(client, step, method, path, data=None, measure=True):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.process_time()
-            if profiler and measure and step == wanted:
-                profiler.start()
-            response = getattr(client, method)(path, data) if data is not None else None
-            if response is None:
-                response = getattr(client, method)(path)
-            if profiler and measure and step == wanted:
-                profiler.stop()
-            spent = time.process_time() - started
-        if measure and step == os.environ.get("PROFILE_SQL") and not queries[step]:
-            for query in captured.captured_queries:  # the step's SQL, once
-                print(query["sql"][:300])
-        if measure:
-            cpu[step].append(spent * 1000)
-            queries[step].append(len(captured.captured_queries))
-        assert response.status_code < 500, (step, response.status_code)
-        return response
+        return steps.run(client, step, path, method=method, data=data, measure=measure)
 
     client = Client()
     for number in range(FAMILIES + WARM_UP):
@@ -134,17 +92,12 @@ def main() -> None:
     print(f"\n{FAMILIES} bookings in process (after {WARM_UP} to warm up); production settings")
     print(f"{'request':<14}{'CPU ms':>8}{'queries':>9}")
     total = 0.0
-    for step, values in cpu.items():
-        mean = sum(values) / len(values)
-        total += mean
-        print(f"{step:<14}{mean:>8.1f}{sum(queries[step]) / len(queries[step]):>9.1f}")
-    print(
-        f"{'per booking':<14}{total:>8.1f}  (with the login; without: "
-        f"{total - sum(sum(cpu[s]) / len(cpu[s]) for s in ('login page', 'login')):.1f})"
-    )
-    if profiler:
-        every_frame = bool(os.environ.get("PROFILE_ALL"))
-        print(profiler.output_text(unicode=True, color=False, show_all=every_frame))
+    for step in steps.cpu:
+        total += steps.mean_cpu(step)
+        print(f"{step:<14}{steps.mean_cpu(step):>8.1f}{steps.mean_queries(step):>9.1f}")
+    login = steps.mean_cpu("login page") + steps.mean_cpu("login")
+    print(f"{'per booking':<14}{total:>8.1f}  (with the login; without: {total - login:.1f})")
+    steps.print_profile()
 
 
 if __name__ == "__main__":

@@ -11,14 +11,15 @@ each family its own cookies and address), has each open the waiting page before 
 (its arrival), waits for the opening, then asks the status URL ROOM_REFRESHES times in turn
 from the families' pages, as static/portal/waitingroom.js does, and loads the waiting page
 again for the admitted ones (the page that issues the pass). Prints each step's mean CPU
-time (time.process_time of this one process: the server's cost, no network) and SQL queries.
+time (time.process_time of this one process: the server's cost, no network) and SQL queries;
+PROFILE_SQL=<step> prints that step's SQL once (the set-up and the recorder: bench/rush.py,
+`in_process`, shared with bench/profile_booking.py).
 """
 
 import os
 import re
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,58 +39,20 @@ os.environ["RUSH_WAITING_ROOM"] = "1"
 # Half the families in the first batch (admitted: the pass page), half still waiting.
 os.environ["RUSH_ADMIT_PER_MINUTE"] = str(max(6, FAMILIES * 3))
 
-from bench import rush  # noqa: E402
+from bench import rush, rush_families  # noqa: E402
 
 STATUS_URL = re.compile(r'data-status-url="([^"]+)"')
 
 
 def main() -> None:
-    env = rush.environment()
-    env.update(
-        {
-            "DATABASE_URL": rush.DATABASE,
-            "PORTAL_BASE_URL": "http://testserver",
-            "ALLOWED_HOSTS": "testserver",
-            "EMAIL": "console",
-        }
-    )
     cache = os.environ.get("ROOM_CACHE_URL", "redis://127.0.0.1:6379/14")
-    if not rush.redis_answers(cache):
-        sys.exit(f"No Redis at {cache}: the waiting room's state needs a shared cache")
-    env["CACHE_URL"] = cache
-    os.environ.update(env)
-    rush.fresh_database(env)
-    rush.load_data()
-
-    from django.db import connection
+    steps = rush.in_process(cache, cache_needed=True, interval=0.0002)
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    wanted = os.environ.get("PROFILE", "")
-    profiler = None
-    if wanted:
-        from pyinstrument import Profiler
-
-        profiler = Profiler(interval=0.0002)
-    cpu = defaultdict(list)
-    queries = defaultdict(list)
-    statuses = defaultdict(lambda: defaultdict(int))
     account = rush.ACCOUNT
 
     def run(client, step, path, address):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.process_time()
-            if profiler and step == wanted:
-                profiler.start()
-            response = client.get(path, REMOTE_ADDR=address)
-            if profiler and step == wanted:
-                profiler.stop()
-            spent = time.process_time() - started
-        cpu[step].append(spent * 1000)
-        queries[step].append(len(captured.captured_queries))
-        statuses[step][response.status_code] += 1
-        assert response.status_code < 500, (step, response.status_code)
-        return response
+        return steps.run(client, step, path, REMOTE_ADDR=address)
 
     opens_at = rush.open_registration(OPENS_IN)
     term = re.compile(r"term=(\d+)")
@@ -97,7 +60,7 @@ def main() -> None:
     for number in range(FAMILIES):
         client = Client()  # one handler per family here; the refresh loop is what is measured
         address = f"10.2.{number // 256}.{number % 256}"
-        login = {"email": f"family{number}@rush.example", "password": rush.PASSWORD}
+        login = {"email": f"family{number}@rush.example", "password": rush_families.PASSWORD}
         client.post(f"/{account}/login/", login, REMOTE_ADDR=address)
         page = client.get(f"/{account}/booking/classes/", REMOTE_ADDR=address).content.decode()
         course = re.findall(rf"/{account}/booking/classes/(\d+)/", page)[number % rush.CLASSES]
@@ -126,19 +89,13 @@ def main() -> None:
 
     print(f"\n{FAMILIES} families waiting, {REFRESHES} refreshes, {admitted} passes; production")
     print(f"{'request':<22}{'count':>7}{'CPU ms':>9}{'queries':>9}  statuses")
-    for step, values in cpu.items():
-        mean = sum(values) / len(values)
-        answers = ", ".join(f"{code}: {count}" for code, count in sorted(statuses[step].items()))
+    for step, values in steps.cpu.items():
+        answers = ", ".join(f"{code}: {n}" for code, n in sorted(steps.statuses[step].items()))
         print(
-            f"{step:<22}{len(values):>7}{mean:>9.3f}"
-            f"{sum(queries[step]) / len(queries[step]):>9.1f}  {answers}"
+            f"{step:<22}{len(values):>7}{steps.mean_cpu(step):>9.3f}"
+            f"{steps.mean_queries(step):>9.1f}  {answers}"
         )
-    if profiler:
-        print(
-            profiler.output_text(
-                unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))
-            )
-        )
+    steps.print_profile()
 
 
 if __name__ == "__main__":

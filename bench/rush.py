@@ -40,6 +40,7 @@ import os
 import subprocess  # noqa: S404
 import sys
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -92,6 +93,85 @@ def redis_answers(url: str) -> bool:
     except Exception:  # noqa: BLE001 - no Redis: local memory per worker
         return False
     return True
+
+
+class InProcess:
+    """The in-process benches' recorder (bench/profile_booking.py, bench/room_refresh.py):
+    each request through Django's test client with its CPU ms (time.process_time of this
+    process: the server's cost, no network), SQL queries and status per step; pyinstrument
+    for the step named by PROFILE, and that step's SQL once for PROFILE_SQL."""
+
+    def __init__(self, *, interval: float) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self._connection, self._capture = connection, CaptureQueriesContext
+        self.wanted = os.environ.get("PROFILE", "")
+        self.sql_step = os.environ.get("PROFILE_SQL", "")
+        self.profiler = None
+        if self.wanted:
+            from pyinstrument import Profiler
+
+            self.profiler = Profiler(interval=interval)
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.queries: dict[str, list[int]] = defaultdict(list)
+        self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def run(self, client, step, path, *, method="get", data=None, measure=True, **extra):
+        profiled = self.profiler is not None and measure and step == self.wanted
+        with self._capture(self._connection) as captured:
+            started = time.process_time()
+            if profiled:
+                self.profiler.start()
+            call = getattr(client, method)
+            response = call(path, data, **extra) if data is not None else call(path, **extra)
+            if profiled:
+                self.profiler.stop()
+            spent = time.process_time() - started
+        assert response.status_code < 500, (step, response.status_code)
+        if not measure:
+            return response
+        if step == self.sql_step and not self.queries[step]:
+            for query in captured.captured_queries:  # the step's SQL, once
+                print(query["sql"][:300])
+        self.cpu[step].append(spent * 1000)
+        self.queries[step].append(len(captured.captured_queries))
+        self.statuses[step][response.status_code] += 1
+        return response
+
+    def mean_cpu(self, step: str) -> float:
+        return mean(self.cpu[step])
+
+    def mean_queries(self, step: str) -> float:
+        return mean(self.queries[step])
+
+    def print_profile(self) -> None:
+        if self.profiler is not None:
+            every_frame = bool(os.environ.get("PROFILE_ALL"))
+            print(self.profiler.output_text(unicode=True, color=False, show_all=every_frame))
+
+
+def in_process(cache_url: str, *, cache_needed: bool, interval: float) -> InProcess:
+    """The in-process benches' set-up: the production settings (bench environment), a fresh
+    database loaded with bench/rush_data.py's organization, the Redis at `cache_url` when it
+    answers (flushed; `cache_needed`: exit without it), Django set up; then the recorder."""
+    env = environment()
+    env.update(
+        {
+            "DATABASE_URL": DATABASE,
+            "PORTAL_BASE_URL": "http://testserver",
+            "ALLOWED_HOSTS": "testserver",
+            "EMAIL": "console",
+        }
+    )
+    if redis_answers(cache_url):
+        env["CACHE_URL"] = cache_url
+    elif cache_needed:
+        sys.exit(f"No Redis at {cache_url}: the waiting room's state needs a shared cache")
+    os.environ.update(env)
+    fresh_database(env)
+    load_data()
+    return InProcess(interval=interval)
 
 
 def family(base: str, number: int, stats: Stats, browser: Browser | None = None) -> None:

@@ -1,8 +1,8 @@
 """Counting a request against django-ratelimit's counters (in Django's "default" cache), the
-one way every limit in the portal is counted: sign-up and codes (families/ratelimits.py),
-gift codes (giftcards/ratelimits.py), promo codes (portal/views/checkout.py) and the waiting
-room (waitingroom/ratelimit.py). When the cache cannot be reached the limits are skipped and
-the error logged (fail open)."""
+way the portal's limits are counted: sign-up and codes (families/ratelimits.py), gift codes
+(giftcards/ratelimits.py) and promo codes (portal/views/checkout.py). The waiting room's page
+and refresh count theirs in one round trip instead (waitingroom/ratelimit.py). When the cache
+cannot be reached the limits are skipped and the error logged (fail open)."""
 
 import logging
 from collections.abc import Callable, Iterable

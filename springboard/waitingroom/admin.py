@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from springboard.catalog.models import Term
 from springboard.core import clock
 from springboard.tenancy.admin_scoping import OrganizationScopedAdmin
-from springboard.waitingroom import rules, services
+from springboard.waitingroom import published, rules, services
 from springboard.waitingroom.models import WaitingRoom
 
 
@@ -21,15 +21,17 @@ class WaitingRoomAdmin(OrganizationScopedAdmin):
         if obj is None or obj.pk is None:
             return "-"
         now = clock.now()
-        room, rush, terms = services.current_rush(obj.organization, now=now)
-        if rush is None and room is not None:
+        # The row staff look at, published again (so a stale cache entry heals here).
+        settings = published.publish(obj.organization_id, obj)
+        rush, terms = services.current_rush(obj.organization, now=now, settings=settings)
+        if rush is None:
             # Switched off, the opening is still worth seeing: the soonest in its window.
             terms = Term.objects.for_organization(obj.organization).order_by("enrollment_opens_at")
             rush = next(
                 (
-                    services.rush_of(room, term.enrollment_opens_at)
+                    services.rush_of(obj, term.enrollment_opens_at)
                     for term in terms
-                    if services.in_rush(room, term.enrollment_opens_at, now=now)
+                    if services.in_rush(obj, term.enrollment_opens_at, now=now)
                 ),
                 None,
             )

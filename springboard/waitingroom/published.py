@@ -14,18 +14,22 @@ def settings_key(organization_id: int) -> str:
     return f"{PREFIX}:settings:{organization_id}"
 
 
-def publish(organization_id: int, room=None) -> dict:
+def settings_of(room=None) -> dict:
+    """A WaitingRoom row (or None: no room) as published."""
     if room is None:
-        value = {"exists": False, "on": False}
-    else:
-        value = {
-            "exists": True,
-            "on": room.is_on,
-            "rate": room.admissions_per_minute,
-            "pass": room.pass_minutes,
-            "before": room.opens_window_minutes,
-            "after": room.rush_minutes,
-        }
+        return {"exists": False, "on": False}
+    return {
+        "exists": True,
+        "on": room.is_on,
+        "rate": room.admissions_per_minute,
+        "pass": room.pass_minutes,
+        "before": room.opens_window_minutes,
+        "after": room.rush_minutes,
+    }
+
+
+def publish(organization_id: int, room=None) -> dict:
+    value = settings_of(room)
     cache.set(settings_key(organization_id), value, KEEP_SECONDS)
     return value
 

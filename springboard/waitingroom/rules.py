@@ -201,15 +201,21 @@ def standing_from(rush: Rush, number: int, *, now: datetime, drawn, slot) -> Sta
     return Standing(number, opens_in, True, place + 1, ahead, wait, batch <= current)
 
 
-def pass_expiry(rush: Rush, number: int, *, now: datetime) -> datetime | None:
+def pass_expiry(
+    rush: Rush, number: int, *, now: datetime, known: Standing | None = None
+) -> datetime | None:
     """The ticket's pass expiry, issued once at its first ask after admission; None while
-    the ticket is not admitted."""
-    if not standing(rush, number, now=now).admitted:
+    the ticket is not admitted. `known`: its standing at `now` as the caller just read it
+    (saves reading it again)."""
+    if known is None or known.number != number:
+        known = standing(rush, number, now=now)
+    if not known.admitted:
         return None
     key = rush.cache_key("pass", number)
     expires = now + timedelta(minutes=rush.pass_minutes)
-    cache.add(key, expires.timestamp(), rush.keep_seconds(now))
-    return datetime.fromtimestamp(cache.get(key), tz=UTC)
+    if cache.add(key, expires.timestamp(), rush.keep_seconds(now)):
+        return datetime.fromtimestamp(expires.timestamp(), tz=UTC)  # issued now
+    return datetime.fromtimestamp(cache.get(key), tz=UTC)  # issued at an earlier ask
 
 
 def is_spent(rush: Rush, number: int, *, now: datetime) -> bool:

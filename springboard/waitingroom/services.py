@@ -1,5 +1,7 @@
 """The waiting room's database side: which opening a term's booking belongs to, and the
-settings the cache-only status endpoint reads. Every function takes `now`."""
+settings the cache-only status endpoint reads. Every function takes `now`. The gate and the
+waiting page read the published settings (published.py: no query once cached), never the
+WaitingRoom row; staff's admin gives its row's."""
 
 from datetime import datetime, timedelta
 
@@ -22,17 +24,26 @@ def room_of(organization) -> WaitingRoom | None:
 
 
 def in_rush(room: WaitingRoom, opens_at: datetime, *, now: datetime) -> bool:
-    before = opens_at - timedelta(minutes=room.opens_window_minutes)
-    return before <= now < opens_at + timedelta(minutes=room.rush_minutes)
+    return in_window(published.settings_of(room), opens_at, now=now)
 
 
 def rush_of(room: WaitingRoom, opens_at: datetime) -> Rush:
+    return rush_from(room.organization_id, published.settings_of(room), opens_at)
+
+
+def in_window(settings: dict, opens_at: datetime, *, now: datetime) -> bool:
+    """Whether an opening at `opens_at` is in the room's window now (published settings)."""
+    before = opens_at - timedelta(minutes=settings["before"])
+    return before <= now < opens_at + timedelta(minutes=settings["after"])
+
+
+def rush_from(organization_id: int, settings: dict, opens_at: datetime) -> Rush:
     return Rush(
-        organization_id=room.organization_id,
+        organization_id=organization_id,
         opens_at=opens_at,
-        admissions_per_minute=room.admissions_per_minute,
-        pass_minutes=room.pass_minutes,
-        rush_minutes=room.rush_minutes,
+        admissions_per_minute=settings["rate"],
+        pass_minutes=settings["pass"],
+        rush_minutes=settings["after"],
     )
 
 
@@ -40,44 +51,30 @@ def rush_for_term(organization, term: Term, *, now: datetime) -> Rush | None:
     """The opening a booking of this term waits for now; None when there is no gate.
     Reads the published settings: no query once they are in the cache."""
     room = room_settings(organization)
+    if not room["on"] or not in_window(room, term.enrollment_opens_at, now=now):
+        return None
+    return rush_from(organization.pk, room, term.enrollment_opens_at)
+
+
+def current_rush(
+    organization, *, now: datetime, term_id: int | None = None, settings: dict | None = None
+) -> tuple[Rush | None, list[Term]]:
+    """(rush, terms) of the opening in its window now (the given term's, else the soonest)
+    and its terms; (None, []) when there is none or the room is off. Reads the published
+    settings (or the `settings` given) and the window's terms in one query."""
+    room = room_settings(organization) if settings is None else settings
     if not room["on"]:
-        return None
-    opens_at = term.enrollment_opens_at
-    before = opens_at - timedelta(minutes=room["before"])
-    if not before <= now < opens_at + timedelta(minutes=room["after"]):
-        return None
-    return Rush(
-        organization_id=organization.pk,
-        opens_at=opens_at,
-        admissions_per_minute=room["rate"],
-        pass_minutes=room["pass"],
-        rush_minutes=room["after"],
+        return None, []
+    window = Term.objects.for_organization(organization).filter(
+        enrollment_opens_at__gt=now - timedelta(minutes=room["after"]),
+        enrollment_opens_at__lte=now + timedelta(minutes=room["before"]),
     )
-
-
-def current_rush(organization, *, now: datetime, term_id: int | None = None):
-    """(room, rush, terms) of the opening in its window now (the given term's, else the
-    soonest); (room, None, []) when there is none or the room is off."""
-    room = room_of(organization)
-    published.publish(organization.pk, room)
-    if room is None:
-        return None, None, []
-    if not room.is_on:
-        return room, None, []
-    window_start = now - timedelta(minutes=room.rush_minutes)
-    window_end = now + timedelta(minutes=room.opens_window_minutes)
-    terms = Term.objects.for_organization(organization).filter(
-        enrollment_opens_at__gt=window_start, enrollment_opens_at__lte=window_end
-    )
-    chosen = None
-    if term_id is not None:
-        chosen = terms.filter(pk=term_id).first()
+    terms = list(window.order_by("enrollment_opens_at", "start_date", "name", "id"))
+    chosen = next((t for t in terms if t.pk == term_id), terms[0] if terms else None)
     if chosen is None:
-        chosen = terms.order_by("enrollment_opens_at").first()
-    if chosen is None:
-        return room, None, []
+        return None, []
     opening = [t for t in terms if t.enrollment_opens_at == chosen.enrollment_opens_at]
-    return room, rush_of(room, chosen.enrollment_opens_at), opening
+    return rush_from(organization.pk, room, chosen.enrollment_opens_at), opening
 
 
 def may_book(organization, term: Term, *, pass_value: str | None, waiter: str | None, now):

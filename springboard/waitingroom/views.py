@@ -2,7 +2,8 @@
 
 Mounted outside /<account>/ (config/urls.py) so no middleware looks up the organization,
 session or family: the signed ticket in the URL says which opening and arrival it is, the
-cache says where it stands. Rate-limited per address (django-ratelimit's cache counter).
+cache says where it stands. Rate-limited per address (a cache counter counted in one round
+trip: waitingroom/ratelimit.py).
 Answered by `StatusMiddleware` at the top of the stack (waitingroom/middleware.py) with the
 same `answer`; this view answers what the fast path passes on (a ticket that does not verify,
 another method) and any stack without that middleware.
@@ -31,7 +32,7 @@ def answer(request, found: passes.Ticket | None) -> JsonResponse:
     the rate limit, then one cache round trip for the room's settings and the arrival's
     draw, slot and pass (rules.standing_keys), never cached by the browser."""
     now = request_now(request)
-    retry = wait_seconds(request, "status")
+    retry = wait_seconds(request, "status", now=now)
     if retry is not None:
         response = _json({"state": "limited", "retry": retry}, status=429)
         response["Retry-After"] = str(retry)

@@ -37,7 +37,7 @@ def _clock_label(seconds: int) -> str:
 @require_GET
 def waiting_room(request):
     now = request.now
-    retry = wait_seconds(request, "page")
+    retry = wait_seconds(request, "page", now=now)
     if retry is not None:
         response = render(request, "portal/waitingroom/limited.html", {"retry": retry}, status=429)
         response["Retry-After"] = str(retry)
@@ -45,20 +45,23 @@ def waiting_room(request):
     organization = request.organization
     term_id = _optional_id(request, "term")
     course_id = _optional_id(request, "course")
-    course = None
+    zone_name = organization.time_zone
     if course_id is not None:
-        course = (
+        # The class only for its location's zone (the opening shown in it): one column, not
+        # the class and its location (another organization's class: no row, a 404).
+        zone_name = (
             Course.objects.for_organization(organization)
-            .select_related("location")
             .filter(pk=course_id)
+            .order_by()
+            .values_list("location__time_zone", flat=True)
             .first()
         )
-        if course is None:
+        if zone_name is None:
             raise Http404("No such class")
     back = safe_next(request, fallback=portal_url(request, "booking"))
-    room, rush, terms = services.current_rush(organization, now=now, term_id=term_id)
-    zone = zoneinfo.ZoneInfo(course.location.time_zone if course else organization.time_zone)
-    context = {"back": back, "terms": terms, "course": course, "now": now, "rush": rush}
+    rush, terms = services.current_rush(organization, now=now, term_id=term_id)
+    zone = zoneinfo.ZoneInfo(zone_name)
+    context = {"back": back, "terms": terms, "now": now, "rush": rush}
     if rush is None:
         return render(request, "portal/waitingroom/waiting_room.html", context)
     waiter = waiter_of(request)
@@ -83,7 +86,7 @@ def waiting_room(request):
     )
     pass_value = None
     if standing.admitted:
-        expires = rules.pass_expiry(rush, number, now=now)
+        expires = rules.pass_expiry(rush, number, now=now, known=standing)
         context["pass_expires_local"] = timezone.localtime(expires, zone)
         pass_value = passes.make_pass(rush, waiter=waiter, number=number, expires_at=expires)
     response = render(request, "portal/waitingroom/waiting_room.html", context)
