@@ -150,25 +150,39 @@ def _courses(request, context):
 
 
 def _page_of_courses(request, context):
-    """The classes list's page of courses with their openings at `request.now`. The courses
-    are read without the openings annotations (their filters vary, so that SQL would be built
-    and compiled again on every request: most of the list's CPU, docs/performance.md) and the
-    page's openings then come from one prepared query. Only the "with openings" filter needs
-    the annotations in the courses' own query."""
+    """The classes list's page of courses with their openings at `request.now`: the listed
+    courses' ids (a prepared read when no filter applies, the rush's case), then the page's
+    rows by id and their openings (prepared reads: building these querysets through the
+    tenant and translation managers was most of the list's CPU, docs/performance.md,
+    "listcost"). Only the "with openings" filter needs the annotations in the courses' own
+    query."""
     form = context["form"]
     if not (context["term"] and context["location"]) or form.filters().get("openings"):
         page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         return page
-    queryset = listing.filter_courses(
-        listing.listed_courses(
-            request.organization, term=context["term"], location=context["location"]
-        ),
-        form.filters(),
-    )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = availability.with_openings_of(list(page.object_list), now=request.now)
+    where = {
+        "organization_id": request.organization.pk,
+        "term_id": context["term"].pk,
+        "location_id": context["location"].pk,
+    }
+    if listing.applied_filters(form.filters()):
+        ids = list(listing.filter_courses(listing.listed_course_ids(**where), form.filters()))
+    else:
+        ids = LISTED_IDS(**where)
+    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    wanted = list(page.object_list)
+    padded_ids = padded(wanted)
+    rows = COURSES_BY_ID(ids=padded_ids) if padded_ids else listing.courses_by_id(tuple(wanted))
+    by_id = {course.pk: course for course in rows}
+    courses = [by_id[pk] for pk in wanted if pk in by_id]
+    page.object_list = availability.with_openings_of(courses, now=request.now)
     return page
+
+
+# Compiled once per process (core.prepared).
+LISTED_IDS = Prepared(listing.listed_course_ids)
+COURSES_BY_ID = Prepared(listing.courses_by_id)
 
 
 def _instructor_rows(ids: tuple) -> QuerySet:
