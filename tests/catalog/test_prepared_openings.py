@@ -230,3 +230,21 @@ def test_the_openings_reads_fit_psycopg_s_statement_cache_or_near_it(client, org
     [(sql, params)] = [s for s in page if "booking_waitlistentry" in s[0]]
     assert sql.count('"booking_waitlistentry"') == 2  # offers out, families waiting: once each
     assert params <= _queries.MAX_CACHED_STATEMENT_PARAMS, params
+
+
+def test_a_date_is_a_value_too_bound_on_every_call(org):
+    """listed_terms is prepared with the local date (core.prepared: dates are values)."""
+    from springboard.catalog import listing
+
+    term = catalog.term(org)
+    with scope(organization=org):
+        on_the_last_day = listing.listed_terms(org, term.end_date)
+        after_it = listing.listed_terms(org, term.end_date + timedelta(days=1))
+    assert [t.pk for t in on_the_last_day] == [term.pk] and after_it == []
+    assert compiled(listing._LISTED_TERMS) and all(compiled(listing._LISTED_TERMS))
+
+    def build(today):
+        return Course.objects.filter(term__end_date__gte=today - timedelta(days=1))
+
+    with scope(organization=org), pytest.raises(NotPreparable):
+        Prepared(build)._compile(connection, "organization", {"today": term.end_date})

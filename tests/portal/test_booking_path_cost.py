@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
 
 from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
@@ -97,3 +98,60 @@ def test_with_the_shared_cache_a_page_reads_the_session_without_a_query(client, 
     assert not any('"django_session"' in sql for sql in queries)
     client.logout()  # gone from the cache and the database alike
     assert client.get("/acme/account/").status_code == 302
+
+
+def test_the_classes_list_reads_its_terms_ids_and_rows_prepared_in_listed_order(client, org):
+    from springboard.booking.models import Enrollment
+    from springboard.catalog import listing
+    from springboard.core.prepared import compiled
+    from springboard.portal.views import booking as views
+
+    catalog.course(org, name="Zebra Tumbling", saturday=True)
+    add_courses(org, 30)  # two pages
+    page = client.get(CLASSES).content.decode()
+    second = client.get(f"{CLASSES}?page=2").content.decode()
+    for read in (views.LISTED_IDS, views.COURSES_BY_ID, listing._LISTED_TERMS):
+        assert compiled(read) and all(compiled(read))  # prepared, not left to the ORM
+    with scope(organization=org):
+        term = org.term_set.get()
+        expected = list(listing.listed_courses(org, term=term, location=org.location_set.first()))
+    names = [course.name for course in expected]
+    shown = [name for name in names if f">{name}<" in page]
+    assert shown == names[: views.PER_PAGE]
+    assert [name for name in names if f">{name}<" in second] == names[views.PER_PAGE :]
+    assert page.index(f">{names[0]}<") < page.index(f">{names[1]}<")
+    assert Enrollment.objects.count() == 0
+
+
+def test_a_family_s_dashboard_runs_12_queries_and_reads_coming_up_prepared(client, org):
+    from springboard.attendance import coming_up
+    from springboard.booking.models import Enrollment
+    from springboard.core.prepared import compiled
+
+    family, kid = make_family(org)
+    client.force_login(family.guardians.get().user)
+    client.get("/acme/dashboard/")
+    # organization, session, user, family, policies, the balance, Coming Up!'s enrollments,
+    # camp days, parties and makeups, the cart badge, locations (with the shared cache the
+    # organization, session and locations come from it: 9, bench/profile_booking.py); nothing
+    # booked: no absences, rules or closures read (14 before, docs/performance.md, "listcost")
+    assert len(_queries(client, "/acme/dashboard/")) == 12
+    Enrollment.objects.create(
+        organization=org, student=kid, course=catalog.course(org), created_at=NOW
+    )
+    client.get("/acme/dashboard/")
+    # With enrollments: their absences, the rules and the closures too, however many.
+    assert len(_queries(client, "/acme/dashboard/")) == 15
+    for _n in range(3):
+        Enrollment.objects.create(
+            organization=org, student=kid, course=catalog.course(org), created_at=NOW
+        )
+    assert len(_queries(client, "/acme/dashboard/")) == 15
+    for read in (
+        coming_up._ENROLLMENTS,
+        coming_up._REGISTRATIONS,
+        coming_up._PARTIES,
+        coming_up._ABSENCES,
+        coming_up._MAKEUPS,
+    ):
+        assert compiled(read) and all(compiled(read))
