@@ -127,6 +127,8 @@ def test_a_family_s_dashboard_runs_12_queries_and_reads_coming_up_prepared(clien
     from springboard.attendance import coming_up
     from springboard.booking.models import Enrollment
     from springboard.core.prepared import compiled
+    from springboard.families import policies
+    from springboard.families import services as family_services
 
     family, kid = make_family(org)
     client.force_login(family.guardians.get().user)
@@ -153,5 +155,7 @@ def test_a_family_s_dashboard_runs_12_queries_and_reads_coming_up_prepared(clien
         coming_up._PARTIES,
         coming_up._ABSENCES,
         coming_up._MAKEUPS,
+        family_services._FAMILY_OF,  # the portal's gate: the family, its policies
+        policies._ACTIVE_WEB_POLICIES,
     ):
         assert compiled(read) and all(compiled(read))
