@@ -83,8 +83,9 @@ def listed_course_ids(organization_id: int, term_id: int, location_id: int) -> Q
 
 
 def courses_by_id(ids: tuple) -> QuerySet:
-    """Courses with what a card shows of their program, level, term and location."""
-    return Course.objects.filter(pk__in=ids).select_related("program", "level", "term", "location")
+    """Courses with what a card shows of their program and level (a list of one term at one
+    location puts those on its courses itself)."""
+    return Course.objects.filter(pk__in=ids).select_related("program", "level")
 
 
 def filter_choices(organization, *, term: Term, location) -> dict[str, list[tuple[int, str]]]:

@@ -176,6 +176,8 @@ def _page_of_courses(request, context):
     rows = COURSES_BY_ID(ids=padded_ids) if padded_ids else listing.courses_by_id(tuple(wanted))
     by_id = {course.pk: course for course in rows}
     courses = [by_id[pk] for pk in wanted if pk in by_id]
+    for course in courses:  # the list's own term and location (what its ids were read by)
+        course.term, course.location = context["term"], context["location"]
     page.object_list = availability.with_openings_of(courses, now=request.now)
     return page
 
