@@ -28,6 +28,7 @@ from springboard.booking.models import (
     PartyBooking,
 )
 from springboard.catalog.schedule import closures_for, meetings
+from springboard.core.prepared import Prepared
 
 DAYS = 14
 
@@ -69,44 +70,31 @@ def family_schedule(
     meetings until it takes effect) and which meetings may still be marked absent."""
     items: list[Upcoming] = []
     low_day = (since - timedelta(days=1)).date()
-
-    enrollments = list(
-        Enrollment.objects.filter(student__family=family, course__term__end_date__gte=low_day)
-        .holding_place(now)
-        .select_related("student", "course__location", "course__term")
-    )
-    registrations = EventRegistration.objects.filter(
-        student__family=family, status=EnrollmentStatus.ACTIVE, event_day__date__gte=low_day
-    )
-    parties = PartyBooking.objects.filter(
-        family=family, status=EnrollmentStatus.ACTIVE, slot__ends_at__gt=since
-    )
-    absences = Absence.objects.filter(
-        student__family=family,
-        status__in=MARKED,
-        starts_at__gt=since - timedelta(days=1),
-    )
-    makeups = Makeup.objects.filter(
-        family=family, status__in=HOLDING, starts_at__gt=since - timedelta(days=1)
-    )
-    if until is not None:
-        registrations = registrations.filter(
-            event_day__date__lte=(until + timedelta(days=1)).date()
+    # The window's edges are values of their own (core.prepared binds values, not what is
+    # derived from them): a bounded schedule (Coming Up!, the API) reads prepared queries.
+    family_id, day_before = family.pk, since - timedelta(days=1)
+    enrollments = _ENROLLMENTS(family_id=family_id, low_day=low_day, now=now)
+    if until is None:  # the calendar feed: as far as there are any, through the ORM
+        registrations = list(_registrations(family_id, low_day))
+        parties = list(_parties(family_id, since))
+        makeups = list(_makeups(family_id, day_before))
+        marked = _absences(family_id, day_before) if enrollments else []
+    else:
+        until_day = (until + timedelta(days=1)).date()
+        registrations = _REGISTRATIONS(family_id=family_id, low_day=low_day, until_day=until_day)
+        parties = _PARTIES(family_id=family_id, since=since, until=until)
+        makeups = _MAKEUPS(family_id=family_id, day_before=day_before, until=until)
+        marked = (
+            _ABSENCES(family_id=family_id, day_before=day_before, until=until)
+            if enrollments
+            else []
         )
-        parties = parties.filter(slot__starts_at__lt=until)
-        absences = absences.filter(starts_at__lt=until)
-        makeups = makeups.filter(starts_at__lt=until)
-    registrations = list(registrations.select_related("student", "event_day__event__location"))
-    parties = list(parties.select_related("slot__location", "package"))
-    absent = {
-        (enrollment_id, day): status
-        for enrollment_id, day, status in absences.values_list("enrollment_id", "date", "status")
-    }
-    makeups = list(makeups.select_related("student", "course__location"))
+    # Absences (and the rules) matter only to the family's class meetings: none, no query.
+    absent = {(enrollment_id, day): status for enrollment_id, day, status in marked}
 
     location_ids = {e.course.location_id for e in enrollments}
     closures = closures_for(family.organization, location_ids=location_ids) if location_ids else []
-    rules_for = attendance_rules.resolver(family.organization)
+    rules_for = attendance_rules.resolver(family.organization) if enrollments else None
     for enrollment in enrollments:
         course = enrollment.course
         location = course.location
@@ -205,3 +193,58 @@ def family_schedule(
 
     items.sort(key=lambda item: (item.starts_at, item.what, item.student))
     return items
+
+
+def _enrollments(family_id: int, low_day: date, now: datetime):
+    return (
+        Enrollment.objects.filter(student__family_id=family_id, course__term__end_date__gte=low_day)
+        .holding_place(now)
+        .select_related("student", "course__location", "course__term")
+    )
+
+
+def _registrations(family_id: int, low_day: date, until_day: date | None = None):
+    registrations = EventRegistration.objects.filter(
+        student__family_id=family_id, status=EnrollmentStatus.ACTIVE, event_day__date__gte=low_day
+    )
+    if until_day is not None:
+        registrations = registrations.filter(event_day__date__lte=until_day)
+    return registrations.select_related("student", "event_day__event__location")
+
+
+def _parties(family_id: int, since: datetime, until: datetime | None = None):
+    parties = PartyBooking.objects.filter(
+        family_id=family_id, status=EnrollmentStatus.ACTIVE, slot__ends_at__gt=since
+    )
+    if until is not None:
+        parties = parties.filter(slot__starts_at__lt=until)
+    return parties.select_related("slot__location", "package")
+
+
+def _absences(family_id: int, day_before: datetime, until: datetime | None = None):
+    """(enrollment id, date, status) of the marked meetings from a day before the window
+    (an absence's start is its meeting's, which may have begun)."""
+    absences = Absence.objects.filter(
+        student__family_id=family_id, status__in=MARKED, starts_at__gt=day_before
+    )
+    if until is not None:
+        absences = absences.filter(starts_at__lt=until)
+    return absences.values_list("enrollment_id", "date", "status")
+
+
+def _makeups(family_id: int, day_before: datetime, until: datetime | None = None):
+    makeups = Makeup.objects.filter(
+        family_id=family_id, status__in=HOLDING, starts_at__gt=day_before
+    )
+    if until is not None:
+        makeups = makeups.filter(starts_at__lt=until)
+    return makeups.select_related("student", "course__location")
+
+
+# Compiled once per process (core.prepared): building these five reads through the tenant
+# managers was most of the dashboard's CPU (docs/performance.md, "listcost").
+_ENROLLMENTS = Prepared(_enrollments)
+_REGISTRATIONS = Prepared(_registrations)
+_PARTIES = Prepared(_parties)
+_ABSENCES = Prepared(_absences)
+_MAKEUPS = Prepared(_makeups)

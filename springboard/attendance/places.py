@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from springboard.attendance.models import HOLDING, Absence, AbsenceStatus, Makeup
 from springboard.booking.models import Enrollment, EnrollmentStatus
@@ -57,10 +57,10 @@ Meeting = tuple[int, date, datetime]  # course id, local date, start (aware)
 
 
 def _term_places(registry: dict, now: datetime):
-    total = Value(0, output_field=IntegerField())
+    total = availability.Zero()
     for key, make in registry.items():
         if key != REGISTRY_KEY:
-            total = total + Coalesce(make(now), Value(0), output_field=IntegerField())
+            total = total + Coalesce(make(now), availability.Zero(), output_field=IntegerField())
     return total
 
 
@@ -126,16 +126,32 @@ def meeting_places(course: Course, day: date, starts: datetime, *, now: datetime
     return places_at([(course.pk, day, starts)], now=now)[(course.pk, day)]
 
 
+class _CountRows(Func):
+    """COUNT(*) of a subquery's rows, not an aggregate to the ORM: the subquery then has no
+    GROUP BY and always answers one row (0 when nothing matches), so it needs no COALESCE,
+    and the meeting's GROUP BY below is not made to repeat it."""
+
+    template = "COUNT(*)"
+    contains_aggregate = False
+    output_field = IntegerField()
+
+    def __init__(self):
+        super().__init__()
+
+
 def _count_subquery(queryset) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("course").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
+    return Subquery(queryset.order_by().annotate(n=_CountRows()).values("n"))
 
 
-def net_makeups(now: datetime) -> Subquery:
+def net_makeups(now: datetime) -> Greatest:
     """For OuterRef("pk") of a course: the most makeups any future meeting holds beyond what
-    absences and drops taking effect before it free there (0 when none)."""
+    absences and drops taking effect before it free there (0 when none; NULL on SQLite when
+    there is no future makeup, which the openings sum reads as 0).
+
+    Part of every openings read, so kept short (psycopg's statement cache refuses a query
+    over 4 KiB or 50 parameters; tests/catalog/test_prepared_openings.py): each count once
+    (no COALESCE, nothing repeated in the GROUP BY or a HAVING), the meetings' largest
+    surplus taken by ORDER BY … LIMIT 1 and kept from going below 0 by GREATEST."""
     absences = _count_subquery(
         Absence.objects.filter(
             course=OuterRef("course"), date=OuterRef("date"), status=AbsenceStatus.ABSENT
@@ -153,16 +169,11 @@ def net_makeups(now: datetime) -> Subquery:
         Makeup.objects.filter(course=OuterRef("pk"), status__in=HOLDING, starts_at__gt=now)
         .order_by()
         .values("course", "date", "starts_at")
-        .annotate(
-            net=Count("pk")
-            - Coalesce(absences, Value(0), output_field=IntegerField())
-            - Coalesce(freed, Value(0), output_field=IntegerField())
-        )
-        .filter(net__gt=0)
+        .annotate(net=Count("pk") - absences - freed)
         .order_by("-net")
         .values("net")[:1]
     )
-    return Subquery(per_meeting, output_field=IntegerField())
+    return Greatest(Subquery(per_meeting, output_field=IntegerField()), availability.Zero())
 
 
 def register() -> None:

@@ -35,7 +35,7 @@ PARTY_SLOT_BOOKED: dict[str, PlacesTaken] = {}
 COURSE_PLACES_PROMISED: dict[str, PlacesTaken] = {}
 
 
-class _Zero(Expression):
+class Zero(Expression):
     """The integer 0 written into the SQL, not sent as a parameter: the openings sum has one
     per source, and psycopg re-parses on every execute a query with more than 50 parameters
     or over 4 KiB of SQL (its statement cache refuses them; docs/performance.md, "pagecost")."""
@@ -49,9 +49,9 @@ class _Zero(Expression):
 def _total(registry: dict[str, PlacesTaken], now: datetime) -> Expression:
     total: Expression | None = None
     for make in registry.values():
-        place = Coalesce(make(now), _Zero(), output_field=IntegerField())
+        place = Coalesce(make(now), Zero(), output_field=IntegerField())
         total = place if total is None else total + place
-    return _Zero() if total is None else total
+    return Zero() if total is None else total
 
 
 def with_course_places(queryset: QuerySet, *, now: datetime) -> QuerySet:

@@ -27,17 +27,26 @@ from springboard.catalog.models import (
     PartySlot,
     Term,
 )
+from springboard.core.prepared import Prepared
 
 MORNING_ENDS = time(12, 0)
 AFTERNOON_ENDS = time(17, 0)
 TIMES_OF_DAY = ("morning", "afternoon", "evening")
 
 
+def _listed_terms(organization_id: int, today: date) -> QuerySet:
+    return Term.objects.for_organization(organization_id).filter(
+        shown_on_web=True, end_date__gte=today
+    )
+
+
+# Compiled once per process (core.prepared): every classes list and the API's terms read it.
+_LISTED_TERMS = Prepared(_listed_terms)
+
+
 def listed_terms(organization, today: date) -> list[Term]:
     """Terms families may browse: shown on the web and not over yet, soonest first."""
-    return list(
-        Term.objects.for_organization(organization).filter(shown_on_web=True, end_date__gte=today)
-    )
+    return _LISTED_TERMS(organization_id=organization.pk, today=today)
 
 
 def courses_of(organization, *, term: Term, location, now: datetime) -> QuerySet:
@@ -64,6 +73,19 @@ def listed_courses(organization, *, term: Term, location) -> QuerySet:
         .order_by("first_day", "start_time", "name", "id")
     )
     return queryset
+
+
+def listed_course_ids(organization_id: int, term_id: int, location_id: int) -> QuerySet:
+    """The ids of listed_courses, in its order (a page's rows are then read by id)."""
+    return listed_courses(organization_id, term=term_id, location=location_id).values_list(
+        "pk", flat=True
+    )
+
+
+def courses_by_id(ids: tuple) -> QuerySet:
+    """Courses with what a card shows of their program and level (a list of one term at one
+    location puts those on its courses itself)."""
+    return Course.objects.filter(pk__in=ids).select_related("program", "level")
 
 
 def filter_choices(organization, *, term: Term, location) -> dict[str, list[tuple[int, str]]]:
@@ -103,13 +125,31 @@ def _age_expressions():
     )
 
 
+def applied_filters(filters: dict) -> set[str]:
+    """The names of the cleaned filter values that filter something (absent or empty ones
+    filter nothing): what filter_courses applies."""
+    applied = {
+        name
+        for name in ("program", "level", "gender", "instructor", "openings", "q")
+        if filters.get(name)
+    }
+    if filters.get("day") is not None and filters.get("day") != "":
+        applied.add("day")
+    if filters.get("time_of_day") in TIMES_OF_DAY:
+        applied.add("time_of_day")
+    if filters.get("age") is not None:
+        applied.add("age")
+    return applied
+
+
 def filter_courses(queryset: QuerySet, filters: dict) -> QuerySet:
     """Apply the cleaned filter values (absent or empty values filter nothing)."""
-    if filters.get("program"):
+    applied = applied_filters(filters)
+    if "program" in applied:
         queryset = queryset.filter(program_id=filters["program"])
-    if filters.get("level"):
+    if "level" in applied:
         queryset = queryset.filter(level_id=filters["level"])
-    if filters.get("day") is not None and filters.get("day") != "":
+    if "day" in applied:
         queryset = queryset.filter(**{WEEKDAY_FIELDS[int(filters["day"])]: True})
     time_of_day = filters.get("time_of_day")
     if time_of_day == "morning":
@@ -118,17 +158,17 @@ def filter_courses(queryset: QuerySet, filters: dict) -> QuerySet:
         queryset = queryset.filter(start_time__gte=MORNING_ENDS, start_time__lt=AFTERNOON_ENDS)
     elif time_of_day == "evening":
         queryset = queryset.filter(start_time__gte=AFTERNOON_ENDS)
-    if filters.get("age") is not None:
+    if "age" in applied:
         low, high = _age_expressions()
         months = filters["age"] * 12
         queryset = queryset.alias(low=low, high=high).filter(low__lte=months + 11, high__gte=months)
-    if filters.get("gender"):
+    if "gender" in applied:
         queryset = queryset.filter(gender__in=["any", filters["gender"]])
-    if filters.get("instructor"):
+    if "instructor" in applied:
         queryset = queryset.filter(instructors=filters["instructor"])
-    if filters.get("openings"):
+    if "openings" in applied:
         queryset = queryset.filter(openings_left__gt=0)  # availability's openings rule
-    if filters.get("q"):
+    if "q" in applied:
         words = filters["q"]
         queryset = queryset.filter(
             Q(name__icontains=words)

@@ -16,9 +16,9 @@ value derived from one, e.g. `now - timedelta(...)` or `now.date()`, or SQL that
 value) is refused at the first call (`NotPreparable`, logged as an error): such a build is then
 run through the ORM every time, as before (`compiled()` says whether a read was prepared).
 
-Values may be `int`, aware `datetime`, `str` (compared as it is: an exact lookup) or a tuple
-of ints (compiled once per length; callers pad, as `padded` does). The compiled SQL is kept
-per database connection, language (a translated field's lookups follow it), organization
+Values may be `int`, aware `datetime`, `date`, `str` (compared as it is: an exact lookup) or
+a tuple of ints (compiled once per length; callers pad, as `padded` does). The compiled SQL is
+kept per database connection, language (a translated field's lookups follow it), organization
 scope kind (an organization, scopes disabled) and the caller's `key()` (e.g. the contents of
 a registry the build reads).
 """
@@ -27,7 +27,7 @@ import copy
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -46,7 +46,9 @@ class NotPreparable(Exception):
 
 def _sentinel(value, number: int, which: int):
     if isinstance(value, bool):
-        raise TypeError("a prepared value is an int, an aware datetime, a str or a tuple of ints")
+        raise TypeError(
+            "a prepared value is an int, an aware datetime, a date, a str or a tuple of ints"
+        )
     if isinstance(value, int):
         return (
             -(1_000_000_007 + 7919 * number) if which == 0 else -(1_900_000_011 + 104_729 * number)
@@ -59,7 +61,14 @@ def _sentinel(value, number: int, which: int):
         # Only an exact match passes as it is (a lookup that wraps it, e.g. `__contains`'s
         # "%…%", is a derived value: NotPreparable).
         return f"\x1fprepared-{which}-{number}\x1f"
-    raise TypeError("a prepared value is an int, an aware datetime, a str or a tuple of ints")
+    if isinstance(value, date):
+        start = date(1901, 2, 3) if which == 0 else date(1907, 8, 9)
+        return start + timedelta(days=(37 if which == 0 else 53) * number)
+    raise TypeError("a prepared value is an int, an aware datetime, a date, a str or a tuple of ints")
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _flatten(values: dict) -> list[tuple[tuple, Any]]:
@@ -186,7 +195,8 @@ class Prepared:
         if sql != other_sql or len(params) != len(other_params):
             raise NotPreparable("the SQL depends on the values")
         adapt_datetime = connection.ops.adapt_datetimefield_value
-        forms = [(None, lambda v: v), (adapt_datetime, adapt_datetime)]
+        adapt_date = connection.ops.adapt_datefield_value
+        forms = [(None, lambda v: v), (adapt_datetime, adapt_datetime), (adapt_date, adapt_date)]
         slots = []
         for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
             if type(first) is type(second) and first == second:
@@ -196,7 +206,11 @@ class Prepared:
                     (
                         adapt
                         for adapt, form in forms
-                        if (adapt is None or isinstance(value, datetime))
+                        if (
+                            adapt is None
+                            or (adapt is adapt_datetime and isinstance(value, datetime))
+                            or (adapt is adapt_date and _is_date(value))
+                        )
                         and form(value) == first
                         and form(sentinels[1][slot]) == second
                     ),

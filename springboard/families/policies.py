@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from springboard.core.prepared import Prepared
 from springboard.families import cached
 from springboard.families.models import (
     Family,
@@ -37,9 +38,9 @@ class PendingItem:
         return f"p{self.policy.pk}-s{self.student.pk if self.student else 0}"
 
 
-def _web_policies(family: Family) -> list[tuple[Policy, PolicyVersion]]:
-    policies = list(
-        Policy.objects.for_organization(family.organization_id)
+def _active_web_policies(organization_id: int):
+    return (
+        Policy.objects.for_organization(organization_id)
         .filter(
             is_active=True,
             show_on_web=True,
@@ -47,6 +48,15 @@ def _web_policies(family: Family) -> list[tuple[Policy, PolicyVersion]]:
         )
         .prefetch_related("versions")
     )
+
+
+# Compiled once per process (core.prepared): the portal's gate reads it for every login's
+# first page (docs/performance.md, "listcost").
+_ACTIVE_WEB_POLICIES = Prepared(_active_web_policies)
+
+
+def _web_policies(family: Family) -> list[tuple[Policy, PolicyVersion]]:
+    policies = _ACTIVE_WEB_POLICIES(organization_id=family.organization_id)
     pairs = []
     for policy in policies:
         versions = sorted(policy.versions.all(), key=lambda v: v.number)

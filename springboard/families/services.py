@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from springboard.core.prepared import Prepared
 from springboard.families import cached
 from springboard.families.codes import CodeError, issue_code, use_code
 from springboard.families.language import current_language
@@ -51,12 +52,22 @@ def family_for(user, organization: Organization) -> Family | None:
     """The family this login is a guardian of in this organization (at most one)."""
     if user is None or not user.is_authenticated:
         return None
+    found = _FAMILY_OF(organization_id=organization.pk, user_id=user.pk)
+    return found[0] if found else None
+
+
+def _family_of(organization_id: int, user_id: int):
+    # What .first() reads (Family is ordered: the first by that order).
     return (
-        Family.objects.for_organization(organization)
-        .filter(guardians__user=user)
-        .select_related("organization")
-        .first()
+        Family.objects.for_organization(organization_id)
+        .filter(guardians__user_id=user_id)
+        .select_related("organization")[:1]
     )
+
+
+# Compiled once per process (core.prepared): the portal's middleware reads it for every
+# login's first page (the dashboard after the login; docs/performance.md, "listcost").
+_FAMILY_OF = Prepared(_family_of)
 
 
 def organizations_of(user) -> list[Organization]:

@@ -176,3 +176,20 @@ def test_counting_places_of_many_meetings_costs_the_same_queries(
     with django_assert_max_num_queries(10):
         more = services.makeup_options(kid, credit, now=SUNDAY_NOON)
     assert len(more) > len(options)
+
+
+def test_a_class_gives_way_to_its_busiest_meeting_and_never_gains_from_spare_absences(org, setup):
+    """net_makeups: the largest surplus of makeups over absences among future meetings, never
+    below 0 (two absences and one makeup on one Wednesday free no term place)."""
+    monday, wednesday = setup
+    regulars = fill(org, wednesday, 2)
+    for regular_family, _regular, enrollment in regulars:
+        services.mark_absent(enrollment, WEDNESDAY, family=regular_family, now=SUNDAY_NOON)
+    first, first_kid = credit_for(org, monday, last_name="First")
+    services.book_makeup(first_kid, wednesday, WEDNESDAY, family=first, now=SUNDAY_NOON)
+    assert course_openings(wednesday, now=SUNDAY_NOON).left == 1  # not 2: spare absences
+    second, second_kid = credit_for(org, monday, last_name="Second")
+    services.book_makeup(second_kid, wednesday, NEXT_WEDNESDAY, family=second, now=SUNDAY_NOON)
+    openings = course_openings(wednesday, now=SUNDAY_NOON)
+    assert openings.left == 0 and not openings.oversold  # next Wednesday's makeup counts
+    assert course_openings(wednesday, now=at(NEXT_WEDNESDAY, 17)).left == 1  # both past

@@ -8,12 +8,13 @@ pushing the URL, so Back works; without JavaScript the same GET form reloads the
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
@@ -150,25 +151,77 @@ def _courses(request, context):
 
 
 def _page_of_courses(request, context):
-    """The classes list's page of courses with their openings at `request.now`. The courses
-    are read without the openings annotations (their filters vary, so that SQL would be built
-    and compiled again on every request: most of the list's CPU, docs/performance.md) and the
-    page's openings then come from one prepared query. Only the "with openings" filter needs
-    the annotations in the courses' own query."""
+    """The classes list's page of courses with their openings at `request.now`: the listed
+    courses' ids (a prepared read when no filter applies, the rush's case), then the page's
+    rows by id and their openings (prepared reads: building these querysets through the
+    tenant and translation managers was most of the list's CPU, docs/performance.md,
+    "listcost"). Only the "with openings" filter needs the annotations in the courses' own
+    query."""
     form = context["form"]
     if not (context["term"] and context["location"]) or form.filters().get("openings"):
         page = Paginator(_courses(request, context), PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         return page
-    queryset = listing.filter_courses(
-        listing.listed_courses(
-            request.organization, term=context["term"], location=context["location"]
-        ),
-        form.filters(),
-    )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = availability.with_openings_of(list(page.object_list), now=request.now)
+    where = {
+        "organization_id": request.organization.pk,
+        "term_id": context["term"].pk,
+        "location_id": context["location"].pk,
+    }
+    filtered = listing.applied_filters(form.filters())
+    if not filtered and request.GET.get("page") in (None, "", "1"):
+        # The first page of the whole list (what every family opens): its rows and the
+        # list's length in one prepared query.
+        rows = FIRST_PAGE(**where)
+        page = Paginator(_Counted(rows, rows[0].listed if rows else 0), PER_PAGE).get_page(1)
+        courses = list(page.object_list)
+    else:
+        if filtered:
+            ids = list(listing.filter_courses(listing.listed_course_ids(**where), form.filters()))
+        else:
+            ids = LISTED_IDS(**where)
+        page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+        wanted = list(page.object_list)
+        padded_ids = padded(wanted)
+        rows = COURSES_BY_ID(ids=padded_ids) if padded_ids else listing.courses_by_id(tuple(wanted))
+        by_id = {course.pk: course for course in rows}
+        courses = [by_id[pk] for pk in wanted if pk in by_id]
+    for course in courses:  # the list's own term and location (what its ids were read by)
+        course.term, course.location = context["term"], context["location"]
+    page.object_list = availability.with_openings_of(courses, now=request.now)
     return page
+
+
+class _Counted(Sequence):
+    """The first page's rows standing for a list of `length` courses (all a Paginator asks
+    of its list for page 1: its length and the page's slice)."""
+
+    def __init__(self, rows: list, length: int):
+        self.rows, self.length = rows, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.start not in (None, 0):
+            raise IndexError("only the first page's rows are read")
+        return self.rows[index]
+
+
+def _first_page(organization_id: int, term_id: int, location_id: int) -> QuerySet:
+    """listed_courses' first PER_PAGE courses with their program and level, each with
+    `listed`: the length of the whole list (a window count, before the LIMIT)."""
+    return (
+        listing.listed_courses(organization_id, term=term_id, location=location_id)
+        .select_related(None)
+        .select_related("program", "level")
+        .annotate(listed=Window(Count("pk")))[:PER_PAGE]
+    )
+
+
+# Compiled once per process (core.prepared).
+FIRST_PAGE = Prepared(_first_page)
+LISTED_IDS = Prepared(listing.listed_course_ids)
+COURSES_BY_ID = Prepared(listing.courses_by_id)
 
 
 def _instructor_rows(ids: tuple) -> QuerySet:
