@@ -64,7 +64,9 @@ def _sentinel(value, number: int, which: int):
     if isinstance(value, date):
         start = date(1901, 2, 3) if which == 0 else date(1907, 8, 9)
         return start + timedelta(days=(37 if which == 0 else 53) * number)
-    raise TypeError("a prepared value is an int, an aware datetime, a date, a str or a tuple of ints")
+    raise TypeError(
+        "a prepared value is an int, an aware datetime, a date, a str or a tuple of ints"
+    )
 
 
 def _is_date(value) -> bool:

@@ -147,12 +147,16 @@ def test_the_booking_path_s_reads_are_prepared(org):
 def test_an_add_locks_its_course_with_a_prepared_statement_and_still_refuses_a_full_one(org):
     course = catalog.course(org, capacity=1)
     _hold(org, course, "First")
-    assert compiled(locking._LOCKS[Course]) and all(compiled(locking._LOCKS[Course]))
+    # The add's lock is its fresh read of the course (locking.locked_reading), prepared.
+    assert compiled(booking._COURSE_LOCKING)
+    assert all(compiled(booking._COURSE_LOCKING))
     with pytest.raises(locking.BookingError):
         _hold(org, course, "Second")
     two = catalog.course(org)
     with scope(organization=org), locking.locked(Course, [two.pk, course.pk, two.pk]):
         pass  # two rows (a few lengths, padded), once each
+    # The checkout's and the payment's lock statement (locking.locked), prepared too.
+    assert compiled(locking._LOCKS[Course]) and all(compiled(locking._LOCKS[Course]))
 
 
 def test_the_course_page_shows_each_seat_taken_at_once_and_only_its_organization(
