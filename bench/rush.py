@@ -47,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cpu_share  # noqa: E402
 from bench.classes_page import environment, free_port  # noqa: E402
 from bench.rush_data import (  # noqa: E402 - the database: built, loaded, checked in SQL
     CLASSES,
@@ -192,25 +193,37 @@ def family(base: str, number: int, stats: Stats, browser: Browser | None = None)
 
 
 class LoadSampler:
-    """The machine's 1-minute load average every 5 s while the families run."""
+    """The machine's 1-minute load average every 5 s while the families run, and every 2 s
+    the CPU used by the load generator, the server, PostgreSQL and Redis (bench/cpu_share.py)."""
 
-    def __init__(self):
+    def __init__(self, server_pid: int | None = None):
         import threading
 
+        self.server_pid = server_pid
         self.samples = [os.getloadavg()[0]]
+        self.cpu = [cpu_share.snapshot(server_pid)]
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def run(self):
-        while not self.stop.wait(5):
-            self.samples.append(os.getloadavg()[0])
+        ticks = 0
+        while not self.stop.wait(2):
+            self.cpu.append(cpu_share.snapshot(self.server_pid))
+            ticks += 1
+            if ticks % 5 == 0:
+                self.samples.append(os.getloadavg()[0])
 
     def done(self) -> str:
         self.stop.set()
+        self.thread.join()
         self.samples.append(os.getloadavg()[0])
+        self.cpu.append(cpu_share.snapshot(self.server_pid))
         s = self.samples
         return f"load average (1 min) at the start {s[0]:.1f}, max {max(s):.1f}, end {s[-1]:.1f}"
+
+    def cpu_between(self, start: float, end: float) -> str:
+        return cpu_share.between(self.cpu, start, end)
 
 
 def main() -> None:
@@ -262,7 +275,7 @@ def main() -> None:
                 list(pool.map(lambda n: log_in(browsers[n], n), range(FAMILIES)))
             for browser in browsers.values():
                 browser.stats = stats
-        load = LoadSampler()
+        load = LoadSampler(server.pid)
         if ROOM:
             from bench import rush_room
 
@@ -306,6 +319,11 @@ def main() -> None:
     report_checks(stats, checks, elapsed)
     aims(stats, checks, opens_perf if ROOM else started, load.samples)
     print(load_figures)
+    if stats.booked_at:
+        print(
+            f"from {'the opening' if ROOM else 'the start'} to the last booking: "
+            + load.cpu_between(opens_perf if ROOM else started, max(stats.booked_at))
+        )
 
 
 def heading(env: dict) -> None:
