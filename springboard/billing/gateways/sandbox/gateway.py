@@ -257,16 +257,21 @@ class SandboxGateway(Gateway):
         self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult:
         with transaction.atomic():
-            existing = SandboxRefund.objects.filter(
-                merchant=self.merchant, idempotency_key=idempotency_key
-            ).first()
-            if existing:
-                return RefundResult(True, existing.reference, "")
             charge = (
                 SandboxCharge.objects.select_for_update()
                 .filter(merchant=self.merchant, reference=charge_reference)
                 .first()
             )
+            # The key is looked up under the charge's lock: the same refund asked twice at
+            # once (a double-submitted form) answers the first's refund to both, as Stripe's
+            # idempotency keys do. Looked up before the lock, the second waited, then found
+            # the money refunded and refused, and the ledger could record that refusal for
+            # the refund the gateway had made.
+            existing = SandboxRefund.objects.filter(
+                merchant=self.merchant, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                return RefundResult(True, existing.reference, "")
             if charge is None or charge.outcome != Outcome.APPROVED:
                 return RefundResult(False, "", _("The gateway has no such payment."))
             refunded = charge.refunds.aggregate(total=Sum("amount"))["total"] or Decimal(0)
