@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from springboard.tenancy.models import TenantModel
 from springboard.waitingroom import published
 
-# Families admitted a minute. docs/performance.md: on 2 cores a booking costs ~200 ms of
-# server CPU over ~11 requests, so two cores could never exceed ~600 bookings a minute, and
-# the issue measured 140 a minute (p95 add-to-cart 3 s) with families already logged in.
-# 100 a minute stays below what was sustained, leaving room for logins and browsing.
+# Families admitted a minute. docs/performance.md ("`make bench-rush` measured again"): on
+# 2 cores shared with the load generator, admitted families' p95 stayed under 1 s at 100 a
+# minute (559 ms) and not at 400 (1.5-2.3 s, 300-400 booked a minute); 200 and 300 are not
+# measured yet. 100 leaves room for late arrivals' logins and the waiting pages' refreshes.
 DEFAULT_ADMISSIONS_PER_MINUTE = 100
 DEFAULT_PASS_MINUTES = 20  # longer than a cart hold (15 minutes) plus paying
 
