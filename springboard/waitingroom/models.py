@@ -10,8 +10,8 @@ from springboard.waitingroom import published
 
 # Families admitted a minute. docs/performance.md ("`make bench-rush` measured again"): on
 # 2 cores shared with the load generator, admitted families' p95 stayed under 1 s at 100 a
-# minute (559 ms) and not at 400 (1.5-2.3 s, 300-400 booked a minute); 200 and 300 are not
-# measured yet. 100 leaves room for late arrivals' logins and the waiting pages' refreshes.
+# minute (559 ms) and at 200 (568 ms, one run), not at 400 (1.5-2.3 s, 300-400 booked a
+# minute). 100 until 200 or 300 is confirmed; it leaves room for late arrivals' logins.
 DEFAULT_ADMISSIONS_PER_MINUTE = 100
 DEFAULT_PASS_MINUTES = 20  # longer than a cart hold (15 minutes) plus paying
 
