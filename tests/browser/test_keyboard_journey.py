@@ -91,8 +91,7 @@ def test_a_family_books_and_pays_by_keyboard_alone(phone):
     leo = page.get_by_test_id("student-picker").get_by_role("link", name="Leo")
     tab_to(page, leo)
     page.keyboard.press("Enter")
-    page.wait_for_load_state("load")  # htmx listens for the box's change only once loaded
-    openings = page.get_by_label("Only classes with openings")
+    openings = page.get_by_label("Only classes with openings")  # tab_to waits for the load
     tab_to(page, openings)
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"openings=on"))

@@ -2,11 +2,23 @@ from datetime import timedelta
 
 import pytest
 
+from springboard.waitingroom import passes, rules
 from springboard.waitingroom.models import WaitingRoom
 from tests.booking.conftest import NOW, make_family
 from tests.catalog import factories as catalog
 
 OPENS = NOW + timedelta(minutes=10)
+
+
+def hand_pass(client, organization_id: int, *, waiter: str = "anyone", minutes: int = 20):
+    """Put a genuine pass of `organization_id`'s opening at OPENS in the browser's cookies
+    (ticket 1 of `waiter`, expiring `minutes` after the opening)."""
+    client.cookies[passes.PASS_COOKIE] = passes.make_pass(
+        rules.Rush(organization_id, OPENS, 60, 20),
+        waiter=waiter,
+        number=1,
+        expires_at=OPENS + timedelta(minutes=minutes),
+    )
 
 
 @pytest.fixture

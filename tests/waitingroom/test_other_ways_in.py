@@ -10,10 +10,10 @@ import time_machine
 from springboard.booking import services, waitlist
 from springboard.booking.housekeeping import sweep_holds_and_offers
 from springboard.booking.models import CartItem, ChangeRequest, HoldStatus, WaitlistEntry
-from springboard.waitingroom import passes, rules
+from springboard.waitingroom import passes
 from tests.catalog import factories as catalog
 from tests.tuition.helpers import enroll_through_checkout
-from tests.waitingroom.conftest import OPENS, make_family
+from tests.waitingroom.conftest import OPENS, hand_pass, make_family
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,7 @@ def admitted(client, course):
 
 
 def other_organizations_pass(client, other_org):
-    client.cookies[passes.PASS_COOKIE] = passes.make_pass(
-        rules.Rush(other_org.pk, OPENS, 60, 20),
-        waiter="anyone",
-        number=1,
-        expires_at=OPENS + timedelta(hours=2),
-    )
+    hand_pass(client, other_org.pk, minutes=120)
 
 
 def held(family):

@@ -14,7 +14,7 @@ from springboard.booking.models import CartItem
 from springboard.waitingroom import passes, rules
 from springboard.waitingroom.models import WaitingRoom
 from tests.catalog import factories as catalog
-from tests.waitingroom.conftest import OPENS, make_family
+from tests.waitingroom.conftest import OPENS, hand_pass, make_family
 from tests.waitingroom.test_waiting_page import add, status_url, waiting_page
 
 pytestmark = pytest.mark.django_db
@@ -111,12 +111,7 @@ def test_a_pass_of_another_organization_after_the_pass_page_is_a_404(
     clock.move_to(OPENS + timedelta(seconds=1))
     assert passes.PASS_COOKIE in waiting_page(logged_in, course).cookies
     WaitingRoom.objects.create(organization=other_org)
-    logged_in.cookies[passes.PASS_COOKIE] = passes.make_pass(
-        rules.Rush(other_org.pk, OPENS, 60, 20),
-        waiter="anyone",
-        number=1,
-        expires_at=OPENS + timedelta(minutes=20),
-    )
+    hand_pass(logged_in, other_org.pk)
     assert add(logged_in, course, family[1]).status_code == 404
     assert not CartItem.objects.exists()
 

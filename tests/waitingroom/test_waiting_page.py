@@ -9,8 +9,8 @@ from django.core import signing
 from django.core.cache import cache
 
 from springboard.booking.models import CartItem
-from springboard.waitingroom import passes, rules
-from tests.waitingroom.conftest import OPENS
+from springboard.waitingroom import passes
+from tests.waitingroom.conftest import OPENS, hand_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -138,24 +138,14 @@ def test_a_forged_pass_is_no_pass(clock, room, course, family, logged_in):
     response = add(logged_in, course, family[1])
     assert response["Location"].startswith("/acme/waiting-room/")
     # Someone else's genuine pass does not work for this browser either.
-    logged_in.cookies[passes.PASS_COOKIE] = passes.make_pass(
-        rules.Rush(room.organization_id, OPENS, 60, 20),
-        waiter="someone-else",
-        number=1,
-        expires_at=OPENS + timedelta(minutes=20),
-    )
+    hand_pass(logged_in, room.organization_id, waiter="someone-else")
     assert add(logged_in, course, family[1])["Location"].startswith("/acme/waiting-room/")
     assert not CartItem.objects.exists()
 
 
 def test_a_pass_of_another_organization_is_a_404(clock, room, course, family, logged_in, other_org):
     clock.move_to(OPENS + timedelta(seconds=1))
-    logged_in.cookies[passes.PASS_COOKIE] = passes.make_pass(
-        rules.Rush(other_org.pk, OPENS, 60, 20),
-        waiter="anyone",
-        number=1,
-        expires_at=OPENS + timedelta(minutes=20),
-    )
+    hand_pass(logged_in, other_org.pk)
     assert add(logged_in, course, family[1]).status_code == 404
     assert not CartItem.objects.exists()
 
