@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from springboard.tenancy.models import TenantModel
 from springboard.waitingroom import published
 
-# Families admitted a minute. docs/performance.md ("`make bench-rush` measured again"): on
-# 2 cores shared with the load generator, admitted families' p95 stayed under 1 s at 100 a
-# minute (559 ms) and at 200 (568 ms, one run), not at 400 (1.5-2.3 s, 300-400 booked a
-# minute). 100 until 200 or 300 is confirmed; it leaves room for late arrivals' logins.
-DEFAULT_ADMISSIONS_PER_MINUTE = 100
+# Families admitted a minute. docs/performance.md ("The waiting room's default rate, settled"):
+# on 2 cores shared with the load generator, admitted families' p95 was 603 and 647 ms at 300
+# a minute (two runs, 327-329 booked a minute), 943 and 945 ms at 400 (only just under 1 s on
+# a quiet machine, 1.1-2.3 s on busier runs). 300 keeps the aim with room for late
+# arrivals' logins and other organizations on the same servers.
+DEFAULT_ADMISSIONS_PER_MINUTE = 300
 DEFAULT_PASS_MINUTES = 20  # longer than a cart hold (15 minutes) plus paying
 
 
