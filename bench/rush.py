@@ -5,6 +5,7 @@
     RUSH_ADMIT_PER_MINUTE=150 make bench-rush   # another pace for the waiting room
     RUSH_WAITING_ROOM=0 make bench-rush   # no waiting room: every family at once
     RUSH_LOGIN=before make bench-rush     # families logged in before the clock starts
+    RUSH_SERVER_TIMES=1 make bench-rush   # also each request's time inside the workers
 
 Builds a fresh PostgreSQL database (`RUSH_DATABASE_URL`, default springboard_rush, copied
 from a migrated template database; bench/rush_data.py), with one organization "rush": K
@@ -47,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import cpu_share  # noqa: E402
+from bench import cpu_share, server_times  # noqa: E402
 from bench.classes_page import environment, free_port  # noqa: E402
 from bench.rush_data import (  # noqa: E402 - the database: built, loaded, checked in SQL
     CLASSES,
@@ -68,6 +69,8 @@ WORKERS = os.environ.get("RUSH_WORKERS", "2")
 THREADS = os.environ.get("RUSH_THREADS", "1")
 LOGIN = os.environ.get("RUSH_LOGIN", "during")  # or "before"
 CACHE = os.environ.get("RUSH_CACHE_URL", "redis://127.0.0.1:6379/15")
+SERVER_TIMES = os.environ.get("RUSH_SERVER_TIMES") == "1"  # bench/server_times.py
+ACCESS_LOG = str(Path(__file__).resolve().parent.parent / "var" / "rush-access.log")
 STEPS = (
     "login page",
     "login",
@@ -250,11 +253,15 @@ def main() -> None:
     load_data()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    access_log = server_times.gunicorn_args(ACCESS_LOG) if SERVER_TIMES else []
+    if SERVER_TIMES:
+        Path(ACCESS_LOG).parent.mkdir(exist_ok=True)
+        Path(ACCESS_LOG).unlink(missing_ok=True)
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", WORKERS,
             "--threads", THREADS, "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "--backlog", "2048", "--timeout", "120",
+            "--backlog", "2048", "--timeout", "120", *access_log,
         ],
         cwd=ROOT,
         env=env,
@@ -324,6 +331,12 @@ def main() -> None:
             f"from {'the opening' if ROOM else 'the start'} to the last booking: "
             + load.cpu_between(opens_perf if ROOM else started, max(stats.booked_at))
         )
+        if SERVER_TIMES:
+            first = opens_perf if ROOM else started
+            server_times.report(
+                ACCESS_LOG, workers=int(WORKERS),
+                since=server_times.wall(first - 1), until=server_times.wall(max(stats.booked_at)),
+            )  # fmt: skip
 
 
 def heading(env: dict) -> None:
