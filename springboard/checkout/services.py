@@ -288,8 +288,11 @@ def pay(
                 gateway=gateway,
                 description=str(order),
                 on_session=request.family_present,
-                # None found under the key a moment ago (check_payable): not read again.
-                unrecorded=checked is not None and not checked.recorded,
+                # Nothing found under the key a moment ago (_payment_taken): that read is
+                # handed on, not made again; else record_payment reads (and replays) it.
+                known_under_key=(
+                    None if checked is not None and not checked.recorded else ledger.NOT_READ
+                ),
             )
         except AuthenticationRequired as error:
             # Nothing taken yet: the page runs the bank's check, then sends this form again.
