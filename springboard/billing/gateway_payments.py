@@ -8,6 +8,8 @@ other requests. The Payment is then recorded under the lock, once per key.
 
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
+from typing import Final
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from springboard.billing.locks import _check_family, lock_family
 from springboard.billing.models import Payment, PaymentStatus
 from springboard.core.prepared import Prepared
 
-__all__ = ["STATUS_OF_OUTCOME", "record_payment", "record_payment_once"]
+__all__ = ["NOT_READ", "STATUS_OF_OUTCOME", "record_payment", "record_payment_once"]
 
 STATUS_OF_OUTCOME = {
     Outcome.APPROVED: PaymentStatus.SUCCEEDED,
@@ -41,6 +43,25 @@ def _under_key(organization_id: int, key: str):
 
 # Compiled once per process (core.prepared): every payment asks it first.
 _UNDER_KEY = Prepared(_under_key)
+
+
+class _NotRead(Enum):
+    NOT_READ = "not read"
+
+
+# `known_under_key`'s default: the caller has not read the key, so the payment reads it.
+NOT_READ: Final = _NotRead.NOT_READ
+
+
+def _recorded_under_key(organization, key: str, known: Payment | None | _NotRead) -> list:
+    """The payment recorded under the key: the caller's read of it when given, else read."""
+    if known is NOT_READ:
+        return _UNDER_KEY(organization_id=organization.pk, key=key)
+    if known is None:
+        return []
+    if (known.organization_id, known.idempotency_key) != (organization.pk, key):
+        raise ValueError("known_under_key is not the payment recorded under this key")
+    return [known]
 
 
 def _replay(existing: Payment, *, family, amount: Decimal) -> Payment:
@@ -65,7 +86,7 @@ def record_payment(
     gateway: Gateway | None = None,
     description: str = "",
     on_session: bool = False,
-    unrecorded: bool = False,
+    known_under_key: Payment | None | _NotRead = NOT_READ,
 ) -> Payment:
     """Charge a tokenised card or bank account and record the payment (unallocated: the
     caller allocates it, e.g. checkout to its order's charges, in its own transaction).
@@ -85,7 +106,7 @@ def record_payment(
         gateway=gateway,
         description=description,
         on_session=on_session,
-        unrecorded=unrecorded,
+        known_under_key=known_under_key,
     )[0]
 
 
@@ -101,7 +122,7 @@ def record_payment_once(
     gateway: Gateway | None = None,
     description: str = "",
     on_session: bool = False,
-    unrecorded: bool = False,
+    known_under_key: Payment | None | _NotRead = NOT_READ,
 ) -> tuple[Payment, bool]:
     """record_payment, also saying whether this call recorded the payment (True) or found
     it recorded already under the key (False: a double submit, another tab).
@@ -110,16 +131,18 @@ def record_payment_once(
     is AuthenticationRequired (nothing recorded, the page runs the processor's script and
     submits the same key again).
 
-    `unrecorded`: the caller read a moment ago that no payment is recorded under the key
-    (checkout's check of the pay form), so it is not read again before the gateway. A
-    payment recorded meanwhile (the same form submitted twice at once) is answered as
-    when both reads miss it: the gateway's idempotency key returns the same charge, and the
-    unique key refuses a second row, which is then found and replayed."""
+    `known_under_key`: what the caller's own read of the key found a moment ago — the
+    Payment recorded under it, or None: nothing recorded (checkout's pay form reads it with
+    the order) — so the key is not read again before the gateway; not given (`NOT_READ`), it
+    is read here. A payment recorded after the caller's read (the same form submitted twice
+    at once) is answered as when both reads miss it: the gateway's idempotency key returns
+    the same charge, and the unique key refuses a second row, which is then found and
+    replayed."""
     _check_family(organization, family)
     amount = checked_amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
         raise LedgerError(_("This payment form has expired; reload the page and try again."))
-    found = () if unrecorded else _UNDER_KEY(organization_id=organization.pk, key=idempotency_key)
+    found = _recorded_under_key(organization, idempotency_key, known_under_key)
     if found:  # one row at most: the key is unique per organization
         return _replay(found[0], family=family, amount=amount), False
 

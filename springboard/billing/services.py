@@ -34,6 +34,7 @@ from springboard.billing.errors import (
     checked_amount,
 )
 from springboard.billing.gateway_payments import (  # noqa: F401 (re-exported: public names)
+    NOT_READ,
     STATUS_OF_OUTCOME,
     _replay,
     record_payment,
@@ -57,6 +58,7 @@ from springboard.core.prepared import Prepared, padded
 _amount = checked_amount
 
 __all__ = [
+    "NOT_READ",
     "OrderCharge",
     "allocate",
     "allocate_oldest_first",

@@ -20,6 +20,7 @@ from springboard.billing.descriptions import Text, amount
 from springboard.billing.models import ChargeKind
 from springboard.checkout.errors import CheckoutError, NotBookable
 from springboard.checkout.models import Order, OrderGiftCard
+from springboard.checkout.pay_checks import PayFormRead
 from springboard.checkout.pricing import PriceLine, PricingContext, _line, pricer
 from springboard.core.money import ZERO
 from springboard.core.prepared import Prepared
@@ -119,12 +120,12 @@ _SHOWN = Prepared(
 )
 
 
-def gift_total(order: Order) -> Decimal:
-    """What the eGift Cards applied to the order pay; read with the order by the pay form's
-    read (checkout.pay_checks.pay_form_order), used once, else read here."""
-    read = order.__dict__.pop("_gift_total_read", None)
-    if read is not None:
-        return read
+def gift_total(order: Order, *, read: PayFormRead | None = None) -> Decimal:
+    """What the eGift Cards applied to the order pay: from the pay form's read of the order
+    when given (checkout.pay_checks.read_pay_form, the same sum in its statement), else
+    read here."""
+    if read is not None and read.order.pk == order.pk:
+        return read.gift_total
     return sum((use.amount for use in _APPLIED(order_id=order.pk)), ZERO)
 
 

@@ -75,12 +75,13 @@ from springboard.checkout.models import (
 )
 from springboard.checkout.pay_checks import (  # noqa: F401 (re-exported: public names)
     AttemptChecked,
+    PayFormRead,
     PayRequest,
     _payment_taken,
     check_open,
     check_payable,
     parse_credit,
-    pay_form_order,
+    read_pay_form,
 )
 from springboard.checkout.policies import (
     record_agreements,
@@ -218,6 +219,7 @@ def pay(
     after_read: Hook = None,
     fresh: bool = False,
     checked: AttemptChecked | None = None,
+    read: PayFormRead | None = None,
 ) -> Order:
     """Take the money for a pending order and confirm it; idempotent per (order, attempt).
 
@@ -226,7 +228,9 @@ def pay(
     `lock=False` and `after_read` exist for the race tests (as in booking.services).
     `fresh`: the caller read `order` in this request just now (not read again); `checked`:
     check_payable's answer for this order and `request.attempt`, when it asked (issue 17:
-    the view's checks were made twice). Either way `confirm` decides under its locks."""
+    the view's checks were made twice); `read`: the pay form's read of `order`
+    (read_pay_form), whose payment status under the key and eGift Cards' total are used
+    instead of asking again. Either way `confirm` decides under its locks."""
     family = order.family
     organization = order.organization
     if not fresh:
@@ -237,7 +241,7 @@ def pay(
     if checked is None and (
         order.status != OrderStatus.CONFIRMED and request.attempt == order.attempt
     ):
-        checked = _payment_taken(order, request.attempt, gateway)
+        checked = _payment_taken(order, request.attempt, gateway, read=read)
     retry_of_taken_payment = (
         order.status != OrderStatus.CONFIRMED
         and request.attempt == order.attempt
@@ -264,7 +268,7 @@ def pay(
                 error.message + " " + _("Remove the code to pay without it.")
             ) from None
     credit = request.credit
-    by_gift_cards = gift_cards.gift_total(order)  # applied eGift Cards pay first
+    by_gift_cards = gift_cards.gift_total(order, read=read)  # applied eGift Cards pay first
     if credit > order.due_now - by_gift_cards:
         raise CheckoutError(_("That is more credit than is due now."))
     if credit > 0 and credit > balances.credit(family):  # no credit used: nothing to sum
@@ -288,8 +292,11 @@ def pay(
                 gateway=gateway,
                 description=str(order),
                 on_session=request.family_present,
-                # None found under the key a moment ago (check_payable): not read again.
-                unrecorded=checked is not None and not checked.recorded,
+                # Nothing found under the key a moment ago (_payment_taken): that read is
+                # handed on, not made again; else record_payment reads (and replays) it.
+                known_under_key=(
+                    None if checked is not None and not checked.recorded else ledger.NOT_READ
+                ),
             )
         except AuthenticationRequired as error:
             # Nothing taken yet: the page runs the bank's check, then sends this form again.

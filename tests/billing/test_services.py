@@ -1,6 +1,7 @@
 """The ledger services: posting, paying, allocating, crediting, voiding, refunding."""
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from springboard.billing.errors import (
     PaymentDeclined,
     WrongFamily,
 )
+from springboard.billing.gateways.sandbox.models import SandboxCharge
 from springboard.billing.models import Allocation, Charge, Payment, PaymentStatus, PostedRowError
 from tests import family_factories
 from tests.billing import factories
@@ -191,6 +193,31 @@ def test_a_declined_card_is_recorded_and_the_same_key_gives_the_same_answer(org,
     assert balances.credit(family) == D("0.00")
     factories.payment(family, "40.00", key="k3")
     assert balances.credit(family) == D("40.00")
+
+
+def test_what_the_caller_read_under_the_key_is_answered_without_reading_it_again(
+    org, family, django_assert_num_queries
+):
+    token = factories.card_token(org)
+    pay = partial(
+        services.record_payment,
+        organization=org,
+        family=family,
+        amount=D("40.00"),
+        token=token,
+        now=timezone.now(),
+    )
+    first = pay(idempotency_key="order-1-attempt-1")
+    with django_assert_num_queries(0):  # the caller's row: replayed, nothing asked
+        assert pay(idempotency_key="order-1-attempt-1", known_under_key=first).pk == first.pk
+    # The caller read nothing under the key before this payment was recorded: the gateway's
+    # key gives the same charge and the unique key the same payment.
+    assert pay(idempotency_key="order-1-attempt-1", known_under_key=None).pk == first.pk
+    assert Payment.objects.count() == 1
+    assert SandboxCharge.objects.count() == 1
+    with pytest.raises(ValueError):  # another key's payment is never this key's answer
+        pay(idempotency_key="order-1-attempt-2", known_under_key=first)
+    assert Payment.objects.count() == 1
 
 
 def test_an_unknown_token_is_refused(org, family):

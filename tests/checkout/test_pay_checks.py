@@ -4,8 +4,11 @@ once; a payment recorded after the form was checked is still never charged twice
 (docs/performance.md, "The pay step, cheaper")."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
+from springboard.billing.gateways import get_gateway
 from springboard.billing.gateways.sandbox.models import SandboxCharge
 from springboard.billing.models import Payment
 from springboard.checkout import services
@@ -17,10 +20,10 @@ from tests.checkout.helpers import cart_with_two_students, pay_data, start
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
-def _posted(org, fam, order, attempt):
-    posted = services.pay_form_order(org, fam, order.pk, attempt)
-    posted.organization, posted.family = org, fam
-    return posted
+def _read(org, fam, order, attempt):
+    read = services.read_pay_form(org, fam, order.pk, attempt)
+    read.order.organization, read.order.family = org, fam
+    return read
 
 
 def test_the_pay_form_s_order_comes_with_its_attempt_s_payment_read_once(logged_in, org, family):
@@ -28,22 +31,33 @@ def test_the_pay_form_s_order_comes_with_its_attempt_s_payment_read_once(logged_
     cart_with_two_students(logged_in, org, family)
     order = start(logged_in)
     with scope(organization=org):
-        posted = _posted(org, fam, order, order.attempt)
-        assert services.gift_cards.gift_total(posted) == 0
-        assert services.check_payable(posted, order.attempt, NOW) == services.AttemptChecked(
-            taken=False, recorded=False
-        )
-        assert "_status_under_key" not in posted.__dict__  # used: asked again next time
+        read = _read(org, fam, order, order.attempt)
+        posted = read.order
+        gateway = get_gateway(org)
+        with CaptureQueriesContext(connection) as with_read:
+            assert services.gift_cards.gift_total(posted, read=read) == 0
+            assert services.check_payable(
+                posted, order.attempt, NOW, gateway, read=read
+            ) == services.AttemptChecked(taken=False, recorded=False)
+        # The read is handed on, never left on the order: asked again without it.
+        with CaptureQueriesContext(connection) as without:
+            assert services.gift_cards.gift_total(posted) == 0
+            assert services.check_payable(
+                posted, order.attempt, NOW, gateway
+            ) == services.AttemptChecked(taken=False, recorded=False)
+        assert len(without) == len(with_read) + 2
+        assert "_status_under_key" not in posted.__dict__
         assert "_gift_total_read" not in posted.__dict__
+        assert "status_under_key" not in posted.__dict__
     response = logged_in.post("/acme/cart/checkout/", pay_data(org, order))
     assert response.status_code == 302
     with scope(organization=org):
-        paid = _posted(org, fam, order, order.attempt)
-        assert paid.status == OrderStatus.CONFIRMED
+        paid = _read(org, fam, order, order.attempt)
+        assert paid.order.status == OrderStatus.CONFIRMED
         assert paid.status_under_key == "succeeded"
         # Another attempt's key, and another family's order: nothing.
-        assert _posted(org, fam, order, order.attempt + 1).status_under_key is None
-        assert services.pay_form_order(org, fam, order.pk + 1000, 1) is None
+        assert _read(org, fam, order, order.attempt + 1).status_under_key is None
+        assert services.read_pay_form(org, fam, order.pk + 1000, 1) is None
 
 
 def test_a_payment_recorded_after_the_form_was_checked_is_not_charged_twice(logged_in, org, family):
@@ -52,8 +66,8 @@ def test_a_payment_recorded_after_the_form_was_checked_is_not_charged_twice(logg
     order = start(logged_in)
     token = card_token(org, VISA)
     with scope(organization=org):
-        posted = _posted(org, fam, order, order.attempt)
-        checked = services.check_payable(posted, order.attempt, NOW)
+        read = _read(org, fam, order, order.attempt)
+        checked = services.check_payable(read.order, order.attempt, NOW, read=read)
     assert not checked.recorded
     # The same form, submitted again in another tab, pays meanwhile.
     data = {**pay_data(org, order, number=None), "payment_token": token}
@@ -63,12 +77,13 @@ def test_a_payment_recorded_after_the_form_was_checked_is_not_charged_twice(logg
     # unique key give the same charge and the same payment.
     with scope(organization=org):
         result = services.pay(
-            order=posted,
+            order=read.order,
             request=services.PayRequest(attempt=order.attempt, token=token),
             user=None,
             now=NOW,
             fresh=True,
             checked=checked,
+            read=read,
         )
     assert result.status == OrderStatus.CONFIRMED
     assert Payment.objects.count() == 1

@@ -201,12 +201,14 @@ def checkout(request):
         return render(request, "portal/checkout/checkout.html", _order_context(request, order, now))
 
     attempt = whole_number(request.POST.get("attempt"), maximum=999_999)
-    # The order, with what is recorded under this attempt's payment key (check_payable's).
-    posted = services.pay_form_order(
+    # The order, with what is recorded under this attempt's payment key (check_payable's)
+    # and what its eGift Cards pay (pay's), in one read.
+    read = services.read_pay_form(
         request.organization, request.family, parse_id(request.POST.get("order")), attempt
     )  # not an id: 404
-    if posted is None:
+    if read is None:
         raise Http404("No such order")
+    posted = read.order
     posted.organization, posted.family = request.organization, request.family  # not read again
     ours = (v for k, v in request.POST.items() if k not in GATEWAY_OR_FRAMEWORK_FIELDS)
     if any(contains_card_number(value) for value in ours):
@@ -225,7 +227,7 @@ def checkout(request):
         gateway = request_gateway(request)  # once for the checks, the charge and the CSP
         checked = None
         if posted.status == "pending":
-            checked = services.check_payable(posted, attempt, now, gateway)
+            checked = services.check_payable(posted, attempt, now, gateway, read=read)
             token = _token(request, posted)
             pay_request = services.PayRequest(**{**pay_request.__dict__, "token": token})
         order = services.pay(
@@ -237,6 +239,7 @@ def checkout(request):
             clock=clock.now,
             fresh=True,  # read above, in this request
             checked=checked,
+            read=read,
         )
     except BookingBusy as error:
         return busy_page(request, error.message)
