@@ -63,9 +63,15 @@ def _ticket_number(status_url: str) -> int | None:
     return found.number if found else None
 
 
-def pause(state: str, opens_at: float) -> float:
-    """waitingroom.js's pause before the next ask (its jitter added by the caller)."""
-    return min(15, max(0, opens_at - time.time())) if state == "before" else 5
+def pause(state: str, opens_at: float, wait: int | None = None) -> float:
+    """waitingroom.js's pause before the next ask (its 0-2 s jitter added by the caller):
+    before the opening until it (15 s at most); in line until the family's turn (`wait`)
+    plus up to 3 s, 15 s at most."""
+    if state == "before":
+        return min(15, max(0, opens_at - time.time()))
+    if wait is None:
+        return 5
+    return 15 if wait > 15 else max(1, wait + random.random() * 3)  # noqa: S311
 
 
 def wait(browser: Browser, stats: Stats, page: str, record: dict) -> str | None:
@@ -107,7 +113,7 @@ def wait(browser: Browser, stats: Stats, page: str, record: dict) -> str | None:
             if answer["state"] in ("admitted", "off", "spent"):
                 record.setdefault("seen admitted", time.perf_counter())
                 break
-            delay = pause(answer["state"], opens_at)
+            delay = pause(answer["state"], opens_at, answer.get("wait"))
         browser.phase = ""
         _status, _path, page = browser.request("waiting page", page_url)
 
@@ -250,7 +256,7 @@ def fairness(line, stats: Stats, opens_perf: float, batch_size: int) -> list[str
             booked = sum(1 for n, _p, _b in chunk if "booked" in by_number.get(n, {}))
             shares.append(f"{booked / len(chunk):.0%}")
         lines.append(f"early arrivals who booked, by quarter of arrival: {', '.join(shares)}")
-    # Families see their turn when the server admits their batch (plus up to one refresh).
+    # Families see their turn when the server admits their batch (plus the page's 0-5 s).
     batches = {n: batch for n, _in_draw, _place, batch in line}
     lags, seen = [], []
     for number, record in by_number.items():
@@ -263,7 +269,8 @@ def fairness(line, stats: Stats, opens_perf: float, batch_size: int) -> list[str
         rho = spearman([b for b, _ in seen], [t for _, t in seen])
         lines.append(
             f"turn seen by the family after its batch was admitted: p50 "
-            f"{lags[len(lags) // 2]:.1f} s, max {lags[-1]:.1f} s (one refresh: 5-7 s); rank "
+            f"{lags[len(lags) // 2]:.1f} s, max {lags[-1]:.1f} s (the page asks 0-5 s after its "
+            f"turn is due); rank "
             f"correlation of batch with the moment seen {rho:+.3f} (1: seen in line order)"
         )
     return lines

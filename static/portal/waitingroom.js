@@ -1,6 +1,6 @@
 /* The waiting room (docs/booking.md, "Waiting room"): asks the cache-only status URL where
-   this family stands, every few seconds (with jitter, so thousands of pages do not ask at the
-   same instant), and writes the answer into the page's live region only when it changed, so
+   this family stands, when its turn is due and at least every 15 seconds (with jitter, so
+   thousands of pages do not ask at the same instant), and writes the answer into the page's live region only when it changed, so
    a screen reader hears each change once. Admitted, switched off or a spent pass: the page
    reloads, and the server (not this script) issues the pass. The countdown itself is
    countdown.js's. No animation here; the pulse in waitingroom.css stops under
@@ -31,6 +31,17 @@
   }
 
   var loadedAt = Date.now();
+
+  // In line: ask again when this family's batch is let in (`wait`, the seconds until it:
+  // exact, since the order is fixed once the lottery is drawn), spread over up to 3 seconds
+  // more so that a batch's families do not all arrive at once; and at least every 15
+  // seconds, to hear of a switch-off or a changed pace (docs/booking.md, "Waiting room").
+  function untilTurn(wait) {
+    if (typeof wait !== "number") {
+      return 5;
+    }
+    return wait > 15 ? 15 : Math.max(1, wait + Math.random() * 3);
+  }
 
   function schedule(seconds) {
     window.setTimeout(ask, delay(seconds));
@@ -65,7 +76,7 @@
           // Ask again just after the opening, or in 15 seconds if that is sooner.
           schedule(Math.min(15, untilOpening()));
         } else {
-          schedule(5);
+          schedule(untilTurn(answer.wait));
         }
       })
       .catch(function () {
