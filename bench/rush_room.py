@@ -63,15 +63,19 @@ def _ticket_number(status_url: str) -> int | None:
     return found.number if found else None
 
 
+# waitingroom.js's SPREAD: its turn's ask falls in the batch's 10 s (RUSH_SPREAD to try others).
+SPREAD = float(os.environ.get("RUSH_SPREAD", "8"))
+
+
 def pause(state: str, opens_at: float, wait: int | None = None) -> float:
     """waitingroom.js's pause before the next ask (its 0-2 s jitter added by the caller):
     before the opening until it (15 s at most); in line until the family's turn (`wait`)
-    plus up to 3 s, 15 s at most."""
+    plus up to SPREAD s, 15 s at most."""
     if state == "before":
         return min(15, max(0, opens_at - time.time()))
     if wait is None:
         return 5
-    return 15 if wait > 15 else max(1, wait + random.random() * 3)  # noqa: S311
+    return 15 if wait > 15 else max(1, wait + random.random() * SPREAD)  # noqa: S311
 
 
 def wait(browser: Browser, stats: Stats, page: str, record: dict) -> str | None:
@@ -256,7 +260,7 @@ def fairness(line, stats: Stats, opens_perf: float, batch_size: int) -> list[str
             booked = sum(1 for n, _p, _b in chunk if "booked" in by_number.get(n, {}))
             shares.append(f"{booked / len(chunk):.0%}")
         lines.append(f"early arrivals who booked, by quarter of arrival: {', '.join(shares)}")
-    # Families see their turn when the server admits their batch (plus the page's 0-5 s).
+    # Families see their turn when the server admits their batch (plus the page's 0-10 s).
     batches = {n: batch for n, _in_draw, _place, batch in line}
     lags, seen = [], []
     for number, record in by_number.items():
@@ -269,7 +273,7 @@ def fairness(line, stats: Stats, opens_perf: float, batch_size: int) -> list[str
         rho = spearman([b for b, _ in seen], [t for _, t in seen])
         lines.append(
             f"turn seen by the family after its batch was admitted: p50 "
-            f"{lags[len(lags) // 2]:.1f} s, max {lags[-1]:.1f} s (the page asks 0-5 s after its "
+            f"{lags[len(lags) // 2]:.1f} s, max {lags[-1]:.1f} s (the page asks 0-10 s after its "
             f"turn is due); rank "
             f"correlation of batch with the moment seen {rho:+.3f} (1: seen in line order)"
         )

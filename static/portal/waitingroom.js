@@ -33,14 +33,18 @@
   var loadedAt = Date.now();
 
   // In line: ask again when this family's batch is let in (`wait`, the seconds until it:
-  // exact, since the order is fixed once the lottery is drawn), spread over up to 3 seconds
-  // more so that a batch's families do not all arrive at once; and at least every 15
-  // seconds, to hear of a switch-off or a changed pace (docs/booking.md, "Waiting room").
+  // exact, since the order is fixed once the lottery is drawn), at a random moment of the
+  // batch's 10 seconds (SPREAD plus delay()'s 2; waitingroom/rules.py BATCH_SECONDS), so a
+  // batch's families reach the server one by one, not all at once (docs/performance.md,
+  // "The waiting page asks when the turn is due"); and at least every 15 seconds, to hear
+  // of a switch-off or a changed pace (docs/booking.md, "Waiting room").
+  var SPREAD = 8;
+
   function untilTurn(wait) {
     if (typeof wait !== "number") {
       return 5;
     }
-    return wait > 15 ? 15 : Math.max(1, wait + Math.random() * 3);
+    return wait > 15 ? 15 : Math.max(1, wait + Math.random() * SPREAD);
   }
 
   function schedule(seconds) {
