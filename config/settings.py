@@ -196,11 +196,9 @@ for _proxy in TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"TRUSTED_PROXIES holds {_proxy!r}, which is not an IP address or network"
         ) from None
-# django-ratelimit counts per client address as springboard.families.throttle finds it.
-RATELIMIT_IP_META_KEY = "springboard.families.ratelimits.limited_address"
-RATELIMIT_USE_CACHE = "default"
-# A cache that does not answer skips the limits (logged); the database limits still hold.
-RATELIMIT_FAIL_OPEN = True
+# The rate limits (springboard/core/ratelimits.py) count per client address as
+# springboard.families.throttle finds it; a cache that does not answer skips them (logged).
+RATELIMIT_ADDRESS = "springboard.families.ratelimits.limited_address"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -115,3 +115,19 @@ def _empty_cache():
 
 
 os.environ.setdefault("SPRINGBOARD_TESTING", "1")
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Every write to a Redis connection: one per round trip."""
+    from redis.connection import Connection
+
+    sent = []
+    original = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    return sent

@@ -1,5 +1,5 @@
-"""The API's own rate limits, counted like every limit of the portal (core/ratelimits.py,
-django-ratelimit's counters in the default cache, failing open).
+"""The API's own rate limits, counted by the rule every limit is counted by
+(core/ratelimits.py: fixed windows in the default cache, failing open).
 
 Every API request counts against its address; a request with a token also against the token.
 Over a limit: 429 with Retry-After, nothing done. The login behind token requests keeps the
@@ -19,7 +19,8 @@ def rates() -> dict[str, str]:
 
 
 def check(request, *, token_request: bool = False) -> None:
-    """Count this request; TooManyRequests when it is over a limit."""
+    """Count this request at the moment the request read (request.now, the one clock);
+    TooManyRequests when it is over a limit."""
     limits = rates()
     checks = [("api:address", "ip", limits["address"])]
     token = getattr(request, "api_token", None)
@@ -27,6 +28,6 @@ def check(request, *, token_request: bool = False) -> None:
         checks.append(("api:token", lambda _group, _request: f"token:{token.pk}", limits["token"]))
     if token_request:
         checks.append(("api:token-request", "ip", limits["token_request"]))
-    wait = ratelimits.wait_seconds(request, checks)
+    wait = ratelimits.wait_seconds(request, checks, now=request.now)
     if wait is not None:
         raise TooManyRequests(wait)

@@ -1,16 +1,18 @@
 """Per-address and per-email limits on the requests that send email or cost work (sign-up, code
 requests, resending a code, guardian invitations, the sandbox tokeniser); docs/accounts.md.
 
-Counters are django-ratelimit's, kept in Django's cache ("default"): shared by every worker
-only when CACHE_URL names a Redis. A window is fixed (an hour from a point that differs per
-key), so at most twice a limit can pass around the turn of a window. Email keys are hashed by
-django-ratelimit before they reach the cache. The login has its own table-backed throttle
-(throttle.py). A limited request changes nothing: the caller answers 429 before any work.
-When the cache cannot be reached the limits are skipped and the error logged (fail open): the
-database's own limits (3 codes an hour per email, the login throttle) still hold.
+Counted by the rule every limit is counted by (core/ratelimits.py), in Django's cache
+("default"): shared by every worker only when CACHE_URL names a Redis. A window is fixed (an
+hour from a point that differs per key), so at most twice a limit can pass around the turn of
+a window. Email keys are hashed before they reach the cache. The login has its own
+table-backed throttle (throttle.py). A limited request changes nothing: the caller answers
+429 before any work. When the cache cannot be reached the limits are skipped and the error
+logged (fail open): the database's own limits (3 codes an hour per email, the login
+throttle) still hold.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from springboard.core import ratelimits
 from springboard.families.models import normalize_email_address
@@ -19,7 +21,7 @@ from springboard.families.throttle import client_ip
 
 @dataclass(frozen=True)
 class Limit:
-    per_address: str  # django-ratelimit's "count/period", e.g. "20/h"
+    per_address: str  # "count/period", e.g. "20/h" (core.ratelimits.parse_rate)
     per_email: str | None = None
 
 
@@ -33,11 +35,12 @@ LIMITS = {
 
 
 def limited_address(request) -> str:
-    """The address django-ratelimit counts (settings.RATELIMIT_IP_META_KEY); IPv6 by /64."""
+    """The address the limits count (settings.RATELIMIT_ADDRESS; core.ratelimits.address
+    counts IPv6 by its /64)."""
     return client_ip(request) or "0.0.0.0"  # noqa: S104 - a key, not a bind address
 
 
-def wait_seconds(request, action: str, *, email: str | None = None) -> int | None:
+def wait_seconds(request, action: str, *, now: datetime, email: str | None = None) -> int | None:
     """Count this request for `action`; the seconds to wait when it is over a limit, else None.
 
     Both counters are counted (a request over one limit still counts for the other).
@@ -47,4 +50,4 @@ def wait_seconds(request, action: str, *, email: str | None = None) -> int | Non
     if email and limit.per_email:
         normalized = normalize_email_address(email)
         checks.append((f"{action}:email", lambda _group, _request: normalized, limit.per_email))
-    return ratelimits.wait_seconds(request, checks)
+    return ratelimits.wait_seconds(request, checks, now=now)

@@ -1,7 +1,9 @@
-"""The waiting room's rate limits (waitingroom/ratelimit.py), counted in one round trip on
+"""The waiting room's rate limits (waitingroom/ratelimit.py, the rule of core/ratelimits.py;
+its own tests: tests/core/test_ratelimits.py), counted in one round trip on
 Redis (springboard.core.redis_cache.count: INCR and EXPIRE in one Lua script) and with `add`
 then `incr` on local memory (the demo and the tests' own cache). The Redis tests use a real Redis
-(test_admission.REDIS_URL), each test under a key prefix of its own, and skip without one."""
+(test_admission.REDIS_URL), each test under a key prefix of its own, and skip without one;
+`round_trips` is tests/conftest.py's."""
 
 import uuid
 from datetime import timedelta
@@ -9,7 +11,6 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
-from redis.connection import Connection
 
 from springboard.core import redis_cache
 from springboard.waitingroom import ratelimit
@@ -38,20 +39,6 @@ def on_redis(settings):
     keys = list(server.scan_iter(match=f"{prefix}:*"))
     if keys:
         server.delete(*keys)
-
-
-@pytest.fixture
-def round_trips(monkeypatch):
-    """Every write to a Redis connection: one per round trip."""
-    sent = []
-    original = Connection.send_packed_command
-
-    def counted(self, command, check_health=True):
-        sent.append(command)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counted)
-    return sent
 
 
 def test_a_counter_counts_on_local_memory():

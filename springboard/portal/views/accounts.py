@@ -121,7 +121,7 @@ def register(request):
     form = RegisterForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        wait = ratelimits.wait_seconds(request, "signup", email=data["email"])
+        wait = ratelimits.wait_seconds(request, "signup", now=request.now, email=data["email"])
         if wait is not None:
             return too_many_requests(request, wait)
         try:
@@ -165,7 +165,7 @@ def resend_code(request):
     if email is None and request.user.is_authenticated:
         email = request.user.email
     if email:
-        wait = ratelimits.wait_seconds(request, "resend", email=email)
+        wait = ratelimits.wait_seconds(request, "resend", now=request.now, email=email)
         if wait is not None:
             return too_many_requests(request, wait)
         send_signup_code(organization=request.organization, email=email, now=request.now)

@@ -35,8 +35,8 @@ from springboard.portal.views.bank_check import bank_check
 from springboard.portal.views.cart import booking_family_required, visitors_welcome
 from springboard.portal.views.family_access import client_ip, portal_url
 
-# Promo codes tried per family and per address (django-ratelimit's counters in the default
-# cache, like families/ratelimits.py): guessing codes is slow. Failing open, logged.
+# Promo codes tried per family and per address (core/ratelimits.py, like every limit):
+# guessing codes is slow. Failing open, logged.
 PROMO_LIMITS = (("promo:family", "10/h"), ("promo:address", "30/h"))
 
 MAX_TOKEN = 100
@@ -282,11 +282,11 @@ def checkout(request):
     return HttpResponseRedirect(portal_url(request, "order_detail", order.pk))
 
 
-def _promo_attempts_left(request) -> bool:
+def _promo_attempts_left(request, *, now) -> bool:
     family_key = f"family-{request.family.pk}"
     keys = {"promo:family": lambda _group, _request: family_key, "promo:address": "ip"}
     checks = [(group, keys[group], rate) for group, rate in PROMO_LIMITS]
-    return ratelimits.wait_seconds(request, checks) is None
+    return ratelimits.wait_seconds(request, checks, now=now) is None
 
 
 @require_POST
@@ -305,7 +305,7 @@ def promo_code(request):
             promo_codes.remove_promo_code(order=order, now=now)
             messages.info(request, _("The promo code was removed."))
             return HttpResponseRedirect(portal_url(request, "checkout"))
-        if not _promo_attempts_left(request):
+        if not _promo_attempts_left(request, now=now):
             return _refuse(
                 request,
                 order,

@@ -102,7 +102,7 @@ def egift_cards(request):
 
 
 def _limited(request, family):
-    wait = ratelimits.wait_seconds(request, family=family)
+    wait = ratelimits.wait_seconds(request, now=request.now, family=family)
     return too_many_requests(request, wait) if wait else None
 
 

@@ -117,7 +117,9 @@ def edit_contact(request):
 def change_email(request):
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = ratelimits.wait_seconds(request, "code", email=form.cleaned_data["new_email"])
+        wait = ratelimits.wait_seconds(
+            request, "code", now=request.now, email=form.cleaned_data["new_email"]
+        )
         if wait is not None:
             return too_many_requests(request, wait)
         try:
@@ -234,7 +236,7 @@ def guardian_add(request):
         data = dict(form.cleaned_data)
         invite = data.pop("invite")
         if invite and data.get("email"):
-            wait = ratelimits.wait_seconds(request, "invite", email=data["email"])
+            wait = ratelimits.wait_seconds(request, "invite", now=request.now, email=data["email"])
             if wait is not None:
                 return too_many_requests(request, wait)
         join_url = request.build_absolute_uri(portal_url(request, "join_family"))

@@ -25,7 +25,7 @@ def forgot_password(request):
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        wait = ratelimits.wait_seconds(request, "code", email=email)
+        wait = ratelimits.wait_seconds(request, "code", now=request.now, email=email)
         if wait is not None:
             return too_many_requests(request, wait)
         request_password_reset(organization=request.organization, email=email, now=request.now)

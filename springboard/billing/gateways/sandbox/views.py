@@ -28,7 +28,7 @@ SECRET_FIELDS = ("number", "cvc", "exp_month", "exp_year", "routing_number", "ac
 @sensitive_variables("fields")
 @scopes_disabled()  # not under /<account>/: the merchant field names the organization
 def tokens(request):
-    if ratelimits.wait_seconds(request, "tokenise") is not None:
+    if ratelimits.wait_seconds(request, "tokenise", now=request.now) is not None:
         message = _("Too many attempts from here. Please wait a while and try again.")
         return JsonResponse({"errors": {"general": message}}, status=429)
     merchant = request.POST.get("merchant", "")[:50]
