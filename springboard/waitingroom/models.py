@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from springboard.tenancy.models import TenantModel
 from springboard.waitingroom import published
 
-# Families admitted a minute. docs/performance.md ("The waiting room's default rate, settled"):
-# on 2 cores shared with the load generator, admitted families' p95 was 603 and 647 ms at 300
-# a minute (two runs, 327-329 booked a minute), 943 and 945 ms at 400 (only just under 1 s on
-# a quiet machine, 1.1-2.3 s on busier runs). 300 keeps the aim with room for late
-# arrivals' logins and other organizations on the same servers.
+# Families admitted a minute. docs/performance.md ("The waiting room's default rate, settled"
+# and "The waiting page asks when the turn is due"): on 2 cores shared with the load
+# generator, admitted families' p95 was 512 ms at 300 a minute and 810-850 ms at 400 (two
+# runs), 1.16 s at 600. 300 keeps the aim with half its budget to spare, for late arrivals'
+# logins and other organizations on the same servers.
 DEFAULT_ADMISSIONS_PER_MINUTE = 300
 DEFAULT_PASS_MINUTES = 20  # longer than a cart hold (15 minutes) plus paying
 
