@@ -69,10 +69,11 @@ SPREAD = float(os.environ.get("RUSH_SPREAD", "8"))
 
 def pause(state: str, opens_at: float, wait: int | None = None) -> float:
     """waitingroom.js's pause before the next ask (its 0-2 s jitter added by the caller):
-    before the opening until it (15 s at most); in line until the family's turn (`wait`)
-    plus up to SPREAD s, 15 s at most."""
+    before the opening until it plus up to SPREAD s (15 s at most); in line until the
+    family's turn (`wait`) plus up to SPREAD s, 15 s at most."""
     if state == "before":
-        return min(15, max(0, opens_at - time.time()))
+        left = max(0, opens_at - time.time())
+        return 15 if left > 15 else left + random.random() * SPREAD  # noqa: S311
     if wait is None:
         return 5
     return 15 if wait > 15 else max(1, wait + random.random() * SPREAD)  # noqa: S311

@@ -47,6 +47,14 @@
     return wait > 15 ? 15 : Math.max(1, wait + Math.random() * SPREAD);
   }
 
+  // Before the opening: every 15 seconds, or at a random moment of the opening's first 10
+  // seconds if that is sooner (the first batch is let in at the opening: spread like any
+  // batch, and the thousand pages that waited do not all ask in the same second).
+  function untilOpened() {
+    var left = untilOpening();
+    return left > 15 ? 15 : left + Math.random() * SPREAD;
+  }
+
   function schedule(seconds) {
     window.setTimeout(ask, delay(seconds));
   }
@@ -77,8 +85,7 @@
           live.textContent = answer.message;
         }
         if (state === "before") {
-          // Ask again just after the opening, or in 15 seconds if that is sooner.
-          schedule(Math.min(15, untilOpening()));
+          schedule(untilOpened());
         } else {
           schedule(untilTurn(answer.wait));
         }
@@ -88,5 +95,5 @@
       });
   }
 
-  schedule(room.getAttribute("data-state") === "before" ? Math.min(15, untilOpening()) : 5);
+  schedule(room.getAttribute("data-state") === "before" ? untilOpened() : 5);
 })();
