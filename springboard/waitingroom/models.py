@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from springboard.tenancy.models import TenantModel
 from springboard.waitingroom import published
 
-# Families admitted a minute. docs/performance.md ("The waiting room's default rate, settled"
-# and "The waiting page asks when the turn is due"): on 2 cores shared with the load
-# generator, admitted families' p95 was 512 ms at 300 a minute and 810-850 ms at 400 (two
-# runs), 1.16 s at 600. 300 keeps the aim with half its budget to spare, for late arrivals'
-# logins and other organizations on the same servers.
-DEFAULT_ADMISSIONS_PER_MINUTE = 300
+# Families admitted a minute. docs/performance.md ("The opening itself, spread too"): on 2
+# cores shared with the load generator, with the waiting page spreading each batch over its
+# 10 s, admitted families' p95 was 122 and 139 ms at 600 a minute (two runs), 647 ms at
+# 1,000, where the server's ceiling (~870 bookings a minute) is near. 600 keeps the aim with
+# most of its budget to spare, for late arrivals' logins and other organizations.
+DEFAULT_ADMISSIONS_PER_MINUTE = 600
 DEFAULT_PASS_MINUTES = 20  # longer than a cart hold (15 minutes) plus paying
 
 
