@@ -1,7 +1,7 @@
 /* The waiting room (docs/booking.md, "Waiting room"): asks the cache-only status URL where
-   this family stands, when its turn is due and at least every 15 seconds (with jitter, so
-   thousands of pages do not ask at the same instant), and writes the answer into the page's live region only when it changed, so
-   a screen reader hears each change once. Admitted, switched off or a spent pass: the page
+   this family stands, when its turn is due and at least every 15 seconds (spread and with
+   jitter, so thousands of pages do not ask at the same instant), and writes the answer into
+   the page's live region only when it changed, so a screen reader hears each change once. Admitted, switched off or a spent pass: the page
    reloads, and the server (not this script) issues the pass. The countdown itself is
    countdown.js's. No animation here; the pulse in waitingroom.css stops under
    prefers-reduced-motion. */
