@@ -40,6 +40,8 @@ def environment() -> dict[str, str]:
             # The bench pays through the sandbox gateway, as a staging site may.
             "ALLOW_SANDBOX_GATEWAY": "1",
             "HTTPS": "0",
+            # Production settings ask for the portal's address (links in email).
+            "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1"),
             "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "springboard-bench-static"),
             "PYTHONPATH": str(ROOT),
         }
@@ -170,6 +172,11 @@ def main() -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     started = time.monotonic()
+    from bench.rush_data import _database_name, _with_name
+
+    url = env["DATABASE_URL"]  # created on a new machine (an error when it exists: ignored)
+    createdb = ["createdb", "--maintenance-db", _with_name(url, "postgres"), _database_name(url)]
+    subprocess.run(createdb, capture_output=True)  # noqa: S603,S607
     load_data()
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
