@@ -131,3 +131,33 @@ def round_trips(monkeypatch):
 
     monkeypatch.setattr(Connection, "send_packed_command", counted)
     return sent
+
+
+@pytest.fixture
+def on_redis(request, settings):
+    """The default cache on a real Redis at the test module's REDIS_URL (this project's
+    RedisCache), under a key prefix of this test's own, its keys removed afterwards; skipped
+    when no Redis answers. Gives (the Redis client, the prefix)."""
+    import uuid
+
+    import redis
+    from django.core.cache import cache
+
+    url = request.module.REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        pytest.skip(f"no Redis at {url}")
+    prefix = f"redis-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "springboard.core.redis_cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    server = cache._cache.get_client(write=True)
+    yield server, prefix
+    keys = list(server.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)

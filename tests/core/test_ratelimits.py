@@ -2,13 +2,12 @@
 fixed windows shifted per key, Retry-After to the window's end, groups and keys counted apart,
 one round trip a limit on Redis, fail open, switched off by RATELIMIT_ENABLE. Each counting
 test runs on the tests' local memory and on a real Redis (db 14, this project's RedisCache,
-a key prefix of the test's own; skipped when no Redis answers)."""
+a key prefix of the test's own; skipped when no Redis answers: tests/conftest.py's
+`on_redis`, which reads this module's REDIS_URL)."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from springboard.core import ratelimits
@@ -16,35 +15,6 @@ from springboard.core import ratelimits
 REDIS_URL = "redis://127.0.0.1:6379/14"
 NOW = datetime(2026, 3, 2, 15, 0, 0, tzinfo=UTC)
 requests = RequestFactory()
-
-
-def _redis_answers() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        return False
-
-
-@pytest.fixture
-def on_redis(settings):
-    """The default cache on a real Redis (this project's RedisCache), keys of this test's own."""
-    if not _redis_answers():
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    prefix = f"ratelimits-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "springboard.core.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = cache._cache.get_client(write=True)
-    yield server, prefix
-    keys = list(server.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
 
 
 @pytest.fixture(params=["locmem", "redis"])

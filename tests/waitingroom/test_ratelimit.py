@@ -3,9 +3,8 @@ its own tests: tests/core/test_ratelimits.py), counted in one round trip on
 Redis (springboard.core.redis_cache.count: INCR and EXPIRE in one Lua script) and with `add`
 then `incr` on local memory (the demo and the tests' own cache). The Redis tests use a real Redis
 (test_admission.REDIS_URL), each test under a key prefix of its own, and skip without one;
-`round_trips` is tests/conftest.py's."""
+`on_redis` and `round_trips` are tests/conftest.py's."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,30 +14,10 @@ from django.test import RequestFactory
 from springboard.core import redis_cache
 from springboard.waitingroom import ratelimit
 from tests.waitingroom.conftest import NOW, OPENS
-from tests.waitingroom.test_admission import REDIS_URL, _redis_answers
+from tests.waitingroom.test_admission import REDIS_URL  # noqa: F401 - read by on_redis
 from tests.waitingroom.test_waiting_page import status_url, waiting_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_redis(settings):
-    """The default cache on a real Redis (this project's RedisCache), keys of this test's own."""
-    if not _redis_answers():
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    prefix = f"ratelimit-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "springboard.core.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = cache._cache.get_client(write=True)
-    yield server, prefix
-    keys = list(server.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
 
 
 def test_a_counter_counts_on_local_memory():
