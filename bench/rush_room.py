@@ -72,11 +72,13 @@ def pause(state: str, opens_at: float, wait: int | None = None) -> float:
     before the opening until it plus up to SPREAD s (15 s at most); in line until the
     family's turn (`wait`) plus up to SPREAD s, 15 s at most."""
     if state == "before":
-        left = max(0, opens_at - time.time())
-        return 15 if left > 15 else left + random.random() * SPREAD  # noqa: S311
-    if wait is None:
-        return 5
-    return 15 if wait > 15 else max(1, wait + random.random() * SPREAD)  # noqa: S311
+        return _spread_from(max(0, opens_at - time.time()))
+    return 5 if wait is None else _spread_from(wait)
+
+
+def _spread_from(moment: float) -> float:
+    """waitingroom.js's spreadFrom: 15 s when `moment` is further, else it plus up to SPREAD."""
+    return 15 if moment > 15 else max(1, moment + random.random() * SPREAD)  # noqa: S311
 
 
 def wait(browser: Browser, stats: Stats, page: str, record: dict) -> str | None:

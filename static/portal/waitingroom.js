@@ -40,19 +40,21 @@
   // of a switch-off or a changed pace (docs/booking.md, "Waiting room").
   var SPREAD = 8;
 
+  // The pause until `moment` (seconds away): 15 seconds when it is further, else the moment
+  // plus a random part of SPREAD.
+  function spreadFrom(moment) {
+    return moment > 15 ? 15 : Math.max(1, moment + Math.random() * SPREAD);
+  }
+
   function untilTurn(wait) {
-    if (typeof wait !== "number") {
-      return 5;
-    }
-    return wait > 15 ? 15 : Math.max(1, wait + Math.random() * SPREAD);
+    return typeof wait === "number" ? spreadFrom(wait) : 5;
   }
 
   // Before the opening: every 15 seconds, or at a random moment of the opening's first 10
   // seconds if that is sooner (the first batch is let in at the opening: spread like any
   // batch, and the thousand pages that waited do not all ask in the same second).
   function untilOpened() {
-    var left = untilOpening();
-    return left > 15 ? 15 : left + Math.random() * SPREAD;
+    return spreadFrom(untilOpening());
   }
 
   function schedule(seconds) {

@@ -12,32 +12,11 @@ from springboard.families.models import EmailCode
 from tests import family_factories
 
 pytestmark = pytest.mark.django_db
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # read by on_redis (tests/conftest.py)
 
 
-@pytest.fixture
-def redis_cache(settings):
-    redis = pytest.importorskip("redis")
-    server = redis.Redis.from_url(REDIS)
-    try:
-        server.ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis at 127.0.0.1:6379 (CI has it)")
-    prefix = f"springboard-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield server, prefix
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
-
-
-def test_rate_limits_count_in_the_shared_redis_across_workers(redis_cache, org):
-    server, prefix = redis_cache
+def test_rate_limits_count_in_the_shared_redis_across_workers(on_redis, org):
+    server, prefix = on_redis
     family = family_factories.family(org)
     for _ in range(5):
         response = Client().post("/acme/password/forgot/", {"email": family.email})
@@ -55,12 +34,12 @@ def test_rate_limits_count_in_the_shared_redis_across_workers(redis_cache, org):
 def test_the_redis_cache_builds_its_client_once_and_still_reads_and_writes(settings):
     redis = pytest.importorskip("redis")
     try:
-        redis.Redis.from_url(REDIS).ping()
+        redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis at 127.0.0.1:6379 (CI has it)")
     from springboard.core.redis_cache import RedisCache
 
-    cache = RedisCache(REDIS, {"KEY_PREFIX": f"springboard-test-{uuid.uuid4().hex}"})
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"springboard-test-{uuid.uuid4().hex}"})
     built = []
     real = cache._cache._client
     cache._cache._client = lambda **kwargs: built.append(1) or real(**kwargs)
