@@ -107,7 +107,9 @@ def openings_of(course_ids, *, now: datetime) -> dict[int, "Openings"]:
     ids = padded(course_ids)
     if ids == ():
         return {}
-    rows = _PLACES_OF(ids=ids, now=now) if ids is not None else _places_of(tuple(course_ids), now)
+    rows = (
+        _PLACES_OF.rows(ids=ids, now=now) if ids is not None else _places_of(tuple(course_ids), now)
+    )
     return {
         pk: Openings(capacity, taken, waitlist_allowed, waiting)
         for pk, capacity, waitlist_allowed, taken, waiting in rows

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
 from django.utils.translation import get_language
 from django_scopes import get_scope, scope, scopes_disabled
 
@@ -112,8 +113,14 @@ class _Compiled:
         # The columns' converters, which Django works out again on every run by asking each
         # selected column (a few hundred for a wide select_related): the same columns every
         # time, so once (the converters take the run's connection as an argument).
-        self.converters = compiler.get_converters(
-            [column[0] for column in compiler.select[0 : compiler.col_count]]
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        # A values_list's rows are the cursor's, converted (what compiler.results_iter does
+        # for it when the select has no extra columns and no composite field).
+        self.direct = (
+            template._iterable_class is ValuesListIterable
+            and not template.query.extra_select
+            and not compiler.has_composite_fields(columns)
         )
 
 
@@ -128,9 +135,45 @@ class Prepared:
         self._lock = threading.Lock()
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        bound = self._bind(using, values)
+        if bound is None:
+            return list(self.build(**values))
+        compiled, sql, params = bound
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[using]  # this thread's connection
+        compiler.using = using
+        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        converters = compiled.converters
+        compiler.get_converters = lambda expressions: converters
+        queryset = compiled.template.all()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        """The tuples of a `values_list` build, straight from the cursor: what `__call__`
+        gives, without a queryset to clone and iterate (half the CPU of a small read,
+        docs/performance.md, "The classes page kept"). Other builds: `__call__`'s rows."""
+        bound = self._bind(using, values)
+        if bound is None:
+            return [tuple(row) for row in self.build(**values)]
+        if not bound[0].direct:
+            return [tuple(row) for row in self(using=using, **values)]
+        compiled, sql, params = bound
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not compiled.converters:
+            return found
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connection
+        return [tuple(row) for row in compiler.apply_converters(found, compiled.converters)]
+
+    def _bind(self, using: str, values: dict):
+        """(compiled, SQL, this call's parameters), or None: run through the ORM."""
         kind = _scope_kind()
         if kind is None:
-            return list(self.build(**values))
+            return None
         connection = connections[using]
         cache_key = (using, connection.vendor, get_language(), kind[0], _shape(values), self.key())
         compiled = self._compiled.get(cache_key)
@@ -144,23 +187,14 @@ class Prepared:
             with self._lock:
                 self._compiled[cache_key] = compiled
         if compiled is ORM:
-            return list(self.build(**values))
+            return None
         bound = dict(_flatten(values))
         if kind[0] == "organization":
             bound[(_ORGANIZATION, None)] = kind[1]
         params = list(compiled.params)
         for position, slot, adapt in compiled.slots:
             params[position] = adapt(bound[slot]) if adapt else bound[slot]
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection  # this thread's connection
-        compiler.using = using
-        sql = compiled.sql
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        converters = compiled.converters
-        compiler.get_converters = lambda expressions: converters
-        queryset = compiled.template.all()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
+        return compiled, compiled.sql, params
 
     def _build(self, kind: str, values: dict, organization: int | None) -> QuerySet:
         if kind == "off":

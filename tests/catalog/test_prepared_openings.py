@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
@@ -271,3 +272,34 @@ def test_a_date_is_a_value_too_bound_on_every_call(org):
 
     with scope(organization=org), pytest.raises(NotPreparable):
         Prepared(build)._compile(connection, "organization", {"today": term.end_date})
+
+
+def _course_columns(ids: tuple, now):
+    return (
+        Course.objects.filter(pk__in=ids)
+        .annotate(late=Value(now))
+        .values_list("pk", "tuition", "waitlist_allowed", "late", "term__start_date")
+        .order_by("pk")
+    )
+
+
+def test_rows_straight_from_the_cursor_are_the_orm_s_tuples_with_its_conversions(org):
+    """Prepared.rows (a values_list read without a queryset: the openings read) gives what
+    the ORM gives, converted (decimals, booleans, aware datetimes, dates), on every call; a
+    build that is not a plain values_list gives the same tuples through the ORM."""
+    first = catalog.course(org, tuition="123.45", waitlist_allowed=True)
+    second = catalog.course(org, tuition="7.00", waitlist_allowed=False)
+    read = Prepared(_course_columns)
+    named = Prepared(lambda ids, now: _course_columns(ids, now).values_list("pk", named=True))
+    ids = padded([first.pk, second.pk])
+    for moment in (NOW, NOW + timedelta(hours=1)):
+        with scope(organization=org):
+            orm = list(_course_columns(ids, moment))
+            assert (
+                read.rows(ids=ids, now=moment)
+                == orm
+                == [tuple(row) for row in read(ids=ids, now=moment)]
+            )
+            assert named.rows(ids=ids, now=moment) == [(first.pk,), (second.pk,)]
+    assert orm[0][1] == Decimal("123.45") and orm[0][2] is True and orm[0][3] == moment
+    assert compiled(read) == [True]
