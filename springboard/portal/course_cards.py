@@ -29,14 +29,21 @@ CARD_CACHE_SECONDS = 3600  # safe to keep long: the key changes whenever the car
 OPENINGS_SLOT = SafeString("<!--sb-openings-->")  # our own markup
 
 
-def openings_badge(request, course) -> SafeString:
-    """The openings badge of a course, from its annotations (no query) at `request.now`."""
-    openings = course_openings(course, now=request.now)
-    label = openings.label(request.organization.portal_settings.openings_display)
+def badge(openings, display: str) -> SafeString:
+    """The openings badge of a card (catalog.availability.Openings, as the organization shows
+    openings)."""
     tone = "text-bg-secondary" if openings.full else "text-bg-success"
     return format_html(
-        '<span class="badge sb-openings {}" data-testid="openings">{}</span>', tone, label
+        '<span class="badge sb-openings {}" data-testid="openings">{}</span>',
+        tone,
+        openings.label(display),
     )
+
+
+def openings_badge(request, course) -> SafeString:
+    """The openings badge of a course, from its annotations (no query) at `request.now`."""
+    display = request.organization.portal_settings.openings_display
+    return badge(course_openings(course, now=request.now), display)
 
 
 def _instructors(course) -> list:
@@ -65,8 +72,9 @@ def _render(request, course) -> str:
 
 
 def cards(request, courses) -> list[SafeString]:
-    """The cards of a page of courses (annotated with openings, instructors prefetched):
-    one cache round trip for the page, the openings always from this request."""
+    """The cards of a page of courses (instructors prefetched), each with OPENINGS_SLOT where
+    its openings go (portal.classes_page.fill puts them in): one cache round trip for the
+    page."""
     keep = settings.CATALOG_PAGE_CACHE_SECONDS > 0
     keys = [_key(request, course) for course in courses]
     found = cache.get_many(keys) if keep else {}
@@ -76,8 +84,7 @@ def cards(request, courses) -> list[SafeString]:
         static = found.get(key)
         if static is None:
             static = rendered[key] = _render(request, course)
-        badge = openings_badge(request, course)
-        out.append(mark_safe(static.replace(OPENINGS_SLOT, badge, 1)))  # noqa: S308
+        out.append(mark_safe(static))  # noqa: S308 (our own rendering)
     if keep and rendered:
         cache.set_many(rendered, CARD_CACHE_SECONDS)
     return out

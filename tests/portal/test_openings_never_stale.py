@@ -1,5 +1,5 @@
 """Openings on the classes list are never stale (issue 17, item 4): with the page caches on
-(as in production), a seat held, ordered, released or expired a moment ago shows at once,
+(as in production, with or without the shared cache), a seat held, ordered, released or expired a moment ago shows at once,
 because the cards come from the shared cache and their openings from each request's one
 grouped query; a course edit shows at once too (a card's key is a digest of what it shows);
 and the page's queries do not grow with the courses, cached or not."""
@@ -29,9 +29,12 @@ def clock():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def _page_caches_on(settings):
+@pytest.fixture(autouse=True, params=[False, True], ids=["local-cache", "shared-cache"])
+def _page_caches_on(request, settings):
+    """As in production: the page caches on; with a shared cache the whole page is kept
+    but for its openings (portal.classes_page), and every test here holds for both."""
     settings.CATALOG_PAGE_CACHE_SECONDS = 30
+    settings.SHARED_CACHE = request.param
     cache.clear()
     yield
     cache.clear()

@@ -40,7 +40,7 @@ from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
 from springboard.core.parsing import MAX_ID, optional_id
 from springboard.core.prepared import Prepared, padded
-from springboard.portal import course_cards
+from springboard.portal import classes_page, course_cards
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
@@ -288,11 +288,10 @@ def _render_bare(name: str, request, context) -> str:
     return get_template(name).template.render(bare)
 
 
-def _class_fragments(request, context) -> dict[str, str]:
-    """Render the filter form (cached: it changes only when staff edit the catalogue) and
-    the results of the classes page. The results run one query for the page's courses with
-    their openings (and one count); the cards come from the shared cache with the openings
-    put in on every request, so a seat taken a moment ago shows at once on every worker."""
+def _build_fragments(request, context) -> tuple[classes_page.Page, list]:
+    """The classes page from the database: the filter form (cached: it changes only when
+    staff edit the catalogue) and the results with a slot for each card's openings; and the
+    page's courses (with their openings at `request.now`)."""
     _catalogue_context(request, context=context)
     key = _filters_key(request, context)
     filters = cache.get(key) if key else None
@@ -307,26 +306,41 @@ def _class_fragments(request, context) -> dict[str, str]:
             # cache (local memory keeps at most 300 entries).
             cache.set(key, filters, settings.CATALOG_PAGE_CACHE_SECONDS)
     page = _page_of_courses(request, context)
-    _with_instructors(page.object_list)
+    courses = page.object_list
+    _with_instructors(courses)
     context.update(
         {
             "page": page,
-            "results": [(course, None) for course in page.object_list],
-            "cards": course_cards.cards(request, page.object_list),
+            "results": [(course, None) for course in courses],
+            "cards": course_cards.cards(request, courses),
         }
     )
-    return {
-        "filters": filters,
-        "results": _render_bare("portal/booking/classes.html#results", request, context),
-    }
+    results = _render_bare("portal/booking/classes.html#results", request, context)
+    ids = tuple(course.pk for course in courses)
+    kept = classes_page.Page(
+        filters=filters, results=results, ids=ids, terms=context["terms"], term=context["term"]
+    )
+    return kept, courses
 
 
 @require_GET
 def classes(request):
-    context = _term_and_location(request)
-    fragments = _class_fragments(request, context)
-    context["filters_html"] = mark_safe(fragments["filters"])  # noqa: S308 (our own rendering)
-    context["results_html"] = mark_safe(fragments["results"])  # noqa: S308
+    """The classes list: kept in the shared cache but for its openings when it can be
+    (portal.classes_page: the openings then cost the page's one query), else built from the
+    database and kept. Either way the openings are this request's."""
+    location, today = current_location(request), local_today(request)
+    kept = classes_page.Kept(request, location=location, today=today)
+    if kept.page is not None:
+        page = kept.page
+        context = {"today": today, "terms": page.terms, "term": page.term, "location": location}
+        openings = classes_page.openings_now(request, page.ids)
+    else:
+        context = _term_and_location(request)
+        page, courses = _build_fragments(request, context)
+        kept.keep(request, context, page)
+        openings = [course_openings(course, now=request.now) for course in courses]
+    context["filters_html"] = mark_safe(page.filters)  # noqa: S308 (our own rendering)
+    context["results_html"] = classes_page.fill(request, page.results, openings)
     if wants_fragment(request):
         return _fragment_response(request, HttpResponse(context["results_html"]))
     return render_page(request, "portal/booking/classes.html", context)
