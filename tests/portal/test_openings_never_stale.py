@@ -1,8 +1,9 @@
 """Openings on the classes list are never stale (issue 17, item 4): with the page caches on
-(as in production, with or without the shared cache), a seat held, ordered, released or expired a moment ago shows at once,
-because the cards come from the shared cache and their openings from each request's one
-grouped query; a course edit shows at once too (a card's key is a digest of what it shows);
-and the page's queries do not grow with the courses, cached or not."""
+(as in production, with or without the shared cache), a seat held, ordered, released or
+expired a moment ago shows at once, because the cards come from the shared cache and their
+openings from each request's one grouped query; a course edit shows at once too (a card's
+key is a digest of what it shows); and the page's queries do not grow with the courses,
+cached or not."""
 
 import re
 from datetime import timedelta
