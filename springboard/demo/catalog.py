@@ -13,6 +13,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from springboard.catalog.cached import catalogue_changed
 from springboard.catalog.models import (
     WEEKDAY_FIELDS,
     Closure,
@@ -132,6 +133,7 @@ def _courses(organization, term, location, plan, programs, levels, coaches) -> N
             if teacher is not None
         ]
     )
+    catalogue_changed(organization.pk)  # bulk_create sends no post_save (catalog.cached)
 
 
 def _capacity(index: int) -> int:

@@ -153,3 +153,18 @@ def test_without_a_shared_cache_nothing_is_kept(client, org, settings):
     client.get(CLASSES)
     first = queries_for(client, CLASSES)
     assert queries_for(client, CLASSES) == first > 2
+
+
+def test_courses_the_demo_bulk_creates_show_on_the_next_request(client, org):
+    """bulk_create sends no post_save: the demo's loader bumps the catalogue's version."""
+    from datetime import time
+
+    from springboard.demo import catalog as demo_catalog
+
+    course = catalog.course(org, name="Tumble Tots")
+    assert len(cards(client)) == 1
+    kind = ("Aardvarks", (0, 6), (17, 11), "any", None, 45)
+    plan = [(0, time(9, 0), kind, demo_catalog.GYMNASTICS, 8)]
+    programs = {demo_catalog.GYMNASTICS: course.program}
+    demo_catalog._courses(org, course.term, course.location, plan, programs, {}, {})
+    assert [card.split()[0] for card, _badge in cards(client)] == ["Aardvarks", "Tumble"]
