@@ -117,14 +117,15 @@ def _class_filter_form(request, term, location, *, for_student=False):
     )
 
 
-def _term_and_location(request) -> dict:
-    organization = request.organization
+def _term_and_location(request, *, kept: classes_page.Page | None = None) -> dict:
+    """Today, the listed terms, the one shown and the location of a catalogue page: a kept
+    classes page's terms when given (no query)."""
     today = local_today(request)
-    terms = listing.listed_terms(organization, today)
+    terms = kept.terms if kept else listing.listed_terms(request.organization, today)
     return {
         "today": today,
         "terms": terms,
-        "term": _chosen_term(request, terms),
+        "term": kept.term if kept else _chosen_term(request, terms),
         "location": current_location(request),
     }
 
@@ -332,7 +333,7 @@ def classes(request):
     kept = classes_page.Kept(request, location=location, today=today)
     if kept.page is not None:
         page = kept.page
-        context = {"today": today, "terms": page.terms, "term": page.term, "location": location}
+        context = _term_and_location(request, kept=page)
         openings = classes_page.openings_now(request, page.ids)
     else:
         context = _term_and_location(request)
