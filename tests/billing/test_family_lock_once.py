@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from springboard.billing.services import lock_family
 from tests import family_factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]  # SQLite: no row locks
 
 
 def _locks(captured) -> int:
