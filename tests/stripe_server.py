@@ -9,6 +9,7 @@ with a fresh STRIPE_INSTALLATION so its idempotency keys and intents never meet 
 run's (docs/billing.md, "Against Stripe's test mode"). What only localstripe can do (answer
 the 3-D Secure dialog without a browser, type into its stand-in fields) is skipped there."""
 
+import dataclasses
 import json
 import os
 import socket
@@ -132,10 +133,17 @@ def stripe_server():
 
 @pytest.fixture
 def stripe_settings(settings, stripe_server):
-    settings.STRIPE_API_BASE = stripe_server.api_base
-    settings.STRIPE_JS_URL = stripe_server.js_url
-    settings.STRIPE_INSTALLATION = stripe_server.installation
-    return stripe_server
+    """The adapter pointed at the server, under an installation name of this test's own: the
+    server outlives the test's database, whose ids (SQLite reuses them after a rollback) would
+    otherwise name another test's intents and meet their idempotency keys."""
+    server = dataclasses.replace(
+        stripe_server,
+        installation=f"{stripe_server.installation or 'tests'}-{uuid.uuid4().hex[:8]}",
+    )
+    settings.STRIPE_API_BASE = server.api_base
+    settings.STRIPE_JS_URL = server.js_url
+    settings.STRIPE_INSTALLATION = server.installation
+    return server
 
 
 def connect_to_stripe(org, server: StripeServer):

@@ -143,13 +143,18 @@ class GiftCardPurchase(TenantModel):
         return self.value - self.amount
 
 
+def _total(path: str):
+    """A card's balance in SQL: the sum of its transactions, rounded to cents there, since
+    SQLite (the demo's database) adds decimals as floats (60.94 - 60.94 + ... = 1.8e-15, which
+    would look like a card with money left)."""
+    return models.functions.Coalesce(
+        models.functions.Round(Sum(path), 2), ZERO, output_field=models.DecimalField(**MONEY)
+    )
+
+
 class GiftCardQuerySet(TenantQuerySet):
     def with_balance(self):
-        return self.annotate(
-            balance_sum=models.functions.Coalesce(
-                Sum("transactions__amount"), ZERO, output_field=models.DecimalField(**MONEY)
-            )
-        )
+        return self.annotate(balance_sum=_total("transactions__amount"))
 
 
 class GiftCard(TenantModel):
@@ -201,11 +206,9 @@ class GiftCard(TenantModel):
         return f"••••-••••-••••-{self.last4}"
 
     def balance(self) -> Decimal:
-        return GiftCardTransaction.objects.filter(card=self).aggregate(
-            total=models.functions.Coalesce(
-                Sum("amount"), ZERO, output_field=models.DecimalField(**MONEY)
-            )
-        )["total"]
+        return GiftCardTransaction.objects.filter(card=self).aggregate(total=_total("amount"))[
+            "total"
+        ]
 
 
 class TransactionKind(models.TextChoices):
