@@ -181,12 +181,13 @@ def main() -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     started = time.monotonic()
-    from bench.rush_data import _database_name, _with_name
+    from bench.rush_data import _database_name, _with_name, analyze
 
     url = env["DATABASE_URL"]  # created on a new machine (an error when it exists: ignored)
     createdb = ["createdb", "--maintenance-db", _with_name(url, "postgres"), _database_name(url)]
     subprocess.run(createdb, capture_output=True)  # noqa: S603,S607
     load_data()
+    analyze()
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [

@@ -127,6 +127,10 @@ else:
             },
         }
     }
+# The compiled reads of core.prepared are kept as prepared statements on PostgreSQL (parsed and
+# planned once per connection). Switch off behind a connection pooler that cannot keep them
+# (PgBouncer before 1.21 in transaction mode): docs/deployment.md.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -91,7 +91,11 @@ def registries() -> tuple:
 
 
 def _places_of(ids: tuple, now: datetime) -> QuerySet:
-    return with_course_places(Course.objects.filter(pk__in=ids), now=now).values_list(
+    # Unordered: openings_of answers a dict (the courses' default order is a sort by name).
+    # No translated column is read: modeltranslation's rewriting off, so the rows are plain
+    # values_list tuples that Prepared.rows reads straight from the cursor.
+    courses = Course.objects.rewrite(False).filter(pk__in=ids).order_by()
+    return with_course_places(courses, now=now).values_list(
         "pk", "capacity", "waitlist_allowed", "places_taken", "places_waiting"
     )
 

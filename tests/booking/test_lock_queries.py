@@ -49,4 +49,8 @@ def test_inside_an_organization_only_its_rows_are_locked(org, other_org):
         ):
             pass
         [sql] = [q["sql"] for q in captured if "catalog_course" in q["sql"]]
-        assert f'"catalog_course"."organization_id" = {organization.pk}' in sql
+        if connection.vendor == "postgresql":  # prepared: logged as SQL and parameters apart
+            assert '"catalog_course"."organization_id" = %s AND' in sql
+            assert f"PARAMS = ({organization.pk}, {ours.pk}, {theirs.pk})" in sql
+        else:
+            assert f'"catalog_course"."organization_id" = {organization.pk}' in sql
