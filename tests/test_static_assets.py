@@ -10,7 +10,7 @@ from tools import bootstrap_subset
 
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "springboard.core.staticfiles.ManifestStorage"},  # production's
 }
 YEAR = 365 * 24 * 3600
 
@@ -64,3 +64,15 @@ def test_unhashed_names_are_cached_briefly(collected):
     assert "immutable" not in response["Cache-Control"]
     max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
     assert max_age <= 3600
+
+
+def test_a_static_url_worked_out_once_is_the_manifests_and_follows_debug(collected):
+    from springboard.core.staticfiles import ManifestStorage
+
+    storage, name = ManifestStorage(), "portal/portal.css"
+    hashed = storage.url(name)
+    assert hashed != f"/static/{name}" and hashed.endswith(".css")
+    assert storage.url(name) == hashed == ManifestStorage().url(name)
+    with override_settings(DEBUG=True):  # the demo's unhashed names, never the kept one
+        assert storage.url(name) == f"/static/{name}"
+    assert storage.url(name) == hashed

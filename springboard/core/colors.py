@@ -1,6 +1,7 @@
 """Brand colours: validation and a readable text colour for any background (WCAG contrast)."""
 
 import re
+from functools import lru_cache
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ def contrast_ratio(first: str, second: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
+@lru_cache(maxsize=1024)  # read on every page for the brand colours (issue 17)
 def readable_text_color(background: str) -> str:
     """Black or white, whichever reads better on the background."""
     white, black = "#ffffff", "#000000"
