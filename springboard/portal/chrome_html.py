@@ -25,7 +25,8 @@ from django.template.loader import get_template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from springboard.portal.navigation import _chrome_key
+from springboard.portal.navigation import _chrome_key, field_values
+from springboard.tenancy.middleware import current_location, organization_locations
 
 TEMPLATE = "portal/_chrome.html"
 CART_BADGE = "portal/_cart_badge.html"
@@ -41,12 +42,11 @@ _SLOTS = {
     "cart": mark_safe(_CART_SLOT),  # noqa: S308 (our marker)
 }
 
+UNFILLED = "chrome_unfilled"
+CART_CONTEXT = ("cart_count", "cart_first_expiry", "server_now")  # what the cart badge reads
+
 _HTML: dict[tuple, str] = {}  # per process; the key holds all the HTML depends on
 _ENTRIES = 256
-
-
-def _fields(instance) -> tuple:
-    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
 
 
 def _key(context) -> tuple:
@@ -55,8 +55,8 @@ def _key(context) -> tuple:
     current = context.get("current_location")
     return (
         _chrome_key(request),
-        repr(_fields(request.organization)),
-        repr([_fields(location) for location in locations]),
+        repr(field_values(request.organization)),
+        repr([field_values(location) for location in locations]),
         current.pk if current is not None else None,
     )
 
@@ -66,23 +66,46 @@ def _render(context) -> str:
         return get_template(TEMPLATE).template.render(context)
 
 
-def render(context) -> SafeString:
-    """The chrome for this request: the cached HTML with this request's slots filled in."""
-    key = _key(context)
-    html = _HTML.get(key)
-    if html is None:
-        if len(_HTML) >= _ENTRIES:
-            _HTML.clear()
-        html = _HTML[key] = _render(context)
-    request = context["request"]
+def key_of(request) -> tuple:
+    """The key of the chrome this request shows, without a template context (a page kept
+    whole, portal/page_shell.py)."""
+    return _key(
+        {
+            "request": request,
+            "locations": organization_locations(request),
+            "current_location": current_location(request),
+        }
+    )
+
+
+def fill(html: str, *, request, token, cart: dict) -> str:
+    """`html` (the chrome, or a whole page around it) with this request's slots filled in:
+    the CSRF token (as {% csrf_token %} renders it: `token` is read, so the cookie is set),
+    the page to come back to and the cart badge (`cart`: the portal context processor's
+    cart_count, cart_first_expiry and server_now)."""
     if _CSRF_SLOT in html:
-        # What {% csrf_token %} renders (its token read marks the cookie for setting).
-        token = context.get("csrf_token")
+        token = str(token) if token else ""
         html = html.replace(
             _CSRF_SLOT, format_html(_CSRF_INPUT, token) if token and token != "NOTPROVIDED" else ""
         )
     if _NEXT_SLOT in html:
         html = html.replace(_NEXT_SLOT, _NEXT_INPUT.format(escape(request.get_full_path())))
     if _CART_SLOT in html:
-        html = html.replace(_CART_SLOT, get_template(CART_BADGE).template.render(context))
-    return mark_safe(html)  # noqa: S308 (rendered by our templates; slots escaped above)
+        html = html.replace(_CART_SLOT, get_template(CART_BADGE).render(cart))
+    return html
+
+
+def render(context) -> SafeString:
+    """The chrome for this request: the cached HTML with this request's slots filled in, or
+    with its slots left for the page around it when that page is kept whole (`chrome_unfilled`
+    in the context: portal/page_shell.py fills them)."""
+    key = _key(context)
+    html = _HTML.get(key)
+    if html is None:
+        if len(_HTML) >= _ENTRIES:
+            _HTML.clear()
+        html = _HTML[key] = _render(context)
+    if not context.get(UNFILLED):
+        cart = {name: context.get(name) for name in CART_CONTEXT}
+        html = fill(html, request=context["request"], token=context.get("csrf_token"), cart=cart)
+    return mark_safe(html)  # noqa: S308 (rendered by our templates; slots escaped in fill)

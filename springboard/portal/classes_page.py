@@ -86,6 +86,12 @@ class Kept:
             if found is not versions.MISSING:
                 self.page = found
 
+    @property
+    def shell_key(self) -> tuple:
+        """The key of the whole page around a found page (portal/page_shell.py): it shows
+        what the page's key and versions say, besides the chrome."""
+        return (self.key, self._versions)
+
     def keep(self, request, context, page: Page) -> None:
         """Keep a page built from the database, if its query is a plain one (see above)."""
         if self.key is None or not context["term"] or context["ignored"]:

@@ -4,14 +4,11 @@ from springboard.portal.navigation import chrome
 from springboard.tenancy.middleware import current_location, organization_locations
 
 
-def portal(request) -> dict:
-    """The chrome's data for pages under /<account>/: links, locations, current location."""
-    organization = getattr(request, "organization", None)
-    if organization is None:
-        return {}
+def cart_context(request) -> dict:
+    """What the toolbar's cart badge shows (portal/_cart_badge.html): one query, whatever the
+    cart holds (expired holds never count); none when the view has read the held items
+    already and put their summary on the request (the cart page)."""
     family = getattr(request, "family", None) or guest_family(request)
-    # One query, whatever the cart holds (expired holds never count); none when the view has
-    # read the held items already and put their summary on the request (the cart page).
     now = request.now
     cart = getattr(request, "cart_summary", None)
     if cart is None:
@@ -20,6 +17,16 @@ def portal(request) -> dict:
         "server_now": now,
         "cart_count": cart.get("count", 0),
         "cart_first_expiry": cart.get("first_expiry"),
+    }
+
+
+def portal(request) -> dict:
+    """The chrome's data for pages under /<account>/: links, locations, current location."""
+    organization = getattr(request, "organization", None)
+    if organization is None:
+        return {}
+    return {
+        **cart_context(request),
         "organization": organization,
         "portal_settings": organization.portal_settings,
         "nav": chrome(request),

@@ -88,11 +88,19 @@ def links(entries: list[Entry], request) -> list[Link]:
     return shown
 
 
+def field_values(instance) -> tuple:
+    """Every concrete field's value as loaded, for keys of what a page shows. Read from the
+    instance's dict: through modeltranslation's descriptors each translated field cost a
+    language lookup, on every page (docs/performance.md). The translations' own fields
+    (`name_en`, `name_es`) are among the concrete fields, so every text is in the key."""
+    loaded = instance.__dict__
+    return tuple(loaded.get(field.attname) for field in instance._meta.concrete_fields)
+
+
 def _chrome_key(request) -> tuple:
     """Everything the chrome's links depend on: the organization's account and portal
     settings (every field's value), the login state, the language and the URL prefix."""
-    settings = request.organization.portal_settings
-    fields = repr([getattr(settings, f.attname) for f in settings._meta.concrete_fields])
+    fields = repr(field_values(request.organization.portal_settings))
     return (
         request.organization.account_name,
         request.user.is_authenticated,

@@ -40,12 +40,13 @@ from springboard.content.models import StaffProfile
 from springboard.core.clock import today_in
 from springboard.core.parsing import MAX_ID, optional_id
 from springboard.core.prepared import Prepared, padded
-from springboard.portal import classes_page, course_cards
+from springboard.portal import classes_page, course_cards, page_shell
 from springboard.portal.booking_forms import ClassFilterForm, StudentDetailsForm
 from springboard.portal.views import cart
 from springboard.tenancy.middleware import current_location
 
 PER_PAGE = 24
+CLASSES = "portal/booking/classes.html"
 UPCOMING_MEETINGS_SHOWN = 30
 
 
@@ -58,9 +59,10 @@ def local_today(request) -> date:
 
 def wants_fragment(request) -> bool:
     """An htmx swap (not a history restore, which needs the whole page)."""
+    meta = request.META  # not request.headers, which copies every header on first use
     return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
+        meta.get("HTTP_HX_REQUEST") == "true"
+        and meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
     )
 
 
@@ -335,6 +337,16 @@ def classes(request):
         page = kept.page
         context = _term_and_location(request, kept=page)
         openings = classes_page.openings_now(request, page.ids)
+        if not wants_fragment(request):  # the whole page kept too (portal/page_shell.py)
+            shell_context = {
+                **context,
+                "filters_html": mark_safe(page.filters),  # noqa: S308 (our own rendering)
+                "results_html": mark_safe(page.results),  # noqa: S308 (its openings slots)
+            }
+            html = page_shell.page(request, CLASSES, shell_context, key=kept.shell_key)
+            if html is not None:
+                response = HttpResponse(classes_page.fill(request, html, openings))
+                return _fragment_response(request, response)
     else:
         context = _term_and_location(request)
         page, courses = _build_fragments(request, context)
@@ -344,7 +356,7 @@ def classes(request):
     context["results_html"] = classes_page.fill(request, page.results, openings)
     if wants_fragment(request):
         return _fragment_response(request, HttpResponse(context["results_html"]))
-    return render_page(request, "portal/booking/classes.html", context)
+    return render_page(request, CLASSES, context)
 
 
 @require_GET
