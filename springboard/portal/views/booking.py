@@ -326,27 +326,35 @@ def _build_fragments(request, context) -> tuple[classes_page.Page, list]:
     return kept, courses
 
 
+def _kept_whole(request, kept: classes_page.Kept, context: dict, openings) -> HttpResponse | None:
+    """A found page's whole HTML, kept per process around it (portal/page_shell.py), with this
+    request's openings in its slots; None when the page must be rendered (messages)."""
+    shell_context = {
+        **context,
+        "filters_html": mark_safe(kept.page.filters),  # noqa: S308 (our own rendering)
+        "results_html": mark_safe(kept.page.results),  # noqa: S308 (with its openings slots)
+    }
+    html = page_shell.page(request, CLASSES, shell_context, key=kept.shell_key)
+    if html is None:
+        return None
+    return _fragment_response(request, HttpResponse(classes_page.fill(request, html, openings)))
+
+
 @require_GET
 def classes(request):
     """The classes list: kept in the shared cache but for its openings when it can be
     (portal.classes_page: the openings then cost the page's one query), else built from the
-    database and kept. Either way the openings are this request's."""
+    database and kept. Either way the openings are this request's. A found page is served
+    whole from the worker's memory when it can be (`_kept_whole`)."""
     location, today = current_location(request), local_today(request)
     kept = classes_page.Kept(request, location=location, today=today)
     if kept.page is not None:
         page = kept.page
         context = _term_and_location(request, kept=page)
         openings = classes_page.openings_now(request, page.ids)
-        if not wants_fragment(request):  # the whole page kept too (portal/page_shell.py)
-            shell_context = {
-                **context,
-                "filters_html": mark_safe(page.filters),  # noqa: S308 (our own rendering)
-                "results_html": mark_safe(page.results),  # noqa: S308 (its openings slots)
-            }
-            html = page_shell.page(request, CLASSES, shell_context, key=kept.shell_key)
-            if html is not None:
-                response = HttpResponse(classes_page.fill(request, html, openings))
-                return _fragment_response(request, response)
+        whole = None if wants_fragment(request) else _kept_whole(request, kept, context, openings)
+        if whole is not None:
+            return whole
     else:
         context = _term_and_location(request)
         page, courses = _build_fragments(request, context)
